@@ -1,0 +1,69 @@
+internal import CLibGRPC
+
+/// The tag of one `grpc_call_start_batch`: it owns the batch's C storage (ops, buffers to send,
+/// slots core fills in) and the continuation of the task waiting for it.
+final class BatchTag: CompletionTag, @unchecked Sendable {
+    // @unchecked: see `CompletionTag`. `continuation` and `onComplete` are set before the batch
+    // starts and read once on the poller thread; results are read by the resumed task afterwards.
+
+    /// The batch storage, valid until the tag is deinitialised.
+    let batch: UnsafeMutablePointer<CLibGRPC_batch>
+    /// Whether core reported the batch's operations as successful.
+    private(set) var success = false
+    private var continuation: CheckedContinuation<BatchTag?, Never>?
+    private let onComplete: @Sendable () -> Void
+
+    /// A tag whose `onComplete` runs (on the poller thread) before the waiter resumes.
+    init(onComplete: @escaping @Sendable () -> Void) {
+        self.batch = .allocate(capacity: 1)
+        self.onComplete = onComplete
+        CLibGRPC_batch_init(batch)
+    }
+
+    deinit {
+        CLibGRPC_batch_reset(batch)
+        batch.deallocate()
+    }
+
+    /// Arms the tag with the continuation to resume on completion.
+    func arm(_ continuation: CheckedContinuation<BatchTag?, Never>) {
+        self.continuation = continuation
+    }
+
+    override func complete(success: Bool) {
+        self.success = success
+        onComplete()
+        guard let continuation else { preconditionFailure("batch completed before it was armed") }
+        self.continuation = nil
+        continuation.resume(returning: self)
+    }
+
+    // MARK: Results
+
+    /// The received message: nil when the stream ended (or the batch failed) instead.
+    var receivedMessage: [UInt8]? {
+        guard let buffer = batch.pointee.recv_message else { return nil }
+        return [UInt8](byteBuffer: buffer)
+    }
+
+    /// The status received by a client.
+    var receivedStatus: Status {
+        var details = batch.pointee.recv_status_details
+        let message = String(slice: &details)
+        return Status(code: Status.Code(rawValue: Int(batch.pointee.recv_status.rawValue)), message: message)
+    }
+
+    /// Trailing metadata received by a client.
+    var receivedTrailingMetadata: Metadata {
+        Metadata(array: &batch.pointee.recv_trailing_metadata)
+    }
+
+    /// Initial metadata received by a client.
+    var receivedInitialMetadata: Metadata {
+        Metadata(array: &batch.pointee.recv_initial_metadata)
+    }
+
+    /// For RECV_CLOSE_ON_SERVER: whether the call ended without the server's status (cancelled by
+    /// the peer, deadline, network failure).
+    var wasCancelled: Bool { batch.pointee.recv_cancelled != 0 }
+}
