@@ -4,6 +4,10 @@ import PackageDescription
 // MARK: - External products, named once
 
 let swiftProtobuf: Target.Dependency = .product(name: "SwiftProtobuf", package: "swift-protobuf")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 // MARK: - Settings shared by every target
 
@@ -18,12 +22,21 @@ let package = Package(
     name: "aeraki",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "aeraki", targets: ["aeraki"]),
+        .executable(name: "aeraki-transport-bench", targets: ["TransportBench"]),
         .library(name: "LibGRPCTransport", targets: ["LibGRPCTransport"]),
         .library(name: "EnvoyAPI", targets: ["EnvoyAPI"]),
         .library(name: "MeshAPI", targets: ["MeshAPI"]),
+        .library(name: "XDSCache", targets: ["XDSCache"]),
+        .library(name: "XDSServer", targets: ["XDSServer"]),
+        .library(name: "Mesh", targets: ["Mesh"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: C interop and transport
@@ -48,12 +61,63 @@ let package = Package(
         .target(
             name: "EnvoyAPI",
             dependencies: [swiftProtobuf],
-            exclude: [],
             swiftSettings: defaultSwiftSettings
         ),
         .target(
             name: "MeshAPI",
             dependencies: ["EnvoyAPI", swiftProtobuf],
+            swiftSettings: defaultSwiftSettings
+        ),
+
+        // MARK: xDS
+
+        .target(
+            name: "XDSCache",
+            dependencies: ["EnvoyAPI", swiftProtobuf],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "XDSCacheTests",
+            dependencies: ["XDSCache", "EnvoyAPI", swiftProtobuf],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .target(
+            name: "XDSServer",
+            dependencies: ["XDSCache", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf, logging],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "XDSServerTests",
+            dependencies: ["XDSServer", "XDSCache", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf],
+            swiftSettings: defaultSwiftSettings
+        ),
+
+        // MARK: Mesh
+
+        .target(
+            name: "Mesh",
+            dependencies: ["MeshAPI", "EnvoyAPI", "LibGRPCTransport", swiftProtobuf, logging, yams],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "MeshTests",
+            dependencies: ["Mesh", "MeshAPI", "LibGRPCTransport", swiftProtobuf],
+            resources: [.copy("Fixtures")],
+            swiftSettings: defaultSwiftSettings
+        ),
+
+        // MARK: Executables
+
+        .executableTarget(
+            name: "aeraki",
+            dependencies: ["XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+                           argumentParser, logging, yams, serviceLifecycle],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .executableTarget(
+            name: "TransportBench",
+            dependencies: ["LibGRPCTransport"],
+            path: "Benchmarks/TransportBench",
             swiftSettings: defaultSwiftSettings
         ),
     ]
