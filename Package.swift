@@ -96,12 +96,12 @@ let package = Package(
 
         .target(
             name: "Mesh",
-            dependencies: ["MeshAPI", "EnvoyAPI", "LibGRPCTransport", swiftProtobuf, logging, yams],
+            dependencies: ["MeshAPI", "EnvoyAPI", "LibGRPCTransport", swiftProtobuf, logging, yams, serviceLifecycle],
             swiftSettings: defaultSwiftSettings
         ),
         .testTarget(
             name: "MeshTests",
-            dependencies: ["Mesh", "MeshAPI", "LibGRPCTransport", swiftProtobuf],
+            dependencies: ["Mesh", "MeshAPI", "EnvoyAPI", "LibGRPCTransport", swiftProtobuf, serviceLifecycle],
             resources: [.copy("Fixtures")],
             swiftSettings: defaultSwiftSettings
         ),

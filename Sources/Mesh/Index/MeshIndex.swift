@@ -1,0 +1,117 @@
+public import MeshAPI
+
+/// What the mesh looks like, derived from a config snapshot: services (every host, address and port,
+/// protocol per port), endpoints, destination rules, virtual services, MetaRouters and scoping, so
+/// the generator can ask "what does this proxy see".
+///
+/// Built once per snapshot; immutable and cheap to share.
+public struct MeshIndex: Sendable {
+    /// Mesh-wide settings the index needs.
+    public struct Options: Sendable, Hashable {
+        /// The cluster DNS suffix for short-name expansion.
+        public var domainSuffix: String
+        /// Istio's root namespace (mesh-wide default Sidecar and DestinationRules).
+        public var rootNamespace: String
+
+        /// Options from their parts.
+        public init(domainSuffix: String = "cluster.local", rootNamespace: String = "istio-system") {
+            self.domainSuffix = domainSuffix
+            self.rootNamespace = rootNamespace
+        }
+
+        /// `cluster.local`, `istio-system`.
+        public static var defaults: Options { Options() }
+    }
+
+    /// The snapshot the index was built from.
+    public let snapshot: ConfigSnapshot
+    /// The options used.
+    public let options: Options
+    /// Every service, sorted by host name then namespace.
+    public let services: [MeshService]
+    /// Application protocol → codec, built-ins plus ApplicationProtocol resources.
+    public let codecs: [String: String]
+
+    let servicesByHost: [String: [MeshService]]
+    let endpointsBySource: [ConfigKey: [EndpointTemplate]]
+    let destinationRules: [MeshResource]
+    let virtualServiceList: [ResolvedVirtualService]
+    let sidecars: [MeshResource]
+
+    /// Indexes `snapshot`.
+    public init(snapshot: ConfigSnapshot, options: Options = .defaults) {
+        self.snapshot = snapshot
+        self.options = options
+        var codecs = MeshProtocol.builtInCodecs
+        for resource in snapshot.resources(of: .applicationProtocol) {
+            if case .applicationProtocol(let ap) = resource.spec { codecs[ap.protocol] = ap.codec }
+        }
+        self.codecs = codecs
+        let (services, endpoints) = Self.buildServices(snapshot: snapshot, codecs: codecs)
+        self.services = services
+        self.servicesByHost = Dictionary(grouping: services, by: { $0.hostname.lowercased() })
+        self.endpointsBySource = endpoints
+        self.destinationRules = snapshot.resources(of: .destinationRule).sorted(by: Self.selectorThenCreation)
+        self.virtualServiceList = snapshot.resources(of: .virtualService).sorted(by: MeshResource.creationOrder)
+            .compactMap { ResolvedVirtualService($0, domainSuffix: options.domainSuffix) }
+        self.sidecars = snapshot.resources(of: .sidecar).sorted(by: MeshResource.creationOrder)
+    }
+
+    /// Every service with `hostname` (several namespaces may define one).
+    public func services(hostname: String) -> [MeshService] {
+        servicesByHost[hostname.lowercased()] ?? []
+    }
+
+    /// The protocol of `port` on the service with `hostname` (first definition), or nil.
+    public func `protocol`(hostname: String, port: UInt32) -> MeshProtocol? {
+        services(hostname: hostname).first?.port(port)?.protocol
+    }
+
+    /// MetaRouters whose host is `hostname` (every host is honoured, not only `hosts[0]`) and that are
+    /// exported to `proxy`'s namespace when a proxy is given.
+    public func metaRouters(for hostname: String, proxy: ProxyIdentity? = nil) -> [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] {
+        snapshot.resources(of: .metaRouter).sorted(by: MeshResource.creationOrder).compactMap { resource in
+            guard case .metaRouter(let router) = resource.spec,
+                router.hosts.contains(where: { $0.lowercased() == hostname.lowercased() })
+            else { return nil }
+            if let proxy, !Visibility.isExported(router.exportTo, from: resource.key.namespace, to: proxy.namespace) { return nil }
+            return (resource.key, router)
+        }
+    }
+
+    /// RedisServices naming `hostname`.
+    public func redisServices(for hostname: String) -> [(key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisService)] {
+        snapshot.resources(of: .redisService).compactMap { resource in
+            guard case .redisService(let spec) = resource.spec,
+                spec.host.contains(where: { HostName.resolve($0, namespace: resource.key.namespace, domainSuffix: options.domainSuffix) == hostname })
+            else { return nil }
+            return (resource.key, spec)
+        }
+    }
+
+    /// The RedisDestination for `hostname`, if any (oldest first when several).
+    public func redisDestination(for hostname: String) -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? {
+        snapshot.resources(of: .redisDestination).sorted(by: MeshResource.creationOrder).lazy.compactMap { resource -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? in
+            guard case .redisDestination(let spec) = resource.spec,
+                HostName.resolve(spec.host, namespace: resource.key.namespace, domainSuffix: self.options.domainSuffix) == hostname
+            else { return nil }
+            return (resource.key, spec)
+        }.first
+    }
+
+    /// DubboAuthorizationPolicies of `namespace` (they apply to Dubbo services of their namespace).
+    public func dubboAuthorizationPolicies(namespace: String) -> [(key: ConfigKey, spec: Dubbo_Aeraki_Io_V1alpha1_DubboAuthorizationPolicy)] {
+        snapshot.resources(of: .dubboAuthorizationPolicy).compactMap { resource in
+            guard resource.key.namespace == namespace, case .dubboAuthorizationPolicy(let spec) = resource.spec else { return nil }
+            return (resource.key, spec)
+        }
+    }
+
+    /// Istio's DestinationRule order: rules with a workload selector first, then by creation time.
+    static func selectorThenCreation(_ a: MeshResource, _ b: MeshResource) -> Bool {
+        let sa = if case .destinationRule(let dr) = a.spec { dr.hasWorkloadSelector } else { false }
+        let sb = if case .destinationRule(let dr) = b.spec { dr.hasWorkloadSelector } else { false }
+        if sa != sb { return sa }
+        return MeshResource.creationOrder(a, b)
+    }
+}

@@ -1,0 +1,58 @@
+public import MeshAPI
+
+/// A VirtualService with short names expanded: hosts and destination hosts become
+/// `name.namespace.svc.<suffix>`, gateways `namespace/name`, as istiod does before using them.
+public struct ResolvedVirtualService: Sendable {
+    /// The VirtualService.
+    public var key: ConfigKey
+    /// The hosts, resolved.
+    public var hosts: [String]
+    /// The gateways, resolved (`mesh` when none were given).
+    public var gateways: [String]
+    /// The spec with every destination host resolved.
+    public var spec: Istio_Networking_V1alpha3_VirtualService
+
+    init?(_ resource: MeshResource, domainSuffix: String) {
+        guard case .virtualService(var spec) = resource.spec else { return nil }
+        let ns = resource.key.namespace
+        func resolve(_ host: String) -> String { HostName.resolve(host, namespace: ns, domainSuffix: domainSuffix) }
+        spec.hosts = spec.hosts.map(resolve)
+        for i in spec.http.indices {
+            for j in spec.http[i].route.indices { spec.http[i].route[j].destination.host = resolve(spec.http[i].route[j].destination.host) }
+            if spec.http[i].hasMirror { spec.http[i].mirror.host = resolve(spec.http[i].mirror.host) }
+        }
+        for i in spec.tcp.indices {
+            for j in spec.tcp[i].route.indices { spec.tcp[i].route[j].destination.host = resolve(spec.tcp[i].route[j].destination.host) }
+        }
+        for i in spec.tls.indices {
+            for j in spec.tls[i].route.indices { spec.tls[i].route[j].destination.host = resolve(spec.tls[i].route[j].destination.host) }
+        }
+        spec.gateways = spec.gateways.map { $0 == "mesh" || $0.contains("/") ? $0 : "\(ns)/\($0)" }
+        self.key = resource.key
+        self.hosts = spec.hosts
+        self.gateways = spec.gateways.isEmpty ? ["mesh"] : spec.gateways
+        self.spec = spec
+    }
+
+    /// Whether the VirtualService applies to sidecars (no gateways, or `mesh` among them).
+    public var appliesToSidecars: Bool { gateways.contains("mesh") }
+}
+
+extension MeshIndex {
+    /// The VirtualServices for `hostname` that apply to sidecar `proxy`: bound to `mesh`, exported to
+    /// its namespace and imported by its Sidecar; in creation order.
+    public func virtualServices(for hostname: String, proxy: ProxyIdentity) -> [ResolvedVirtualService] {
+        let egress = egressHosts(for: proxy)
+        return virtualServiceList.filter { vs in
+            vs.appliesToSidecars
+                && Visibility.isExported(vs.spec.exportTo, from: vs.key.namespace, to: proxy.namespace)
+                && vs.hosts.contains { host in
+                    HostName.matches(host, hostname)
+                        && Visibility.imports(egress, hostname: host, namespace: vs.key.namespace, proxyNamespace: proxy.namespace)
+                }
+        }
+    }
+
+    /// Every VirtualService, resolved, in creation order.
+    public var virtualServices: [ResolvedVirtualService] { virtualServiceList }
+}
