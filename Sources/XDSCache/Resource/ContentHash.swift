@@ -1,0 +1,45 @@
+/// A 64-bit FNV-1a hash, used to derive resource and set versions from content.
+///
+/// The hash depends only on the bytes fed to it, so the same content gets the same version in
+/// every process, across restarts and replicas.
+public struct ContentHash: Sendable, Hashable {
+    /// The offset basis of 64-bit FNV-1a.
+    public static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// The prime of 64-bit FNV-1a.
+    public static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    /// The current hash value.
+    public private(set) var value: UInt64 = ContentHash.offsetBasis
+
+    /// A hash of no bytes.
+    public init() {}
+
+    /// Feeds bytes into the hash.
+    public mutating func combine(_ bytes: some Sequence<UInt8>) {
+        var hash = value
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= ContentHash.prime
+        }
+        value = hash
+    }
+
+    /// Feeds a string's UTF-8 bytes followed by a 0 separator into the hash.
+    public mutating func combine(string: String) {
+        combine(string.utf8)
+        combine(CollectionOfOne(UInt8(0)))
+    }
+
+    /// The value as 16 lower-case hex digits.
+    public var hex: String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// The hex hash of `bytes`.
+    public static func hex(of bytes: some Sequence<UInt8>) -> String {
+        var hash = ContentHash()
+        hash.combine(bytes)
+        return hash.hex
+    }
+}

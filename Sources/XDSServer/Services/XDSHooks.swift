@@ -1,0 +1,80 @@
+/// What the hooks know about a stream.
+public struct StreamInfo: Sendable {
+    /// A process-unique stream id.
+    public var id: UInt64
+    /// The gRPC method path.
+    public var method: String
+    /// The peer address.
+    public var peer: String
+    /// Whether the stream is delta (incremental).
+    public var isDelta: Bool
+    /// The node id, once the first request has told it (empty before).
+    public var nodeID: String
+}
+
+/// One request, as the hooks see it.
+public struct RequestEvent: Sendable {
+    /// The request's type URL (or the per-type RPC's).
+    public var typeURL: String
+    /// The response nonce the request carries.
+    public var responseNonce: String
+    /// `initial`, `ack`, `nack`, `stale` or `subscription-change`.
+    public var kind: String
+}
+
+/// One response, as the hooks see it.
+public struct ResponseEvent: Sendable {
+    /// The response's type URL.
+    public var typeURL: String
+    /// Its nonce.
+    public var nonce: String
+    /// Its `version_info` (`system_version_info` in delta).
+    public var version: String
+    /// The number of resources it carries.
+    public var resourceCount: Int
+    /// The number of names in `removed_resources` (delta).
+    public var removedCount: Int
+    /// The encoded size in bytes.
+    public var byteCount: Int
+}
+
+/// One NACK, as the hooks see it.
+public struct NackEvent: Sendable {
+    /// The rejected type URL.
+    public var typeURL: String
+    /// The nonce of the rejected response.
+    public var nonce: String
+    /// The client's message.
+    public var message: String
+}
+
+/// Hooks for metrics and logs. They run synchronously on the stream's tasks, outside any lock, so
+/// they must be quick. An error thrown by `onStreamOpen` or `onRequest` ends the stream: an
+/// `RPCError` with its own status, anything else with `UNKNOWN`.
+public struct XDSHooks: Sendable {
+    /// A stream opened (before its first request).
+    public var onStreamOpen: (@Sendable (StreamInfo) throws -> Void)?
+    /// A stream closed.
+    public var onStreamClosed: (@Sendable (StreamInfo) -> Void)?
+    /// A request arrived.
+    public var onRequest: (@Sendable (StreamInfo, RequestEvent) throws -> Void)?
+    /// A response was sent.
+    public var onResponse: (@Sendable (StreamInfo, ResponseEvent) -> Void)?
+    /// A NACK arrived.
+    public var onNack: (@Sendable (StreamInfo, NackEvent) -> Void)?
+
+    /// Hooks that do nothing.
+    public init() {}
+}
+
+extension RequestKind {
+    var label: String {
+        switch self {
+        case .initial: "initial"
+        case .ack: "ack"
+        case .nack: "nack"
+        case .stale: "stale"
+        case .subscriptionChange: "subscription-change"
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+public import LibGRPCTransport
+public import Logging
+import Synchronization
+public import XDSCache
+
+/// The xDS server: SotW and delta ADS, the per-type discovery services, and CSDS, all served from
+/// a `SnapshotCache` over the gRPC transport.
+///
+/// Each stream runs as two tasks inside its handler: the reader applies requests to the stream's
+/// state machines, the writer sends whatever is due. Snapshot changes only mark a stream's types
+/// for evaluation and wake its writer, so a slow stream delays nobody else.
+public final class XDSServer: Sendable {
+    /// How the server behaves.
+    public struct Configuration: Sendable {
+        /// The identifier stamped into every response's `control_plane`.
+        public var controlPlaneID: String
+        /// Type URLs for which an empty subscription means nothing, not legacy wildcard (gRPC
+        /// clients, VHDS).
+        public var legacyWildcardDisabledTypes: Set<String>
+
+        /// A configuration with the given values.
+        public init(controlPlaneID: String, legacyWildcardDisabledTypes: Set<String> = []) {
+            self.controlPlaneID = controlPlaneID
+            self.legacyWildcardDisabledTypes = legacyWildcardDisabledTypes
+        }
+
+        /// Control plane id `aeraki`, legacy wildcard everywhere.
+        public static var defaults: Configuration { Configuration(controlPlaneID: "aeraki") }
+    }
+
+    /// The cache the server serves.
+    public let cache: SnapshotCache
+    let configuration: Configuration
+    let hooks: XDSHooks
+    let logger: Logger
+    let encoder: ResponseEncoder
+    private let nextStreamID = Atomic<UInt64>(1)
+
+    /// A server over `cache`.
+    public init(
+        cache: SnapshotCache,
+        configuration: Configuration = .defaults,
+        hooks: XDSHooks = XDSHooks(),
+        logger: Logger = Logger(label: "io.aeraki.xds")
+    ) {
+        self.cache = cache
+        self.configuration = configuration
+        self.hooks = hooks
+        self.logger = logger
+        self.encoder = ResponseEncoder(controlPlaneID: configuration.controlPlaneID)
+    }
+
+    /// Registers every xDS method (ADS, delta ADS, per-type SotW and delta, CSDS) on `router`.
+    public func register(into router: inout Router) {
+        router.register(XDSMethod.streamAggregatedResources) { stream in
+            try await self.runSotW(stream, fixedTypeURL: nil)
+        }
+        router.register(XDSMethod.deltaAggregatedResources) { stream in
+            try await self.runDelta(stream, fixedTypeURL: nil)
+        }
+        for service in XDSMethod.perType {
+            router.register(service.stream) { stream in
+                try await self.runSotW(stream, fixedTypeURL: service.typeURL)
+            }
+            router.register(service.delta) { stream in
+                try await self.runDelta(stream, fixedTypeURL: service.typeURL)
+            }
+        }
+        router.register(XDSMethod.streamClientStatus) { stream in
+            try await self.runClientStatusStream(stream)
+        }
+        router.registerUnary(XDSMethod.fetchClientStatus) { request, _ in
+            try self.fetchClientStatus(request)
+        }
+    }
+
+    /// Every open stream's state, by node id.
+    public func streamStatuses() -> [StreamStatus] {
+        cache.connectedNodeIDs().flatMap { node in
+            cache.watchers(forNode: node).compactMap { ($0 as? any StreamStatusProviding)?.status() }
+        }.sorted { $0.streamID < $1.streamID }
+    }
+
+    func makeStreamID() -> UInt64 {
+        nextStreamID.add(1, ordering: .relaxed).oldValue
+    }
+
+    static func now() -> Double {
+        Date().timeIntervalSince1970
+    }
+
+    /// Runs a hook that may throw; the error becomes the stream's status.
+    func runHook(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(code: .unknown, message: "\(error)")
+        }
+    }
+}

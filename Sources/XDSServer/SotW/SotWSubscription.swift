@@ -1,0 +1,37 @@
+/// What a SotW client subscribes to for one type: names, explicit wildcard, legacy wildcard.
+///
+/// Rules (xDS spec): before the client ever names a resource, an empty list means wildcard
+/// (legacy); `*` is an explicit wildcard; once any name has been sent an empty list means nothing.
+struct SotWSubscription: Sendable, Equatable {
+    /// Whether the client has never sent a non-empty list (legacy wildcard still possible).
+    private(set) var legacy: Bool
+    /// Whether the client is subscribed to every resource of the type.
+    private(set) var wildcard: Bool
+    /// The explicitly named resources (without `*`).
+    private(set) var names: Set<String> = []
+
+    /// A fresh subscription; `legacyWildcard: false` makes an empty list mean nothing.
+    init(legacyWildcard: Bool) {
+        legacy = legacyWildcard
+        wildcard = legacyWildcard
+    }
+
+    /// Applies the full list from a request.
+    mutating func update(_ requested: [String]) {
+        if legacy && requested.isEmpty { return }
+        legacy = false
+        var names = Set(requested)
+        wildcard = names.remove("*") != nil
+        self.names = names
+    }
+
+    /// Whether `name` is covered.
+    func covers(_ name: String) -> Bool {
+        wildcard || names.contains(name)
+    }
+
+    /// The names of `available` that are covered, sorted.
+    func coveredNames(in available: [String]) -> [String] {
+        wildcard ? available : available.filter { names.contains($0) }
+    }
+}

@@ -1,0 +1,40 @@
+public import EnvoyAPI
+public import XDSCache
+
+/// A read-only copy of one stream's per-type state, for CSDS and the admin endpoint.
+public struct StreamStatus: Sendable {
+    /// One resource as the stream tracks it.
+    public struct Resource: Sendable {
+        /// The type URL.
+        public var typeURL: String
+        /// The resource name.
+        public var name: String
+        /// The server's view of it.
+        public var status: ResourceSyncStatus
+        /// The `version_info` of the response that last carried it ("" if never sent).
+        public var responseVersion: String
+        /// When that response was built (seconds since 1970; 0 if never sent).
+        public var time: Double
+        /// The resource as currently in the snapshot, if it is there at the version sent.
+        public var sentResource: PreparedResource?
+    }
+
+    /// The stream id.
+    public var streamID: UInt64
+    /// The node id.
+    public var nodeID: String
+    /// The node the stream's first request carried.
+    public var node: Envoy_Config_Core_V3_Node
+    /// Whether the stream is delta.
+    public var isDelta: Bool
+    /// When the last request arrived (seconds since 1970).
+    public var lastRequestTime: Double
+    /// Every sent or subscribed resource.
+    public var resources: [Resource]
+}
+
+/// A stream that can describe its state.
+public protocol StreamStatusProviding: Sendable {
+    /// A copy of the stream's state.
+    func status() -> StreamStatus
+}

@@ -1,0 +1,65 @@
+import EnvoyAPI
+import Foundation
+import SwiftProtobuf
+import Testing
+import XDSCache
+
+@Suite("Prepared resources")
+struct PreparedResourceTests {
+    static func cluster(_ name: String, eds: Bool = false, timeout: Int64 = 1) -> Envoy_Config_Cluster_V3_Cluster {
+        var cluster = Envoy_Config_Cluster_V3_Cluster()
+        cluster.name = name
+        cluster.connectTimeout = Google_Protobuf_Duration(seconds: timeout)
+        if eds { cluster.type = .eds }
+        return cluster
+    }
+
+    @Test("The name, type URL and version come from the message and its bytes")
+    func naming() throws {
+        let resource = try PreparedResource(Self.cluster("a"))
+        #expect(resource.name == "a")
+        #expect(resource.typeURL == TypeURL.cluster)
+        #expect(resource.version == ContentHash.hex(of: resource.bytes))
+        var cla = Envoy_Config_Endpoint_V3_ClusterLoadAssignment()
+        cla.clusterName = "svc"
+        #expect(try PreparedResource(cla).name == "svc")
+    }
+
+    @Test("The cached Any decodes back to the same message")
+    func anyRoundTrip() throws {
+        let resource = try PreparedResource(Self.cluster("a", eds: true))
+        let any = try Google_Protobuf_Any(serializedBytes: resource.anyBytes)
+        #expect(any.typeURL == TypeURL.cluster)
+        #expect(try Envoy_Config_Cluster_V3_Cluster(unpackingAny: any) == Self.cluster("a", eds: true))
+        let wrapped = try Envoy_Service_Discovery_V3_Resource(serializedBytes: resource.deltaResourceBytes)
+        #expect(wrapped.name == "a" && wrapped.version == resource.version && wrapped.resource == any)
+    }
+
+    @Test("An EDS cluster names its assignment; a static one does not")
+    func edsServiceName() throws {
+        #expect(try PreparedResource(Self.cluster("a", eds: true)).edsServiceName == "a")
+        #expect(try PreparedResource(Self.cluster("b")).edsServiceName == nil)
+        var cluster = Self.cluster("c", eds: true)
+        cluster.edsClusterConfig.serviceName = "svc"
+        #expect(try PreparedResource(cluster).edsServiceName == "svc")
+    }
+
+    @Test("Preparing serializes exactly once")
+    func serializationCount() throws {
+        let before = SerializationCounter.value
+        let resource = try PreparedResource(Self.cluster("counted"))
+        _ = Snapshot(resources: [resource])
+        _ = Snapshot(resources: [resource])
+        #expect(SerializationCounter.value - before >= 1)
+    }
+
+    @Test("A set's version depends on names and versions only")
+    func setVersion() throws {
+        let a = try PreparedResource(Self.cluster("a"))
+        let b = try PreparedResource(Self.cluster("b"))
+        #expect(TypeResources([a, b]).version == TypeResources([b, a]).version)
+        #expect(TypeResources([a]).version != TypeResources([a, b]).version)
+        let a2 = try PreparedResource(Self.cluster("a", timeout: 2))
+        #expect(TypeResources([a2, b]).version != TypeResources([a, b]).version)
+    }
+}

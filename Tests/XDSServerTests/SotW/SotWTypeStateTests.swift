@@ -1,0 +1,98 @@
+import Testing
+@testable import XDSServer
+import XDSCache
+
+@Suite("SotW type state machine")
+struct SotWTypeStateTests {
+    typealias State = SotWTypeState
+
+    static func eds(_ names: String...) -> TypeResources {
+        TypeResources(names.map { Fixtures.assignment($0) })
+    }
+
+    @Test("The first request is answered from the snapshot, then an ACK produces nothing")
+    func initialThenAck() {
+        var state = State(typeURL: TypeURL.endpoint, legacyWildcard: true)
+        #expect(state.receive(names: ["a"], nonce: "", errorMessage: nil, versionInfo: "", now: 0) == .initial)
+        #expect(state.plan(nil, nonce: 1, now: 0) == nil)
+        let plan = state.plan(Self.eds("a", "b"), nonce: 1, now: 0)
+        #expect(plan?.resources.map(\.name) == ["a"])
+        #expect(state.receive(names: ["a"], nonce: "1", errorMessage: nil, versionInfo: plan!.version, now: 0) == .ack)
+        #expect(state.plan(Self.eds("a", "b"), nonce: 2, now: 0) == nil)
+    }
+
+    @Test("A NACK never resends the rejected version, but new names are served")
+    func nack() {
+        var state = State(typeURL: TypeURL.endpoint, legacyWildcard: true)
+        _ = state.receive(names: ["a"], nonce: "", errorMessage: nil, versionInfo: "", now: 0)
+        _ = state.plan(Self.eds("a", "b"), nonce: 1, now: 0)
+        #expect(state.receive(names: ["a"], nonce: "1", errorMessage: "bad", versionInfo: "", now: 0) == .nack(message: "bad"))
+        #expect(state.plan(Self.eds("a", "b"), nonce: 2, now: 0) == nil)
+        _ = state.receive(names: ["a", "b"], nonce: "1", errorMessage: "bad", versionInfo: "", now: 0)
+        #expect(state.plan(Self.eds("a", "b"), nonce: 2, now: 0)?.resources.map(\.name) == ["b"])
+    }
+
+    @Test("A stale nonce is neither ACK nor NACK and resends nothing unchanged")
+    func stale() {
+        var state = State(typeURL: TypeURL.endpoint, legacyWildcard: true)
+        _ = state.receive(names: ["a"], nonce: "", errorMessage: nil, versionInfo: "", now: 0)
+        _ = state.plan(Self.eds("a"), nonce: 1, now: 0)
+        _ = state.plan(TypeResources([Fixtures.assignment("a", port: 81)]), nonce: 2, now: 0)
+        #expect(state.receive(names: ["a"], nonce: "1", errorMessage: "x", versionInfo: "", now: 0) == .stale)
+        #expect(state.lastNack == nil)
+        #expect(state.plan(TypeResources([Fixtures.assignment("a", port: 81)]), nonce: 3, now: 0) == nil)
+    }
+
+    @Test("Unsubscribing and re-subscribing resends an unchanged resource")
+    func resubscribe() {
+        var state = State(typeURL: TypeURL.route, legacyWildcard: true)
+        let routes = TypeResources([Fixtures.route("r1"), Fixtures.route("r2")])
+        _ = state.receive(names: ["r1", "r2"], nonce: "", errorMessage: nil, versionInfo: "", now: 0)
+        #expect(state.plan(routes, nonce: 1, now: 0)?.resources.count == 2)
+        _ = state.receive(names: ["r1"], nonce: "1", errorMessage: nil, versionInfo: "", now: 0)
+        #expect(state.plan(routes, nonce: 2, now: 0) == nil)
+        _ = state.receive(names: ["r1", "r2"], nonce: "1", errorMessage: nil, versionInfo: "", now: 0)
+        #expect(state.plan(routes, nonce: 2, now: 0)?.resources.map(\.name) == ["r2"])
+    }
+
+    @Test("Full-state types resend everything and report deletions with a response")
+    func fullState() {
+        var state = State(typeURL: TypeURL.cluster, legacyWildcard: true)
+        _ = state.receive(names: [], nonce: "", errorMessage: nil, versionInfo: "", now: 0)
+        #expect(state.plan(TypeResources([]), nonce: 1, now: 0)?.resources.isEmpty == true)
+        let two = TypeResources([Fixtures.cluster("a"), Fixtures.cluster("b")])
+        #expect(state.plan(two, nonce: 2, now: 0)?.resources.count == 2)
+        #expect(state.plan(two, nonce: 3, now: 0) == nil)
+        #expect(state.plan(TypeResources([Fixtures.cluster("a")]), nonce: 3, now: 0)?.resources.map(\.name) == ["a"])
+        #expect(state.plan(TypeResources([]), nonce: 4, now: 0)?.resources.isEmpty == true)
+    }
+
+    @Test("Wildcard: [] then [*, A] then [A] then [] means nothing")
+    func wildcardSequence() {
+        var sub = SotWSubscription(legacyWildcard: true)
+        #expect(sub.wildcard)
+        sub.update(["*", "A"])
+        #expect(sub.wildcard && sub.names == ["A"])
+        sub.update(["A"])
+        #expect(!sub.wildcard && sub.names == ["A"])
+        sub.update([])
+        #expect(!sub.wildcard && sub.names.isEmpty)
+        #expect(!SotWSubscription(legacyWildcard: false).wildcard)
+    }
+
+    @Test("A forced name is resent on the next non-stale request even if unchanged (warming)")
+    func forced() {
+        var state = State(typeURL: TypeURL.endpoint, legacyWildcard: true)
+        let eds = Self.eds("a")
+        _ = state.receive(names: ["a"], nonce: "", errorMessage: nil, versionInfo: "", now: 0)
+        _ = state.plan(eds, nonce: 1, now: 0)
+        _ = state.receive(names: ["a"], nonce: "1", errorMessage: nil, versionInfo: "", now: 0)
+        #expect(state.plan(eds, nonce: 2, now: 0) == nil)
+        state.force("a")
+        #expect(state.plan(eds, nonce: 2, now: 0) == nil)
+        _ = state.receive(names: ["a"], nonce: "1", errorMessage: nil, versionInfo: "", now: 0)
+        #expect(state.plan(eds, nonce: 2, now: 0)?.resources.map(\.name) == ["a"])
+        _ = state.receive(names: ["a"], nonce: "2", errorMessage: nil, versionInfo: "", now: 0)
+        #expect(state.plan(eds, nonce: 3, now: 0) == nil)
+    }
+}
