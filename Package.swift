@@ -120,5 +120,11 @@ let package = Package(
             path: "Benchmarks/TransportBench",
             swiftSettings: defaultSwiftSettings
         ),
+        .executableTarget(
+            name: "FanoutBench",
+            dependencies: ["XDSServer", "XDSCache", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf],
+            path: "Benchmarks/FanoutBench",
+            swiftSettings: defaultSwiftSettings
+        ),
     ]
 )

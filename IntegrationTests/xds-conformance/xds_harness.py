@@ -312,9 +312,13 @@ class Server:
     def events(self, kind=None):
         try:
             with open(self.events_path) as f:
-                evs = [json.loads(l) for l in f if l.strip()]
+                lines = f.read().split("\n")
         except FileNotFoundError:
             return []
+        evs = []
+        for line in lines[:-1]:  # the last piece may be a line still being written
+            if line.strip():
+                evs.append(json.loads(line))
         return [e for e in evs if kind is None or e["event"] == kind]
 
     def stderr_text(self):

@@ -16,13 +16,22 @@ struct SotWSubscription: Sendable, Equatable {
         wildcard = legacyWildcard
     }
 
-    /// Applies the full list from a request.
-    mutating func update(_ requested: [String]) {
-        if legacy && requested.isEmpty { return }
+    /// The list of the last request, to skip rebuilding the set when a request repeats it.
+    private var lastRequested: [String] = []
+
+    /// Applies the full list from a request; returns whether the subscription changed.
+    @discardableResult
+    mutating func update(_ requested: [String]) -> Bool {
+        if legacy && requested.isEmpty { return false }
+        if !legacy && requested == lastRequested { return false }
         legacy = false
+        lastRequested = requested
         var names = Set(requested)
-        wildcard = names.remove("*") != nil
+        let wildcard = names.remove("*") != nil
+        guard wildcard != self.wildcard || names != self.names else { return false }
+        self.wildcard = wildcard
         self.names = names
+        return true
     }
 
     /// Whether `name` is covered.

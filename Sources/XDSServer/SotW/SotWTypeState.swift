@@ -60,8 +60,9 @@ struct SotWTypeState: Sendable {
             ackedNonce = lastSentNonce
             ackedVersion = lastSentVersion
         }
-        subscription.update(names)
-        sent = sent.filter { subscription.covers($0.key) }
+        if subscription.update(names) {
+            sent = sent.filter { subscription.covers($0.key) }
+        }
         if kind != .stale { forceReady = true }
         return kind
     }
@@ -78,7 +79,9 @@ struct SotWTypeState: Sendable {
         defer { forceReady = false }
         guard let resources else { return nil }
         let deleted = sent.keys.contains { resources[$0] == nil || !subscription.covers($0) }
-        sent = sent.filter { resources[$0.key] != nil }
+        if deleted {
+            sent = sent.filter { resources[$0.key] != nil }
+        }
         let covered = subscription.coveredNames(in: resources.sortedNames).map { resources[$0]! }
         let changed = covered.filter { sent[$0.name]?.version != $0.version }
         let toSend: [PreparedResource]
