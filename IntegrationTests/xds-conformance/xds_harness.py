@@ -330,11 +330,19 @@ class Server:
         """Writes one file of `folder` and waits until the server has reloaded."""
         before = len(self.events("reload"))
         d = os.path.join(self.dir, folder)
-        os.makedirs(d, exist_ok=True)
-        tmp = os.path.join(d, "." + filename + ".tmp")
-        with open(tmp, "w") as f:
-            f.write(raw if raw is not None else json.dumps({"resources": resources}))
-        os.replace(tmp, os.path.join(d, filename))
+        content = raw if raw is not None else json.dumps({"resources": resources})
+        if not os.path.isdir(d):
+            # A new folder appears atomically with its first file (the server skips dot-folders).
+            staging = os.path.join(self.dir, "." + folder + ".staging")
+            os.makedirs(staging, exist_ok=True)
+            with open(os.path.join(staging, filename), "w") as f:
+                f.write(content)
+            os.rename(staging, d)
+        else:
+            tmp = os.path.join(d, "." + filename + ".tmp")
+            with open(tmp, "w") as f:
+                f.write(content)
+            os.replace(tmp, os.path.join(d, filename))
         if wait:
             self.wait_reload(before)
 

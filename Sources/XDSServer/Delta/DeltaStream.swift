@@ -135,7 +135,9 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     func status() -> StreamStatus {
         state.withLock { state in
             var resources: [StreamStatus.Resource] = []
+            var types: [StreamStatus.TypeState] = []
             for typeURL in state.types.keys.sorted() {
+                types.append(state.types[typeURL]!.typeStatus)
                 let current = state.snapshot?.types[typeURL]
                 for item in state.types[typeURL]!.statuses() {
                     let prepared = current?[item.name]
@@ -155,7 +157,8 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
                 node: state.node,
                 isDelta: true,
                 lastRequestTime: state.lastRequestTime,
-                resources: resources
+                resources: resources,
+                types: types
             )
         }
     }

@@ -29,6 +29,9 @@ struct DeltaTypeState: Sendable {
     private(set) var lastSentNonce: UInt64?
     private(set) var ackedNonce: UInt64?
     private(set) var lastNack: NackRecord?
+    private(set) var lastSentVersion = ""
+    private(set) var ackedVersion = ""
+    private(set) var requestCount = 0
 
     init(typeURL: String, legacyWildcard: Bool) {
         self.typeURL = typeURL
@@ -44,6 +47,7 @@ struct DeltaTypeState: Sendable {
         errorMessage: String?,
         now: Double
     ) -> RequestKind {
+        requestCount += 1
         let first = !started
         if first {
             started = true
@@ -86,6 +90,7 @@ struct DeltaTypeState: Sendable {
             return .nack(message: errorMessage)
         }
         ackedNonce = sentNonce
+        ackedVersion = lastSentVersion
         return .ack
     }
 
@@ -123,7 +128,23 @@ struct DeltaTypeState: Sendable {
             sent[name] = nil
         }
         lastSentNonce = nonce
+        lastSentVersion = resources.version
         return Plan(resources: toSend, removed: removed, version: resources.version)
+    }
+
+    /// The ACK state, for status pages.
+    var typeStatus: StreamStatus.TypeState {
+        StreamStatus.TypeState(
+            typeURL: typeURL,
+            lastSentNonce: lastSentNonce.map { String($0) },
+            lastSentVersion: lastSentVersion,
+            ackedNonce: ackedNonce.map { String($0) },
+            ackedVersion: ackedVersion,
+            nackedNonce: lastNack.map { String($0.nonce) },
+            nackMessage: lastNack?.message,
+            nackTime: lastNack?.time,
+            requestCount: requestCount
+        )
     }
 
     /// The CSDS view: every sent or explicitly subscribed name with its status.

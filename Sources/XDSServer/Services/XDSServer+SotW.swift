@@ -70,7 +70,8 @@ extension XDSServer {
             await core.wakeup.wait()
             while let out = core.nextOutbound(now: Self.now()) {
                 let bytes = encoder.sotw(
-                    typeURL: out.typeURL, version: out.version, nonce: out.nonce, resources: out.resources
+                    typeURL: out.typeURL, version: out.version, nonce: out.nonce, resources: out.resources,
+                    wholeSet: out.wholeSet
                 )
                 try await stream.send(bytes)
                 if let node = core.nodeID { info.nodeID = node }

@@ -13,6 +13,7 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
         var nonce: UInt64
         var version: String
         var resources: [PreparedResource]
+        var wholeSet: TypeResources?
     }
 
     private struct State {
@@ -113,7 +114,10 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
                     }
                     state.types[TypeURL.endpoint] = endpoints
                 }
-                return Outbound(typeURL: typeURL, nonce: nonce, version: plan.version, resources: plan.resources)
+                return Outbound(
+                    typeURL: typeURL, nonce: nonce, version: plan.version, resources: plan.resources,
+                    wholeSet: plan.wholeSet
+                )
             }
             return nil
         }
@@ -131,7 +135,9 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     func status() -> StreamStatus {
         state.withLock { state in
             var resources: [StreamStatus.Resource] = []
+            var types: [StreamStatus.TypeState] = []
             for typeURL in state.types.keys.sorted() {
+                types.append(state.types[typeURL]!.typeStatus)
                 let current = state.snapshot?.types[typeURL]
                 for item in state.types[typeURL]!.statuses() {
                     let prepared = current?[item.name]
@@ -151,7 +157,8 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
                 node: state.node,
                 isDelta: false,
                 lastRequestTime: state.lastRequestTime,
-                resources: resources
+                resources: resources,
+                types: types
             )
         }
     }

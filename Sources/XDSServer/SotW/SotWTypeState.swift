@@ -15,6 +15,8 @@ struct SotWTypeState: Sendable {
         var changed: [PreparedResource]
         /// The response `version_info`.
         var version: String
+        /// The set, when the response carries every resource of it (its encoding can be shared).
+        var wholeSet: TypeResources?
     }
 
     let typeURL: String
@@ -23,6 +25,11 @@ struct SotWTypeState: Sendable {
     private(set) var sent: [String: SentEntry] = [:]
     private(set) var lastSentNonce: UInt64?
     private(set) var lastSentVersion = ""
+    private(set) var lastSentTime: Double = 0
+    /// The set `sent` was last reconciled with; while `synced`, `sent` holds exactly the covered
+    /// names of it, at its versions, so the next set only needs the (shared, cached) diff.
+    private var lastSet: TypeResources?
+    private var synced = false
     private(set) var ackedNonce: UInt64?
     private(set) var ackedVersion = ""
     private(set) var lastNack: NackRecord?
@@ -62,6 +69,7 @@ struct SotWTypeState: Sendable {
         }
         if subscription.update(names) {
             sent = sent.filter { subscription.covers($0.key) }
+            synced = false
         }
         if kind != .stale { forceReady = true }
         return kind
@@ -75,37 +83,116 @@ struct SotWTypeState: Sendable {
 
     /// Decides the next response from `resources` (nil: no snapshot yet, so hold), and records it
     /// as sent with `nonce`. Returns nil when nothing needs sending.
+    ///
+    /// Fast path: when nothing but the set changed since the last decision, the work is the size of
+    /// the diff between the two sets (computed once and shared by all streams), not of the set.
     mutating func plan(_ resources: TypeResources?, nonce: UInt64, now: Double) -> Plan? {
         defer { forceReady = false }
         guard let resources else { return nil }
-        let deleted = sent.keys.contains { resources[$0] == nil || !subscription.covers($0) }
-        if deleted {
-            sent = sent.filter { resources[$0.key] != nil }
+        let forcedHits = forceReady && !forced.isEmpty
+            ? forced.sorted().compactMap { subscription.covers($0) ? resources[$0] : nil }
+            : []
+        guard synced, let last = lastSet, lastSentNonce != nil else {
+            return fullPlan(resources, forcedHits: forcedHits, nonce: nonce, now: now)
         }
-        let covered = subscription.coveredNames(in: resources.sortedNames).map { resources[$0]! }
-        let changed = covered.filter { sent[$0.name]?.version != $0.version }
+        if last.id == resources.id && forcedHits.isEmpty { return nil }
+        let diff = resources.diff(from: last)
+        lastSet = resources
+        for name in diff.removed { sent[name] = nil }
+        var changed: [PreparedResource] = []
+        for resource in diff.added where subscription.covers(resource.name) { changed.append(resource) }
+        for resource in diff.changed where subscription.covers(resource.name) { changed.append(resource) }
         let toSend: [PreparedResource]
         if fullState {
-            let forcedHit = forceReady && covered.contains { forced.contains($0.name) }
-            guard lastSentNonce == nil || !changed.isEmpty || deleted || forcedHit else { return nil }
-            toSend = covered
-            sent = [:]
+            let removedCovered = diff.removed.contains { subscription.covers($0) }
+            guard !changed.isEmpty || removedCovered || !forcedHits.isEmpty else { return nil }
+            toSend = subscription.wildcard ? resources.sorted : subscription.names.sorted().compactMap { resources[$0] }
         } else {
-            toSend = covered.filter { sent[$0.name]?.version != $0.version || (forceReady && forced.contains($0.name)) }
+            var byName: [String: PreparedResource] = [:]
+            for resource in changed + forcedHits { byName[resource.name] = resource }
+            guard !byName.isEmpty else { return nil }
+            toSend = byName.keys.sorted().map { byName[$0]! }
+        }
+        record(fullState ? changed + forcedHits : toSend, in: resources, nonce: nonce, now: now)
+        return Plan(
+            resources: toSend, changed: changed, version: resources.version,
+            wholeSet: toSend.count == resources.count ? resources : nil
+        )
+    }
+
+    /// The general decision, linear in the set: after a subscription change or the first time.
+    private mutating func fullPlan(
+        _ resources: TypeResources,
+        forcedHits: [PreparedResource],
+        nonce: UInt64,
+        now: Double
+    ) -> Plan? {
+        let deleted = sent.keys.contains { resources[$0] == nil || !subscription.covers($0) }
+        if deleted {
+            sent = sent.filter { resources[$0.key] != nil && subscription.covers($0.key) }
+        }
+        lastSet = resources
+        synced = true
+        let covered = subscription.wildcard
+            ? resources.sorted : subscription.coveredNames(in: resources.sortedNames).map { resources[$0]! }
+        let changed = covered.filter { sent[$0.name]?.version != $0.version }
+        let forcedNames = Set(forcedHits.map(\.name))
+        let toSend: [PreparedResource]
+        if fullState {
+            guard lastSentNonce == nil || !changed.isEmpty || deleted || !forcedHits.isEmpty else { return nil }
+            toSend = covered
+        } else {
+            toSend = covered.filter { sent[$0.name]?.version != $0.version || forcedNames.contains($0.name) }
             guard !toSend.isEmpty else { return nil }
         }
-        for resource in toSend {
-            sent[resource.name] = SentEntry(version: resource.version, responseVersion: resources.version, nonce: nonce, time: now)
+        record(toSend, in: resources, nonce: nonce, now: now)
+        return Plan(
+            resources: toSend, changed: changed, version: resources.version,
+            wholeSet: toSend.count == resources.count ? resources : nil
+        )
+    }
+
+    /// Records a response: `updated` are the resources whose sent entry changes (for full-state
+    /// types the others are implicitly re-sent with it; see `statuses()`).
+    private mutating func record(_ updated: [PreparedResource], in resources: TypeResources, nonce: UInt64, now: Double) {
+        for resource in updated {
+            sent[resource.name] = SentEntry(
+                version: resource.version, responseVersion: resources.version, nonce: nonce, time: now
+            )
             forced.remove(resource.name)
         }
         lastSentNonce = nonce
         lastSentVersion = resources.version
-        return Plan(resources: toSend, changed: changed, version: resources.version)
+        lastSentTime = now
+    }
+
+    /// The ACK state, for status pages.
+    var typeStatus: StreamStatus.TypeState {
+        StreamStatus.TypeState(
+            typeURL: typeURL,
+            lastSentNonce: lastSentNonce.map { String($0) },
+            lastSentVersion: lastSentVersion,
+            ackedNonce: ackedNonce.map { String($0) },
+            ackedVersion: ackedVersion,
+            nackedNonce: lastNack.map { String($0.nonce) },
+            nackMessage: lastNack?.message,
+            nackTime: lastNack?.time,
+            requestCount: requestCount
+        )
     }
 
     /// The CSDS view: every sent or explicitly subscribed name with its status.
     func statuses() -> [(name: String, entry: SentEntry?, status: ResourceSyncStatus)] {
-        var result = sent.map { (name: $0.key, entry: Optional($0.value), status: $0.value.status(ackedNonce: ackedNonce, lastNack: lastNack)) }
+        var result = sent.map { name, entry in
+            var entry = entry
+            if fullState {
+                // Every full-state response carries every covered resource: it was last sent with
+                // the latest response, whose nonce matters only if the resource changed in it.
+                entry.responseVersion = lastSentVersion
+                entry.time = lastSentTime
+            }
+            return (name: name, entry: Optional(entry), status: entry.status(ackedNonce: ackedNonce, lastNack: lastNack))
+        }
         for name in subscription.names where sent[name] == nil {
             result.append((name: name, entry: nil, status: .notSent))
         }

@@ -1,10 +1,29 @@
+import Synchronization
 internal import XDSCache
+
+/// Encoded response prefixes (version, every resource, type URL) of whole sets, shared by all the
+/// streams that are sent the same set: only the nonce differs between their responses.
+final class EncodedSetCache: Sendable {
+    private let entries = Mutex<[String: [UInt8]]>([:])
+
+    func prefix(typeURL: String, set: TypeResources, build: () -> [UInt8]) -> [UInt8] {
+        let key = "\(set.id)#\(typeURL)"
+        if let cached = entries.withLock({ $0[key] }) { return cached }
+        let bytes = build()
+        entries.withLock { entries in
+            if entries.count >= 32 { entries.removeAll(keepingCapacity: true) }
+            entries[key] = bytes
+        }
+        return bytes
+    }
+}
 
 /// Assembles discovery responses in the protobuf wire format around the cached `Any` bytes of each
 /// resource: resources are never re-encoded.
 struct ResponseEncoder: Sendable {
     /// The encoded `control_plane` field (6 in SotW, 7 in delta share the payload), or empty.
     private let controlPlanePayload: [UInt8]
+    private let setCache = EncodedSetCache()
 
     /// An encoder that stamps `controlPlaneID` into every response (empty: none).
     init(controlPlaneID: String) {
@@ -13,8 +32,38 @@ struct ResponseEncoder: Sendable {
         controlPlanePayload = writer.bytes
     }
 
-    /// A `DiscoveryResponse`.
-    func sotw(typeURL: String, version: String, nonce: UInt64, resources: [PreparedResource]) -> [UInt8] {
+    /// A `DiscoveryResponse`. When `wholeSet` is given the resources are exactly that set, in name
+    /// order, and the encoding of everything but the nonce is shared with other streams.
+    func sotw(
+        typeURL: String,
+        version: String,
+        nonce: UInt64,
+        resources: [PreparedResource],
+        wholeSet: TypeResources? = nil
+    ) -> [UInt8] {
+        guard let wholeSet else {
+            return sotwBody(typeURL: typeURL, version: version, nonce: nonce, resources: resources)
+        }
+        let prefix = setCache.prefix(typeURL: typeURL, set: wholeSet) {
+            var writer = ProtoWriter(capacity: resources.reduce(64) { $0 + ProtoWriter.fieldSize(payloadSize: $1.anyBytes.count) })
+            writer.stringField(1, version)
+            for resource in wholeSet.sorted {
+                writer.bytesField(2, resource.anyBytes)
+            }
+            writer.stringField(4, typeURL)
+            return writer.bytes
+        }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(prefix.count + 32 + controlPlanePayload.count)
+        bytes.append(contentsOf: prefix)
+        var tail = ProtoWriter(capacity: 32 + controlPlanePayload.count)
+        tail.stringField(5, String(nonce))
+        if !controlPlanePayload.isEmpty { tail.bytesField(6, controlPlanePayload) }
+        bytes.append(contentsOf: tail.bytes)
+        return bytes
+    }
+
+    private func sotwBody(typeURL: String, version: String, nonce: UInt64, resources: [PreparedResource]) -> [UInt8] {
         let size = resources.reduce(64 + typeURL.utf8.count + version.utf8.count) {
             $0 + ProtoWriter.fieldSize(payloadSize: $1.anyBytes.count)
         }

@@ -19,6 +19,24 @@ public struct StreamStatus: Sendable {
         public var sentResource: PreparedResource?
     }
 
+    /// The ACK state of one type on the stream.
+    public struct TypeState: Sendable {
+        /// The type URL.
+        public var typeURL: String
+        /// The nonce and version of the last response sent (nil: none yet).
+        public var lastSentNonce: String?
+        public var lastSentVersion: String
+        /// The nonce and version the client last ACKed (nil: none yet).
+        public var ackedNonce: String?
+        public var ackedVersion: String
+        /// The nonce, message and time of the last NACK (nil: none).
+        public var nackedNonce: String?
+        public var nackMessage: String?
+        public var nackTime: Double?
+        /// How many requests of this type arrived.
+        public var requestCount: Int
+    }
+
     /// The stream id.
     public var streamID: UInt64
     /// The node id.
@@ -31,6 +49,8 @@ public struct StreamStatus: Sendable {
     public var lastRequestTime: Double
     /// Every sent or subscribed resource.
     public var resources: [Resource]
+    /// The ACK state of every type the stream has asked for.
+    public var types: [TypeState]
 }
 
 /// A stream that can describe its state.

@@ -58,4 +58,23 @@ struct SotWStreamTests {
         _ = core.receive(Self.request(TypeURL.endpoint, ["a"], nonce: "\(eds!.nonce)"), typeURL: TypeURL.endpoint, now: 0)
         #expect(core.nextOutbound(now: 0)?.resources.map(\.name) == ["a"])
     }
+
+    @Test("The status copy reports per-type sent, ACKed and NACKed nonces and the NACK message")
+    func status() {
+        let core = SotWStream(id: 7, isADS: true, legacyWildcardDisabled: [])
+        core.snapshotDidChange(Self.snapshot(port: 1), sequence: 1)
+        _ = core.receive(Self.request(TypeURL.endpoint, ["a", "b"]), typeURL: TypeURL.endpoint, now: 0)
+        let out = core.nextOutbound(now: 0)!
+        var nack = Self.request(TypeURL.endpoint, ["a", "b"], nonce: "\(out.nonce)")
+        nack.errorDetail.message = "bad endpoint"
+        #expect(core.receive(nack, typeURL: TypeURL.endpoint, now: 5) == .nack(message: "bad endpoint"))
+        let status = core.status()
+        #expect(status.streamID == 7)
+        let eds = status.types.first { $0.typeURL == TypeURL.endpoint }
+        #expect(eds?.lastSentNonce == "\(out.nonce)" && eds?.nackedNonce == "\(out.nonce)")
+        #expect(eds?.nackMessage == "bad endpoint" && eds?.ackedNonce == nil && eds?.requestCount == 2)
+        let byName = Dictionary(uniqueKeysWithValues: status.resources.map { ($0.name, $0.status) })
+        #expect(byName["a"] == .error(message: "bad endpoint", time: 5))
+        #expect(byName["b"] == .notSent)
+    }
 }

@@ -96,3 +96,35 @@ struct SotWTypeStateTests {
         #expect(state.plan(eds, nonce: 3, now: 0) == nil)
     }
 }
+
+@Suite("SotW type state fast path")
+struct SotWTypeStateFastPathTests {
+    @Test("After the first decision only the diff of the next set is sent, ACKs cost nothing")
+    func diffOnly() {
+        var state = SotWTypeState(typeURL: TypeURL.endpoint, legacyWildcard: true)
+        let v1 = TypeResources((0..<50).map { Fixtures.assignment("c\($0)") })
+        _ = state.receive(names: v1.sortedNames, nonce: "", errorMessage: nil, versionInfo: "", now: 0)
+        #expect(state.plan(v1, nonce: 1, now: 0)?.wholeSet?.id == v1.id)
+        _ = state.receive(names: v1.sortedNames, nonce: "1", errorMessage: nil, versionInfo: v1.version, now: 0)
+        #expect(state.plan(v1, nonce: 2, now: 0) == nil)
+        let v2 = v1.replacing(Fixtures.assignment("c7", port: 99))
+        let plan = state.plan(v2, nonce: 2, now: 0)
+        #expect(plan?.resources.map(\.name) == ["c7"] && plan?.wholeSet == nil)
+        #expect(state.sent["c7"]?.version == v2["c7"]!.version)
+        let v3 = TypeResources(v2.sorted.filter { $0.name != "c8" } + [Fixtures.assignment("new")])
+        #expect(state.plan(v3, nonce: 3, now: 0) == nil, "a new name nobody asked for is not sent")
+        #expect(state.sent["c8"] == nil)
+    }
+
+    @Test("Full state: a deletion under the wildcard resends the whole set, an unrelated one does not")
+    func fullStateDiff() {
+        var state = SotWTypeState(typeURL: TypeURL.cluster, legacyWildcard: true)
+        _ = state.receive(names: ["a", "b"], nonce: "", errorMessage: nil, versionInfo: "", now: 0)
+        let v1 = TypeResources([Fixtures.cluster("a"), Fixtures.cluster("b"), Fixtures.cluster("c")])
+        #expect(state.plan(v1, nonce: 1, now: 0)?.resources.map(\.name) == ["a", "b"])
+        let v2 = TypeResources([Fixtures.cluster("a"), Fixtures.cluster("b")])
+        #expect(state.plan(v2, nonce: 2, now: 0) == nil)
+        let v3 = TypeResources([Fixtures.cluster("a")])
+        #expect(state.plan(v3, nonce: 2, now: 0)?.resources.map(\.name) == ["a"])
+    }
+}
