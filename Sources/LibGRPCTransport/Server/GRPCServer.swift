@@ -123,6 +123,8 @@ extension GRPCServer {
         arguments.set(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, configuration.maxReceiveMessageBytes)
         arguments.set(GRPC_ARG_MAX_SEND_MESSAGE_LENGTH, configuration.maxSendMessageBytes)
         arguments.set(GRPC_ARG_MAX_CONCURRENT_STREAMS, configuration.maxConcurrentStreamsPerConnection)
+        // Without this, core sets SO_REUSEPORT and a second server on the same port "succeeds".
+        arguments.set(GRPC_ARG_ALLOW_REUSEPORT, 0)
         configuration.keepalive.apply(to: &arguments)
         let server = arguments.withCArguments { grpc_server_create($0, nil)! }
         let queues = (0..<max(1, configuration.completionQueueCount)).map {

@@ -89,7 +89,13 @@ final class ServerCall: Sendable {
         guard let tag, tag.success else {
             throw RPCError(code: .cancelled, message: "the call ended while receiving")
         }
-        return tag.receivedMessage
+        if let message = tag.receivedMessage { return message }
+        // No message: either the client half-closed, or the call failed (core reports both as a
+        // successful receive of nothing).
+        if handle.withCall({ grpc_call_failed_before_recv_message($0) != 0 }) ?? true {
+            throw RPCError(code: .cancelled, message: "the call ended while receiving")
+        }
+        return nil
     }
 
     func setInitialMetadata(_ metadata: Metadata) {

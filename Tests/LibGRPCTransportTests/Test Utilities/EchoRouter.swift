@@ -1,3 +1,4 @@
+import Foundation
 import LibGRPCTransport
 import Synchronization
 
@@ -11,9 +12,11 @@ enum EchoRouter {
 
     /// What the handlers observed, for assertions.
     final class Observations: Sendable {
-        private let state = Mutex<(cancelled: Int, finished: Int)>((0, 0))
+        private let state = Mutex<(started: Int, cancelled: Int, finished: Int)>((0, 0, 0))
+        var startedHandlers: Int { state.withLock { $0.started } }
         var cancelledHandlers: Int { state.withLock { $0.cancelled } }
         var finishedHandlers: Int { state.withLock { $0.finished } }
+        func recordStarted() { state.withLock { $0.started += 1 } }
         func recordCancelled() { state.withLock { $0.cancelled += 1 } }
         func recordFinished() { state.withLock { $0.finished += 1 } }
     }
@@ -21,6 +24,7 @@ enum EchoRouter {
     static func make(observations: Observations = Observations()) -> Router {
         var router = Router()
         router.register(stream) { stream in
+            observations.recordStarted()
             var count = 0
             do {
                 for try await message in stream.requests {
@@ -40,22 +44,25 @@ enum EchoRouter {
         }
         router.registerUnary(unary) { request, _ in request }
         router.registerUnary(metadata) { _, context in
-            var fields = context.metadata.entries.map { "\"\($0.key)\": \"\($0.text)\"" }
-            fields.append("\"peer\": \"\(context.peer)\"")
+            var fields: [String: String] = ["peer": context.peer]
+            for entry in context.metadata { fields[entry.key] = entry.text }
             if let identity = context.peerIdentity {
-                fields.append("\"peer_identity\": \"\(identity.spiffeID ?? identity.subject ?? "")\"")
-                fields.append("\"subject\": \"\(identity.subject ?? "")\"")
+                fields["peer_identity"] = identity.spiffeID ?? identity.subject ?? ""
+                fields["subject"] = identity.subject ?? ""
             }
-            return Array("{\(fields.joined(separator: ", "))}".utf8)
+            return Array(try JSONSerialization.data(withJSONObject: fields))
         }
         router.register(slow) { stream in
+            var sent = 0
             for try await request in stream.requests {
                 let numbers = String(decoding: request, as: UTF8.self).split(separator: " ").compactMap { Int($0) }
                 guard numbers.count == 2 else { throw RPCError(code: .invalidArgument, message: "want \"N K\"") }
-                let payload = [UInt8](repeating: 0x5A, count: numbers[1])
-                for _ in 0..<numbers[0] { try await stream.send(payload) }
+                for index in 0..<numbers[0] {
+                    try await stream.send([UInt8](repeating: UInt8(truncatingIfNeeded: index), count: numbers[1]))
+                    sent += 1
+                }
             }
-            return [:]
+            return ["x-sent-count": "\(sent)"]
         }
         return router
     }

@@ -1,3 +1,4 @@
+import Foundation
 import LibGRPCTransport
 
 /// Runs `body` against a started server on an ephemeral loopback port, then shuts the server down
