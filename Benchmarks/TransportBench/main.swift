@@ -19,7 +19,8 @@ router.register("/aeraki.bench.Push/Stream") { stream in
     guard numbers.count == 2, numbers[0] >= 0, numbers[1] >= 0 else {
         throw RPCError(code: .invalidArgument, message: "expected a request \"M K\"")
     }
-    let payload = [UInt8](repeating: 0x61, count: numbers[1])
+    // One payload shared by every send, as the C baseline shares one slice.
+    let payload = Payload([UInt8](repeating: 0x61, count: numbers[1]))
     for _ in 0..<numbers[0] { try await stream.send(payload) }
     return [:]
 }

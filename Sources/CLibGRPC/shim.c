@@ -72,6 +72,12 @@ void CLibGRPC_batch_add_send_message(CLibGRPC_batch *batch, const void *bytes, s
     op->data.send_message.send_message = batch->send_message;
 }
 
+void CLibGRPC_batch_add_send_slice(CLibGRPC_batch *batch, const grpc_slice *slice) {
+    batch->send_message = grpc_raw_byte_buffer_create((grpc_slice *)slice, 1);  // takes its own reference
+    grpc_op *op = next_op(batch, GRPC_OP_SEND_MESSAGE);
+    op->data.send_message.send_message = batch->send_message;
+}
+
 void CLibGRPC_batch_add_send_close_from_client(CLibGRPC_batch *batch) {
     next_op(batch, GRPC_OP_SEND_CLOSE_FROM_CLIENT);
 }
@@ -153,6 +159,12 @@ int CLibGRPC_byte_buffer_copy(grpc_byte_buffer *buffer, uint8_t *destination) {
 const uint8_t *CLibGRPC_slice_start(const grpc_slice *slice) { return GRPC_SLICE_START_PTR(*slice); }
 
 size_t CLibGRPC_slice_length(const grpc_slice *slice) { return GRPC_SLICE_LENGTH(*slice); }
+
+grpc_slice CLibGRPC_slice_from_bytes(const void *bytes, size_t length) {
+    return grpc_slice_from_copied_buffer((const char *)bytes, length);
+}
+
+void CLibGRPC_slice_unref(const grpc_slice *slice) { grpc_slice_unref(*slice); }
 
 grpc_slice CLibGRPC_slice_from_string(const char *string) { return grpc_slice_from_copied_string(string); }
 

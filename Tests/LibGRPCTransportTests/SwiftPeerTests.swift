@@ -64,4 +64,34 @@ struct SwiftPeerTests {
             }
         }
     }
+
+    @Test("one shared payload sent 100 times on each of 10 concurrent streams arrives intact")
+    func sharedPayload() async throws {
+        let payload = Payload(patternMessage(3, size: 10_000))
+        var router = Router()
+        router.register("/test.Push/Stream") { stream in
+            for _ in 0..<100 { try await stream.send(payload) }
+            return [:]
+        }
+        try await withRunningServer(router: router) { _, port in
+            try await withChannel(port: port) { channel in
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<10 {
+                        group.addTask {
+                            try await channel.withStream(method: "/test.Push/Stream") { stream in
+                                try await stream.finishSending()
+                                var received = 0
+                                while let message = try await stream.receive() {
+                                    #expect(message == patternMessage(3, size: 10_000))
+                                    received += 1
+                                }
+                                return received
+                            }
+                        }
+                    }
+                    for try await received in group { #expect(received == 100) }
+                }
+            }
+        }
+    }
 }

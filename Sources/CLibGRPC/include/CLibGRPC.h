@@ -63,6 +63,9 @@ void CLibGRPC_batch_add_send_initial_metadata(CLibGRPC_batch *batch, const char 
 /// Adds SEND_MESSAGE with a copy of `length` bytes.
 void CLibGRPC_batch_add_send_message(CLibGRPC_batch *batch, const void *bytes, size_t length);
 
+/// Adds SEND_MESSAGE of a slice that is shared, not copied (the batch holds its own reference).
+void CLibGRPC_batch_add_send_slice(CLibGRPC_batch *batch, const grpc_slice *slice);
+
 /// Adds SEND_CLOSE_FROM_CLIENT.
 void CLibGRPC_batch_add_send_close_from_client(CLibGRPC_batch *batch);
 
@@ -102,6 +105,12 @@ const uint8_t *CLibGRPC_slice_start(const grpc_slice *slice);
 
 /// The length of a slice.
 size_t CLibGRPC_slice_length(const grpc_slice *slice);
+
+/// A reference-counted slice holding a copy of `length` bytes.
+grpc_slice CLibGRPC_slice_from_bytes(const void *bytes, size_t length);
+
+/// Drops one reference to a slice.
+void CLibGRPC_slice_unref(const grpc_slice *slice);
 
 /// A slice of a C string, copied.
 grpc_slice CLibGRPC_slice_from_string(const char *string);

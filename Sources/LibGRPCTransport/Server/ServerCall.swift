@@ -105,12 +105,22 @@ final class ServerCall: Sendable {
     }
 
     func send(_ message: [UInt8]) async throws {
+        try await send { batch in
+            message.withUnsafeBytes { CLibGRPC_batch_add_send_message(batch, $0.baseAddress, $0.count) }
+        }
+    }
+
+    func send(_ payload: Payload) async throws {
+        try await send { payload.addSend(to: $0) }
+    }
+
+    private func send(_ addMessage: (UnsafeMutablePointer<CLibGRPC_batch>) -> Void) async throws {
         let delivered = await sendLane.withTurn {
             let pendingHeaders = takePendingHeaders()
             let tag = await withTaskCancellationHandler {
                 await handle.run { batch in
                     if let pendingHeaders { Self.addInitialMetadata(pendingHeaders, to: batch) }
-                    message.withUnsafeBytes { CLibGRPC_batch_add_send_message(batch, $0.baseAddress, $0.count) }
+                    addMessage(batch)
                 }
             } onCancel: {
                 handle.cancel()

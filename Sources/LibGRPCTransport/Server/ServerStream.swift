@@ -22,6 +22,12 @@ public struct ServerStream: Sendable {
         try await call.send(message)
     }
 
+    /// Sends a payload built once and shared: core takes a reference instead of copying the
+    /// bytes. Same ordering, backpressure and errors as `send(_:)` with bytes.
+    public func send(_ payload: Payload) async throws {
+        try await call.send(payload)
+    }
+
     /// Sets metadata to send before the first response (call before the first `send`).
     public func setInitialMetadata(_ metadata: Metadata) {
         call.setInitialMetadata(metadata)
