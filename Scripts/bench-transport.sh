@@ -89,6 +89,9 @@ trap cleanup EXIT
 run_once() {
     local server="$1" port="" client_out
     trap cleanup EXIT   # we run in a $(...) subshell: traps are not inherited
+    # Truncate before starting: the child's own redirection may happen after the first poll
+    # below, which would then read the previous server's (dead) port.
+    : >"$out/server.out"
     "$server" --port 0 >"$out/server.out" 2>"$out/server.err" &
     server_pid=$!
     for _ in $(seq 300); do   # up to 30 s for `port: N`

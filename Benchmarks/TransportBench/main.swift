@@ -4,10 +4,13 @@
 import Foundation
 import LibGRPCTransport
 
-var port = 0
-if let index = CommandLine.arguments.firstIndex(of: "--port"), index + 1 < CommandLine.arguments.count {
-    port = Int(CommandLine.arguments[index + 1]) ?? 0
+func option(_ name: String, default value: Int) -> Int {
+    guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else {
+        return value
+    }
+    return Int(CommandLine.arguments[index + 1]) ?? value
 }
+let port = option("--port", default: 0)
 
 var router = Router()
 router.register("/aeraki.bench.Push/Stream") { stream in
@@ -27,6 +30,7 @@ router.register("/aeraki.bench.Push/Stream") { stream in
 
 var configuration = GRPCServer.Configuration(listeners: [.init(host: "127.0.0.1", port: port)])
 configuration.shutdownGracePeriod = .milliseconds(100)
+configuration.completionQueueCount = option("--queues", default: configuration.completionQueueCount)
 let server = GRPCServer(configuration: configuration, router: router)
 
 signal(SIGTERM, SIG_IGN)

@@ -10,7 +10,9 @@ final class BatchTag: CompletionTag, @unchecked Sendable {
     let batch: UnsafeMutablePointer<CLibGRPC_batch>
     /// Whether core reported the batch's operations as successful.
     private(set) var success = false
-    private var continuation: CheckedContinuation<BatchTag?, Never>?
+    /// Unsafe rather than checked: core returns an accepted tag exactly once (see `CompletionTag`),
+    /// and this is the per-message hot path.
+    private var continuation: UnsafeContinuation<BatchTag?, Never>?
     private let onComplete: @Sendable () -> Void
 
     /// A tag whose `onComplete` runs (on the poller thread) before the waiter resumes.
@@ -26,7 +28,7 @@ final class BatchTag: CompletionTag, @unchecked Sendable {
     }
 
     /// Arms the tag with the continuation to resume on completion.
-    func arm(_ continuation: CheckedContinuation<BatchTag?, Never>) {
+    func arm(_ continuation: UnsafeContinuation<BatchTag?, Never>) {
         self.continuation = continuation
     }
 

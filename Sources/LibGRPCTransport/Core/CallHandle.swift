@@ -36,7 +36,7 @@ final class CallHandle: @unchecked Sendable {
     func run(_ configure: (UnsafeMutablePointer<CLibGRPC_batch>) -> Void) async -> BatchTag? {
         let tag = BatchTag(onComplete: { [self] in self.batchFinished() })
         configure(tag.batch)
-        return await withCheckedContinuation { (continuation: CheckedContinuation<BatchTag?, Never>) in
+        return await withUnsafeContinuation { (continuation: UnsafeContinuation<BatchTag?, Never>) in
             tag.arm(continuation)
             let refusal: grpc_call_error? = state.withLock { state in
                 guard !state.unreferenced else { return GRPC_CALL_ERROR_ALREADY_FINISHED }
