@@ -37,7 +37,7 @@ struct ShutdownTests {
                     let start = clock.now
                     server.beginGracefulShutdown()
                     try await group.waitForAll()
-                    #expect(clock.now - start < .seconds(3))
+                    #expect(clock.now - start < .seconds(10))  // grace 300 ms; generous for sanitizer builds
                     var codes: [Status.Code?] = []
                     for try await code in streams { codes.append(code) }
                     #expect(codes.count == 20)

@@ -1,4 +1,3 @@
-import Foundation
 import LibGRPCTransport
 
 /// Runs `body` against a started server on an ephemeral loopback port, then shuts the server down
