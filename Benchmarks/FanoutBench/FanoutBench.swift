@@ -5,6 +5,9 @@
 // Each is compared with the transport ceiling: the same bytes, pre-encoded, pushed to the same
 // number of streams by a bare loop over the same transport, in the same run.
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import LibGRPCTransport
 import XDSCache
 import XDSServer
@@ -25,6 +28,16 @@ func procStatus(_ key: String) -> Int {
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
     }
     return 0
+}
+
+/// Returns freed heap memory to the OS (glibc `malloc_trim`, looked up at run time), so the RSS
+/// shows live memory rather than the allocator's retained free lists.
+func mallocTrim() {
+    #if canImport(Glibc)
+    guard let symbol = dlsym(nil, "malloc_trim") else { return }
+    typealias Trim = @convention(c) (Int) -> Int32
+    _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    #endif
 }
 
 func seconds(_ d: Duration) -> Double {
@@ -149,7 +162,8 @@ struct FanoutBench {
             let tracker = Tracker()
             var results: [(String, Figures, Figures)] = []
 
-            // (a) connect storm
+            let baselineRSS = Double(procStatus("VmRSS")) / 1024
+        // (a) connect storm
             log("(a) connect storm: \(streamCount) ADS streams")
             tracker.begin(streams: streamCount, targets: [
                 TypeURL.cluster: clusters.version, TypeURL.endpoint: assignments.version, TypeURL.listener: listeners.version,
@@ -166,6 +180,10 @@ struct FanoutBench {
             var totals = tracker.totals
             let a = Figures(name: "a", seconds: elapsed, responses: totals.responses, bytes: totals.bytes,
                             peakRSSMiB: Double(procStatus("VmHWM")) / 1024)
+            try? await Task.sleep(for: .milliseconds(500))
+            let settledRSS = Double(procStatus("VmRSS")) / 1024
+            mallocTrim()
+            let trimmedRSS = Double(procStatus("VmRSS")) / 1024
             let bareA = await runBare(
                 streamCount: streamCount, bare: bare, requests: requests,
                 channels: channels,
@@ -229,6 +247,9 @@ struct FanoutBench {
             func f(_ x: Double) -> String { String(format: "%.3f", x) }
             print("streams: \(streamCount)")
             print("resources_per_type: \(resourceCount)")
+            print("baseline_rss_mib: \(f(baselineRSS))")
+            print("a_settled_rss_mib: \(f(settledRSS))")
+            print("a_settled_rss_after_malloc_trim_mib: \(f(trimmedRSS))")
             for (name, x, ceiling) in results {
                 print("\(name)_time_to_all_acked_s: \(f(x.seconds))")
                 print("\(name)_responses: \(x.responses)")
