@@ -30,6 +30,10 @@ struct SotWTypeState: Sendable {
     /// names of it, at its versions, so the next set only needs the (shared, cached) diff.
     private var lastSet: TypeResources?
     private var synced = false
+    /// Full-state types keep no per-name map: the client holds the covered names of the set last
+    /// sent (every response carries all of them), minus names unsubscribed since then.
+    private var lastSentSet: TypeResources?
+    private var unsubscribedSinceSend: Set<String> = []
     private(set) var ackedNonce: UInt64?
     private(set) var ackedVersion = ""
     private(set) var lastNack: NackRecord?
@@ -67,9 +71,16 @@ struct SotWTypeState: Sendable {
             ackedNonce = lastSentNonce
             ackedVersion = lastSentVersion
         }
+        let previous = subscription
         if subscription.update(names) {
-            sent = sent.filter { subscription.covers($0.key) }
             synced = false
+            if fullState {
+                for name in lastSentSet?.sortedNames ?? [] where previous.covers(name) && !subscription.covers(name) {
+                    unsubscribedSinceSend.insert(name)
+                }
+            } else {
+                sent = sent.filter { subscription.covers($0.key) }
+            }
         }
         if kind != .stale { forceReady = true }
         return kind
@@ -113,7 +124,7 @@ struct SotWTypeState: Sendable {
             guard !byName.isEmpty else { return nil }
             toSend = byName.keys.sorted().map { byName[$0]! }
         }
-        record(fullState ? changed + forcedHits : toSend, in: resources, nonce: nonce, now: now)
+        record(fullState ? forcedHits : toSend, in: resources, nonce: nonce, now: now)
         return Plan(
             resources: toSend, changed: changed, version: resources.version,
             wholeSet: toSend.count == resources.count ? resources : nil
@@ -127,24 +138,32 @@ struct SotWTypeState: Sendable {
         nonce: UInt64,
         now: Double
     ) -> Plan? {
-        let deleted = sent.keys.contains { resources[$0] == nil || !subscription.covers($0) }
-        if deleted {
-            sent = sent.filter { resources[$0.key] != nil && subscription.covers($0.key) }
-        }
         lastSet = resources
         synced = true
         let covered = subscription.wildcard
             ? resources.sorted : subscription.coveredNames(in: resources.sortedNames).map { resources[$0]! }
+        if fullState {
+            let held = lastSentSet
+            let changed = covered.filter {
+                held?[$0.name]?.version != $0.version || unsubscribedSinceSend.contains($0.name)
+            }
+            let deleted = held?.sortedNames.contains {
+                resources[$0] == nil && subscription.covers($0) && !unsubscribedSinceSend.contains($0)
+            } ?? false
+            guard lastSentNonce == nil || !changed.isEmpty || deleted || !forcedHits.isEmpty else { return nil }
+            record(forcedHits, in: resources, nonce: nonce, now: now)
+            return Plan(
+                resources: covered, changed: changed, version: resources.version,
+                wholeSet: covered.count == resources.count ? resources : nil
+            )
+        }
+        if sent.keys.contains(where: { resources[$0] == nil }) {
+            sent = sent.filter { resources[$0.key] != nil }
+        }
         let changed = covered.filter { sent[$0.name]?.version != $0.version }
         let forcedNames = Set(forcedHits.map(\.name))
-        let toSend: [PreparedResource]
-        if fullState {
-            guard lastSentNonce == nil || !changed.isEmpty || deleted || !forcedHits.isEmpty else { return nil }
-            toSend = covered
-        } else {
-            toSend = covered.filter { sent[$0.name]?.version != $0.version || forcedNames.contains($0.name) }
-            guard !toSend.isEmpty else { return nil }
-        }
+        let toSend = covered.filter { sent[$0.name]?.version != $0.version || forcedNames.contains($0.name) }
+        guard !toSend.isEmpty else { return nil }
         record(toSend, in: resources, nonce: nonce, now: now)
         return Plan(
             resources: toSend, changed: changed, version: resources.version,
@@ -152,14 +171,20 @@ struct SotWTypeState: Sendable {
         )
     }
 
-    /// Records a response: `updated` are the resources whose sent entry changes (for full-state
-    /// types the others are implicitly re-sent with it; see `statuses()`).
+    /// Records a response built from `resources`; `updated` are the resources of a partial
+    /// (non-full-state) response, whose per-name entries change.
     private mutating func record(_ updated: [PreparedResource], in resources: TypeResources, nonce: UInt64, now: Double) {
-        for resource in updated {
-            sent[resource.name] = SentEntry(
-                version: resource.version, responseVersion: resources.version, nonce: nonce, time: now
-            )
-            forced.remove(resource.name)
+        if fullState {
+            lastSentSet = resources
+            unsubscribedSinceSend.removeAll()
+            for resource in updated { forced.remove(resource.name) }
+        } else {
+            for resource in updated {
+                sent[resource.name] = SentEntry(
+                    version: resource.version, responseVersion: resources.version, nonce: nonce, time: now
+                )
+                forced.remove(resource.name)
+            }
         }
         lastSentNonce = nonce
         lastSentVersion = resources.version
@@ -181,19 +206,26 @@ struct SotWTypeState: Sendable {
         )
     }
 
+    /// What the client is believed to hold, by name.
+    var held: [String: SentEntry] {
+        guard fullState else { return sent }
+        guard let set = lastSentSet, let nonce = lastSentNonce else { return [:] }
+        var held: [String: SentEntry] = [:]
+        for resource in set.sorted where subscription.covers(resource.name) && !unsubscribedSinceSend.contains(resource.name) {
+            held[resource.name] = SentEntry(
+                version: resource.version, responseVersion: lastSentVersion, nonce: nonce, time: lastSentTime
+            )
+        }
+        return held
+    }
+
     /// The CSDS view: every sent or explicitly subscribed name with its status.
     func statuses() -> [(name: String, entry: SentEntry?, status: ResourceSyncStatus)] {
-        var result = sent.map { name, entry in
-            var entry = entry
-            if fullState {
-                // Every full-state response carries every covered resource: it was last sent with
-                // the latest response, whose nonce matters only if the resource changed in it.
-                entry.responseVersion = lastSentVersion
-                entry.time = lastSentTime
-            }
-            return (name: name, entry: Optional(entry), status: entry.status(ackedNonce: ackedNonce, lastNack: lastNack))
+        let held = self.held
+        var result = held.map { name, entry in
+            (name: name, entry: Optional(entry), status: entry.status(ackedNonce: ackedNonce, lastNack: lastNack))
         }
-        for name in subscription.names where sent[name] == nil {
+        for name in subscription.names where held[name] == nil {
             result.append((name: name, entry: nil, status: .notSent))
         }
         return result.sorted { $0.name < $1.name }

@@ -128,3 +128,30 @@ struct SotWTypeStateFastPathTests {
         #expect(state.plan(v3, nonce: 2, now: 0)?.resources.map(\.name) == ["a"])
     }
 }
+
+@Suite("SotW full-state bookkeeping")
+struct SotWFullStateTests {
+    @Test("A named full-state subscription that drops and re-adds a listener gets it again")
+    func resubscribeFullState() {
+        var state = SotWTypeState(typeURL: TypeURL.listener, legacyWildcard: false)
+        let set = TypeResources([Fixtures.listener("l1"), Fixtures.listener("l2", port: 2)])
+        _ = state.receive(names: ["l1", "l2"], nonce: "", errorMessage: nil, versionInfo: "", now: 0)
+        #expect(state.plan(set, nonce: 1, now: 0)?.resources.count == 2)
+        _ = state.receive(names: ["l1"], nonce: "1", errorMessage: nil, versionInfo: set.version, now: 0)
+        #expect(state.plan(set, nonce: 2, now: 0) == nil)
+        #expect(Set(state.held.keys) == ["l1"])
+        _ = state.receive(names: ["l1", "l2"], nonce: "1", errorMessage: nil, versionInfo: set.version, now: 0)
+        #expect(state.plan(set, nonce: 2, now: 0)?.resources.map(\.name) == ["l1", "l2"])
+        #expect(Set(state.held.keys) == ["l1", "l2"])
+    }
+
+    @Test("CSDS marks every resource of a NACKed full-state response as ERROR")
+    func nackedFullState() {
+        var state = SotWTypeState(typeURL: TypeURL.cluster, legacyWildcard: true)
+        _ = state.receive(names: [], nonce: "", errorMessage: nil, versionInfo: "", now: 0)
+        let set = TypeResources([Fixtures.cluster("a"), Fixtures.cluster("b")])
+        _ = state.plan(set, nonce: 1, now: 0)
+        _ = state.receive(names: [], nonce: "1", errorMessage: "no", versionInfo: "", now: 3)
+        #expect(state.statuses().map(\.status) == [.error(message: "no", time: 3), .error(message: "no", time: 3)])
+    }
+}
