@@ -8,6 +8,11 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
+let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 
 // MARK: - Settings shared by every target
 
@@ -37,6 +42,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: C interop and transport
@@ -106,11 +114,36 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
 
+        // MARK: Admin and composition root
+
+        .target(
+            name: "Admin",
+            dependencies: ["XDSCache", "EnvoyAPI", swiftProtobuf, nioCore, nioPosix, nioHTTP1, logging, coreMetrics, prometheus, serviceLifecycle],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "AdminTests",
+            dependencies: ["Admin", "XDSCache", "EnvoyAPI", swiftProtobuf, logging, serviceLifecycle],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .target(
+            name: "AerakiServer",
+            dependencies: ["Admin", "XDSServer", "XDSCache", "Mesh", "MeshAPI", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+                           logging, coreMetrics, serviceLifecycle, .product(name: "UnixSignals", package: "swift-service-lifecycle")],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "AerakiServerTests",
+            dependencies: ["AerakiServer", "Admin", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+                           logging, serviceLifecycle],
+            swiftSettings: defaultSwiftSettings
+        ),
+
         // MARK: Executables
 
         .executableTarget(
             name: "aeraki",
-            dependencies: ["XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+            dependencies: ["AerakiServer", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
                            argumentParser, logging, yams, serviceLifecycle],
             swiftSettings: defaultSwiftSettings
         ),

@@ -1,0 +1,62 @@
+/// One HTTP request to the admin endpoint, fully read.
+public struct AdminRequest: Sendable {
+    /// The method (`GET`, `HEAD`, ...).
+    public var method: String
+    /// The path without the query string (`/debug/syncz`).
+    public var path: String
+    /// The decoded query parameters (the last value wins).
+    public var query: [String: String]
+    /// Header names (lowercased) to values.
+    public var headers: [String: String]
+
+    /// A request from its parts.
+    public init(method: String = "GET", path: String, query: [String: String] = [:], headers: [String: String] = [:]) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+    }
+
+    /// A request from a method, a request target (`/path?a=b`) and headers.
+    public init(method: String, uri: String, headers: [(String, String)]) {
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        self.method = method
+        self.path = parts.first.map(String.init) ?? "/"
+        var query: [String: String] = [:]
+        if parts.count > 1 {
+            for pair in parts[1].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = Self.percentDecoded(kv[0])
+                query[key] = kv.count > 1 ? Self.percentDecoded(kv[1]) : ""
+            }
+        }
+        self.query = query
+        var lowered: [String: String] = [:]
+        for (name, value) in headers { lowered[name.lowercased()] = value }
+        self.headers = lowered
+    }
+
+    /// Whether the client asked for plain text: `?format=text`, or an `Accept` header preferring `text/plain`.
+    public var wantsText: Bool {
+        if let format = query["format"] { return format == "text" || format == "txt" || format == "table" }
+        guard let accept = headers["accept"] else { return false }
+        return accept.contains("text/plain") && !accept.contains("application/json")
+    }
+
+    static func percentDecoded(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

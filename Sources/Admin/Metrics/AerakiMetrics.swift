@@ -1,0 +1,128 @@
+import CoreMetrics
+import Prometheus
+
+/// Every metric Aeraki exports, created once with bounded dimensions (type, kind, result; never a
+/// node id or resource name), backed by its own Prometheus registry (no global bootstrap).
+public final class AerakiMetrics: Sendable {
+    /// The xDS types that get their own label value; others count as `other`.
+    public static let typeLabels: [String: String] = [
+        "type.googleapis.com/envoy.config.cluster.v3.Cluster": "cds",
+        "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment": "eds",
+        "type.googleapis.com/envoy.config.listener.v3.Listener": "lds",
+        "type.googleapis.com/envoy.config.route.v3.RouteConfiguration": "rds",
+        "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret": "sds",
+        "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig": "ecds",
+    ]
+
+    /// The stream kinds.
+    public enum StreamKind: String, Sendable, CaseIterable {
+        case sotw, delta
+    }
+
+    private let registry: PrometheusCollectorRegistry
+    private let pushes: [String: CoreMetrics.Counter]
+    private let pushBytes: [String: CoreMetrics.Counter]
+    private let nacks: [String: CoreMetrics.Counter]
+    private let pushLatency: CoreMetrics.Timer
+    private let connected: [StreamKind: CoreMetrics.Meter]
+    private let configEvents: CoreMetrics.Counter
+    private let configChangedResources: CoreMetrics.Counter
+    private let rejected: CoreMetrics.Gauge
+    private let generation: CoreMetrics.Timer
+    private let generatedProxies: CoreMetrics.Counter
+    private let generationErrors: CoreMetrics.Counter
+
+    /// Creates every metric in a new registry.
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        let latencyBuckets: [Duration] = [
+            .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+        ]
+        factory.durationHistogramBuckets = [
+            "aeraki_xds_push_latency_seconds": latencyBuckets, "aeraki_generation_duration_seconds": latencyBuckets,
+        ]
+        self.registry = registry
+        var pushes: [String: CoreMetrics.Counter] = [:]
+        var pushBytes: [String: CoreMetrics.Counter] = [:]
+        var nacks: [String: CoreMetrics.Counter] = [:]
+        for label in Set(Self.typeLabels.values).union(["other"]) {
+            pushes[label] = CoreMetrics.Counter(label: "aeraki_xds_pushes_total", dimensions: [("type", label)], factory: factory)
+            pushBytes[label] = CoreMetrics.Counter(label: "aeraki_xds_push_bytes_total", dimensions: [("type", label)], factory: factory)
+            nacks[label] = CoreMetrics.Counter(label: "aeraki_xds_nacks_total", dimensions: [("type", label)], factory: factory)
+        }
+        self.pushes = pushes
+        self.pushBytes = pushBytes
+        self.nacks = nacks
+        pushLatency = CoreMetrics.Timer(label: "aeraki_xds_push_latency_seconds", factory: factory)
+        var connected: [StreamKind: CoreMetrics.Meter] = [:]
+        for kind in StreamKind.allCases {
+            connected[kind] = CoreMetrics.Meter(label: "aeraki_xds_connected_streams", dimensions: [("kind", kind.rawValue)], factory: factory)
+        }
+        self.connected = connected
+        configEvents = CoreMetrics.Counter(label: "aeraki_config_events_total", factory: factory)
+        configChangedResources = CoreMetrics.Counter(label: "aeraki_config_changed_resources_total", factory: factory)
+        rejected = CoreMetrics.Gauge(label: "aeraki_config_rejected_resources", factory: factory)
+        generation = CoreMetrics.Timer(label: "aeraki_generation_duration_seconds", factory: factory)
+        generatedProxies = CoreMetrics.Counter(label: "aeraki_generation_proxies_total", factory: factory)
+        generationErrors = CoreMetrics.Counter(label: "aeraki_generation_errors_total", factory: factory)
+    }
+
+    /// The bounded label for a type URL.
+    public static func typeLabel(_ typeURL: String) -> String {
+        typeLabels[typeURL] ?? "other"
+    }
+
+    /// A response was sent.
+    public func recordPush(typeURL: String, bytes: Int) {
+        let label = Self.typeLabel(typeURL)
+        pushes[label]?.increment()
+        pushBytes[label]?.increment(by: bytes)
+    }
+
+    /// The time from a config change to a response carrying it.
+    public func recordPushLatency(_ duration: Duration) {
+        pushLatency.recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// A NACK arrived.
+    public func recordNack(typeURL: String) {
+        nacks[Self.typeLabel(typeURL)]?.increment()
+    }
+
+    /// A stream opened (`+1`) or closed (`-1`).
+    public func streamOpened(_ kind: StreamKind) { connected[kind]?.increment() }
+    /// A stream closed.
+    public func streamClosed(_ kind: StreamKind) { connected[kind]?.decrement() }
+
+    /// A debounced config change batch arrived, naming `resources` keys.
+    public func recordConfigEvent(resources: Int) {
+        configEvents.increment()
+        configChangedResources.increment(by: resources)
+    }
+
+    /// How many resources are currently rejected.
+    public func setRejectedResources(_ count: Int) {
+        rejected.record(count)
+    }
+
+    /// One rebuild pass: how long it took, how many proxies it built, how many failed.
+    public func recordGeneration(duration: Duration, proxies: Int, errors: Int) {
+        generation.recordNanoseconds(duration.nanoseconds)
+        generatedProxies.increment(by: proxies)
+        if errors > 0 { generationErrors.increment(by: errors) }
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,124 @@
+public import Admin
+public import LibGRPCTransport
+public import Logging
+public import Mesh
+public import ServiceLifecycle
+public import UnixSignals
+public import XDSCache
+public import XDSServer
+
+/// The composition root of `aeraki serve`: config source → store → index → generator → snapshot
+/// cache → xDS server, plus the admin endpoint.
+///
+/// ``services`` lists the long-running parts in dependency order (the config source first, the
+/// xDS server last), so a `ServiceGroup` shuts them down in reverse: the xDS server drains first,
+/// then the push loop, the admin endpoint and the source.
+public final class AerakiServer: Sendable {
+    /// The configuration.
+    public let configuration: AerakiServerConfiguration
+    /// The config store.
+    public let store: ConfigStore
+    /// The snapshot cache.
+    public let cache: SnapshotCache
+    /// The xDS server.
+    public let xds: XDSServer
+    /// The gRPC server.
+    public let grpc: GRPCServer
+    /// The admin endpoint.
+    public let admin: AdminServer
+    /// Connected proxies.
+    public let registry: ProxyRegistry
+    /// Metrics.
+    public let metrics: AerakiMetrics
+    /// Readiness.
+    public let readiness: Readiness
+    /// The push loop.
+    public let pushLoop: PushLoop
+    /// Problems the config source found (unparsable files).
+    public let problems: ConfigProblems
+    /// Every long-running service, in start order.
+    public let services: [any Service]
+    private let logger: Logger
+
+    /// Assembles a server; nothing runs until the services do.
+    /// - Throws: when TLS files cannot be read.
+    public init(
+        configuration: AerakiServerConfiguration, generator: any SnapshotGenerating, version: String,
+        logger: Logger = Logger(label: "io.aeraki.server")
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let store = ConfigStore()
+        let cache = SnapshotCache()
+        let registry = ProxyRegistry()
+        let metrics = AerakiMetrics()
+        let readiness = Readiness()
+        let problems = ConfigProblems()
+        let observer = XDSObserver(registry: registry, cache: cache, metrics: metrics)
+        let xds = XDSServer(
+            cache: cache, configuration: .init(controlPlaneID: configuration.controlPlaneID), hooks: observer.hooks,
+            logger: Logger(label: "io.aeraki.xds")
+        )
+        var router = Router()
+        xds.register(into: &router)
+        var listeners = [GRPCServer.Listener(host: configuration.xdsHost, port: configuration.xdsPort)]
+        if let tls = configuration.tls {
+            let credentials = try ServerTLSConfiguration(
+                certificateChainFile: tls.certificateChainFile, privateKeyFile: tls.privateKeyFile,
+                clientCertificateAuthorityFile: tls.clientCAFile, requireClientCertificate: false
+            )
+            listeners.append(GRPCServer.Listener(host: configuration.xdsHost, port: tls.port, tls: credentials))
+        }
+        var grpcConfiguration = GRPCServer.Configuration(listeners: listeners)
+        grpcConfiguration.shutdownGracePeriod = configuration.shutdownGracePeriod
+        let grpc = GRPCServer(configuration: grpcConfiguration, router: router)
+        let endpoints = AdminEndpoints(
+            syncStatus: xds, configDump: cache, configStore: ConfigStoreReporter(store: store, problems: problems),
+            metrics: metrics, isReady: { readiness.isReady }, version: version,
+            beforeMetricsScrape: { metrics.setRejectedResources(store.rejections().count + problems.all().count) }
+        )
+        let admin = AdminServer(configuration: configuration.admin, router: endpoints.router())
+        let pushLoop = PushLoop(
+            store: store, registry: registry, cache: cache, generator: generator, metrics: metrics, problems: problems,
+            options: configuration.meshOptions, debounce: configuration.debounce,
+            onConfigApplied: { readiness.configApplied(storeVersion: $0) }
+        )
+        let source: any Service
+        switch configuration.source {
+        case .directory(let paths, let pollInterval):
+            source = YAMLDirectoryWatcher(
+                paths: paths, pollInterval: pollInterval, store: store, problems: problems,
+                onFirstScan: { readiness.sourceLoaded(storeVersion: store.snapshot().version) }
+            )
+        case .custom(_, let make):
+            source = make(store, readiness)
+        }
+        self.store = store
+        self.cache = cache
+        self.xds = xds
+        self.grpc = grpc
+        self.admin = admin
+        self.registry = registry
+        self.metrics = metrics
+        self.readiness = readiness
+        self.pushLoop = pushLoop
+        self.problems = problems
+        self.services = [source, admin, pushLoop, XDSService(server: grpc, gracePeriod: configuration.shutdownGracePeriod)]
+    }
+
+    /// A service group running every service, shutting down gracefully on `signals`, within the
+    /// configured grace period plus a margin.
+    public func serviceGroup(signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map {
+                ServiceGroupConfiguration.ServiceConfiguration(
+                    service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup
+                )
+            },
+            gracefulShutdownSignals: signals,
+            logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod + .seconds(5)
+        return ServiceGroup(configuration: groupConfiguration)
+    }
+}

@@ -1,0 +1,71 @@
+public import Admin
+public import Mesh
+public import ServiceLifecycle
+
+/// Everything `aeraki serve` is told: where to listen, where config comes from, how to debounce.
+public struct AerakiServerConfiguration: Sendable {
+    /// Where mesh config comes from.
+    public enum ConfigSource: Sendable {
+        /// Kubernetes-style YAML files and directories, polled for changes.
+        case directory(paths: [String], pollInterval: Duration)
+        /// Any other source (istiod over MCP: see ``istiod(_:)``), built from the store it feeds
+        /// and the readiness it marks once the first full config has landed.
+        case custom(name: String, make: @Sendable (ConfigStore, Readiness) -> any Service)
+    }
+
+    /// TLS for the second xDS listener.
+    public struct TLS: Sendable {
+        /// The port of the TLS listener (Istio uses 15012).
+        public var port: Int
+        /// PEM certificate chain.
+        public var certificateChainFile: String
+        /// PEM private key.
+        public var privateKeyFile: String
+        /// PEM roots to verify client certificates with; nil: no client certificates asked for.
+        public var clientCAFile: String?
+
+        /// A TLS listener configuration from its parts.
+        public init(port: Int, certificateChainFile: String, privateKeyFile: String, clientCAFile: String? = nil) {
+            self.port = port
+            self.certificateChainFile = certificateChainFile
+            self.privateKeyFile = privateKeyFile
+            self.clientCAFile = clientCAFile
+        }
+    }
+
+    /// The address the xDS listeners bind.
+    public var xdsHost: String
+    /// The plaintext xDS port (15010; 0 picks a free one).
+    public var xdsPort: Int
+    /// The optional TLS xDS listener.
+    public var tls: TLS?
+    /// The admin endpoint.
+    public var admin: AdminServer.Configuration
+    /// The config source.
+    public var source: ConfigSource
+    /// How config change events are batched.
+    public var debounce: DebounceConfiguration
+    /// The control plane id stamped into responses.
+    public var controlPlaneID: String
+    /// Mesh-wide index options (domain suffix, root namespace).
+    public var meshOptions: MeshIndex.Options
+    /// How long a graceful shutdown may take before streams are cut.
+    public var shutdownGracePeriod: Duration
+
+    /// A configuration from its parts.
+    public init(
+        xdsHost: String = "0.0.0.0", xdsPort: Int = 15010, tls: TLS? = nil, admin: AdminServer.Configuration = .defaults,
+        source: ConfigSource, debounce: DebounceConfiguration = .defaults, controlPlaneID: String = "aeraki",
+        meshOptions: MeshIndex.Options = .defaults, shutdownGracePeriod: Duration = .seconds(10)
+    ) {
+        self.xdsHost = xdsHost
+        self.xdsPort = xdsPort
+        self.tls = tls
+        self.admin = admin
+        self.source = source
+        self.debounce = debounce
+        self.controlPlaneID = controlPlaneID
+        self.meshOptions = meshOptions
+        self.shutdownGracePeriod = shutdownGracePeriod
+    }
+}

@@ -1,0 +1,168 @@
+public import Admin
+public import Logging
+public import Mesh
+public import ServiceLifecycle
+import Synchronization
+public import XDSCache
+
+/// The change → rebuild → push loop.
+///
+/// Waits for debounced config change batches and for newly connected proxies. On a batch it
+/// rebuilds the mesh index once, regenerates every connected proxy's snapshot (in parallel), and
+/// hands the cache only the snapshots whose content changed; the xDS server then pushes only the
+/// types (and, in delta, the resources) that changed. A proxy whose generation fails keeps its
+/// last good snapshot. A newly connected proxy is built at once from the current index.
+public final class PushLoop: Service, Sendable {
+    private enum Work: Sendable {
+        case config(ConfigChangeBatch)
+        case proxy(String)
+    }
+
+    private let store: ConfigStore
+    private let registry: ProxyRegistry
+    private let cache: SnapshotCache
+    private let generator: any SnapshotGenerating
+    private let metrics: AerakiMetrics
+    private let problems: ConfigProblems
+    private let options: MeshIndex.Options
+    private let debounce: DebounceConfiguration
+    private let onConfigApplied: @Sendable (UInt64) -> Void
+    private let logger: Logger
+    private let currentIndex: Mutex<MeshIndex?> = Mutex(nil)
+
+    /// A loop feeding `cache` from `store` for the proxies in `registry`.
+    public init(
+        store: ConfigStore, registry: ProxyRegistry, cache: SnapshotCache, generator: any SnapshotGenerating,
+        metrics: AerakiMetrics, problems: ConfigProblems, options: MeshIndex.Options = .defaults,
+        debounce: DebounceConfiguration = .defaults, onConfigApplied: @escaping @Sendable (UInt64) -> Void = { _ in },
+        logger: Logger = Logger(label: "io.aeraki.server.push")
+    ) {
+        self.store = store
+        self.registry = registry
+        self.cache = cache
+        self.generator = generator
+        self.metrics = metrics
+        self.problems = problems
+        self.options = options
+        self.debounce = debounce
+        self.onConfigApplied = onConfigApplied
+        self.logger = logger
+    }
+
+    /// Runs until graceful shutdown or cancellation.
+    public func run() async throws {
+        let (work, input) = AsyncStream.makeStream(of: Work.self)
+        let registry = self.registry
+        let store = self.store
+        let debounce = self.debounce
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    // Subscribe before reading the first snapshot, so no change is missed in between.
+                    var changes = store.changes(debounce: debounce).makeAsyncIterator()
+                    input.yield(.config(ConfigChangeBatch(keys: [], snapshot: store.snapshot())))
+                    while let batch = await changes.next() { input.yield(.config(batch)) }
+                }
+                group.addTask {
+                    for await nodeID in registry.newProxies { input.yield(.proxy(nodeID)) }
+                }
+                for await item in work {
+                    if Task.isCancelled { break }
+                    switch item {
+                    case .config(let batch):
+                        self.apply(snapshot: batch.snapshot, changedKeys: batch.keys.count)
+                    case .proxy(let nodeID):
+                        self.buildNewProxy(nodeID)
+                    }
+                }
+                group.cancelAll()
+            }
+        }
+        input.finish()
+    }
+
+    /// The index the loop last built (nil before the first).
+    public var index: MeshIndex? { currentIndex.withLock { $0 } }
+
+    /// Rebuilds the index from `snapshot` and every connected proxy's snapshot.
+    func apply(snapshot: ConfigSnapshot, changedKeys: Int) {
+        let started = ContinuousClock.now
+        let index = MeshIndex(snapshot: snapshot, options: options)
+        currentIndex.withLock { $0 = index }
+        if changedKeys > 0 { metrics.recordConfigEvent(resources: changedKeys) }
+        metrics.setRejectedResources(store.rejections().count + problems.all().count)
+        let proxies = registry.all()
+        let outcomes = build(proxies, index: index)
+        var changed = 0
+        var failed = 0
+        for (proxy, outcome) in zip(proxies, outcomes) {
+            switch outcome {
+            case .changed(let new):
+                changed += 1
+                registry.markPending(proxy.id, since: started)
+                cache.setSnapshot(new, forNode: proxy.id)
+                if !registry.contains(proxy.id) { cache.clearSnapshot(forNode: proxy.id) }
+            case .unchanged:
+                break
+            case .failed(let error):
+                failed += 1
+                logger.warning("snapshot generation failed; keeping the last good snapshot", metadata: [
+                    "xds.node.id": "\(proxy.id)", "generation.error": "\(error)",
+                ])
+            }
+        }
+        let duration = ContinuousClock.now - started
+        metrics.recordGeneration(duration: duration, proxies: proxies.count, errors: failed)
+        logger.info("config applied", metadata: [
+            "config.version": "\(snapshot.version)", "config.changed_keys": "\(changedKeys)",
+            "config.resources": "\(snapshot.count)", "generation.proxies": "\(proxies.count)",
+            "generation.changed": "\(changed)", "generation.failed": "\(failed)", "generation.duration": "\(duration)",
+        ])
+        onConfigApplied(snapshot.version)
+    }
+
+    /// Builds the first snapshot of a proxy that just connected.
+    func buildNewProxy(_ nodeID: String) {
+        guard let proxy = registry.identity(of: nodeID), let index = currentIndex.withLock({ $0 }) else { return }
+        let started = ContinuousClock.now
+        switch build([proxy], index: index)[0] {
+        case .changed(let snapshot):
+            registry.markPending(nodeID, since: started)
+            cache.setSnapshot(snapshot, forNode: nodeID)
+            if !registry.contains(nodeID) { cache.clearSnapshot(forNode: nodeID) }
+        case .unchanged:
+            break
+        case .failed(let error):
+            logger.warning("snapshot generation failed for a new proxy", metadata: [
+                "xds.node.id": "\(nodeID)", "generation.error": "\(error)",
+            ])
+        }
+        metrics.recordGeneration(duration: ContinuousClock.now - started, proxies: 1, errors: 0)
+        logger.debug("proxy snapshot built", metadata: ["xds.node.id": "\(nodeID)"])
+    }
+
+    enum Outcome: @unchecked Sendable {
+        // @unchecked: `any Error` payloads are produced and consumed on the loop's own task.
+        case changed(Snapshot)
+        case unchanged
+        case failed(any Error)
+    }
+
+    /// Generates snapshots for `proxies`, split over the available cores.
+    private func build(_ proxies: [ProxyIdentity], index: MeshIndex) -> [Outcome] {
+        let generator = self.generator
+        let cache = self.cache
+        func one(_ proxy: ProxyIdentity) -> Outcome {
+            do {
+                let new = try generator.snapshot(for: proxy, index: index)
+                if let old = cache.snapshot(forNode: proxy.id), old.sameContent(as: new) { return .unchanged }
+                return .changed(new)
+            } catch {
+                return .failed(error)
+            }
+        }
+        let workers = min(ParallelMap.workers, proxies.count)
+        guard workers > 1 else { return proxies.map(one) }
+        return ParallelMap.map(proxies, workers: workers, one)
+    }
+}

@@ -1,0 +1,97 @@
+import Admin
+import AerakiServer
+import EnvoyAPI
+import Foundation
+import LibGRPCTransport
+import Mesh
+import SwiftProtobuf
+import Testing
+import XDSCache
+import XDSServer
+
+@Suite("aeraki serve, in process")
+struct AerakiServerTests {
+    @Test("a sidecar gets its config, ACKs it, and an edit of the YAML reaches it")
+    func configFlows() async throws {
+        let directory = try Harness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("se.yaml")
+        try Harness.serviceEntry(host: "a.demo.svc.cluster.local").write(to: file, atomically: true, encoding: .utf8)
+        try await Harness.withServer(directory: directory) { server, channel, _ in
+            #expect(try await Harness.waitUntil { server.readiness.isReady })
+            try await channel.withStream(method: XDSMethod.streamAggregatedResources) { stream in
+                try await stream.send(try Harness.request(TypeURL.cluster, node: Harness.node))
+                let first = try Envoy_Service_Discovery_V3_DiscoveryResponse(serializedBytes: try #require(await stream.receive()))
+                #expect(try first.resources.map { try Envoy_Config_Cluster_V3_Cluster(unpackingAny: $0).name } == [
+                    "outbound|0||a.demo.svc.cluster.local",
+                ])
+                try await stream.send(try Harness.request(TypeURL.cluster, version: first.versionInfo, nonce: first.nonce))
+                #expect(try await Harness.waitUntil {
+                    server.xds.syncStatuses().first?.types.first?.state == "SYNCED"
+                })
+                #expect(server.registry.count == 1)
+
+                try Harness.serviceEntry(host: "b.demo.svc.cluster.local").write(to: file, atomically: true, encoding: .utf8)
+                let started = ContinuousClock.now
+                let second = try Envoy_Service_Discovery_V3_DiscoveryResponse(serializedBytes: try #require(await stream.receive()))
+                #expect(ContinuousClock.now - started < .seconds(1))
+                #expect(try second.resources.map { try Envoy_Config_Cluster_V3_Cluster(unpackingAny: $0).name } == [
+                    "outbound|0||b.demo.svc.cluster.local",
+                ])
+                #expect(second.versionInfo != first.versionInfo)
+
+                try await stream.send(try Harness.request(TypeURL.cluster, version: first.versionInfo, nonce: second.nonce).nacked("bad cluster"))
+                #expect(try await Harness.waitUntil {
+                    server.xds.syncStatuses().first?.types.first?.nackMessage == "bad cluster"
+                })
+            }
+            #expect(try await Harness.waitUntil { server.registry.count == 0 })
+            #expect(server.cache.nodeIDsWithSnapshots().isEmpty)
+        }
+    }
+
+    @Test("a bad YAML file is reported and the last good config keeps serving")
+    func badYAML() async throws {
+        let directory = try Harness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("se.yaml")
+        try Harness.serviceEntry(host: "a.demo.svc.cluster.local").write(to: file, atomically: true, encoding: .utf8)
+        try await Harness.withServer(directory: directory) { server, _, _ in
+            #expect(try await Harness.waitUntil { server.readiness.isReady })
+            try "kind: ServiceEntry\nmetadata: [unclosed\n".write(to: file, atomically: true, encoding: .utf8)
+            let reporter = ConfigStoreReporter(store: server.store, problems: server.problems)
+            #expect(try await Harness.waitUntil { !reporter.configStoreReport().problems.isEmpty })
+            #expect(reporter.configStoreReport().problems.first?.source.hasPrefix(file.path) == true)
+            #expect(server.store.snapshot().count == 1)
+            #expect(server.cache.nodeIDsWithSnapshots().isEmpty)
+        }
+    }
+
+    @Test("a node id that is not an Istio proxy id is refused")
+    func badNode() async throws {
+        let directory = try Harness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await Harness.withServer(directory: directory) { server, channel, _ in
+            await #expect(throws: (any Error).self) {
+                try await channel.withStream(method: XDSMethod.streamAggregatedResources) { stream in
+                    try await stream.send(try Harness.request(TypeURL.cluster, node: "not-a-proxy"))
+                    while try await stream.receive() != nil {}
+                }
+            }
+            #expect(server.registry.count == 0)
+        }
+    }
+}
+
+extension [UInt8] {
+    func nacked(_ message: String) throws -> [UInt8] {
+        var request = try Envoy_Service_Discovery_V3_DiscoveryRequest(serializedBytes: self)
+        request.errorDetail.code = 3
+        request.errorDetail.message = message
+        return try request.serializedBytes()
+    }
+
+    func contains(bytes text: String) -> Bool {
+        String(decoding: self, as: UTF8.self).contains(text)
+    }
+}
