@@ -27,9 +27,9 @@ extension XDSServer {
             let result: Result<Void, any Error>
             do {
                 for try await bytes in stream.requests {
-                    let request: Envoy_Service_Discovery_V3_DiscoveryRequest
+                    let request: SotWRequest
                     do {
-                        request = try Envoy_Service_Discovery_V3_DiscoveryRequest(serializedBytes: bytes)
+                        request = try SotWRequest(wire: bytes)
                     } catch {
                         throw RPCError(code: .invalidArgument, message: "malformed DiscoveryRequest: \(error)")
                     }
@@ -37,7 +37,7 @@ extension XDSServer {
                     guard !typeURL.isEmpty else {
                         throw RPCError(code: .invalidArgument, message: "type_url is required on ADS")
                     }
-                    if let node = core.adoptNode(request.hasNode ? request.node : nil) {
+                    if let node = core.adoptNode(request.node) {
                         info.nodeID = node
                         let (snapshot, sequence) = cache.addWatcher(core, forNode: node)
                         core.snapshotDidChange(snapshot, sequence: sequence)

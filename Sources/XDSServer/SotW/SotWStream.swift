@@ -75,17 +75,16 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
 
     /// Applies one request for `typeURL` and marks the type for evaluation.
     func receive(_ request: Envoy_Service_Discovery_V3_DiscoveryRequest, typeURL: String, now: Double) -> RequestKind {
+        receive(SotWRequest(request), typeURL: typeURL, now: now)
+    }
+
+    /// Applies one parsed request for `typeURL` and marks the type for evaluation.
+    func receive(_ request: SotWRequest, typeURL: String, now: Double) -> RequestKind {
         let kind = state.withLock { state -> RequestKind in
             state.lastRequestTime = now
             var typeState = state.types[typeURL]
                 ?? SotWTypeState(typeURL: typeURL, legacyWildcard: !legacyWildcardDisabled.contains(typeURL))
-            let kind = typeState.receive(
-                names: request.resourceNames,
-                nonce: request.responseNonce,
-                errorMessage: request.hasErrorDetail ? request.errorDetail.message : nil,
-                versionInfo: request.versionInfo,
-                now: now
-            )
+            let kind = typeState.receive(request, now: now)
             state.types[typeURL] = typeState
             state.dirty.insert(typeURL)
             return kind

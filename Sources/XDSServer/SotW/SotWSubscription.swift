@@ -1,3 +1,5 @@
+import XDSCache
+
 /// What a SotW client subscribes to for one type: names, explicit wildcard, legacy wildcard.
 ///
 /// Rules (xDS spec): before the client ever names a resource, an empty list means wildcard
@@ -16,17 +18,23 @@ struct SotWSubscription: Sendable, Equatable {
         wildcard = legacyWildcard
     }
 
-    /// The list of the last request, to skip rebuilding the set when a request repeats it.
-    private var lastRequested: [String] = []
+    /// A hash of the last request's list, to skip rebuilding the set when a request repeats it.
+    private var lastKey: UInt64?
 
     /// Applies the full list from a request; returns whether the subscription changed.
     @discardableResult
     mutating func update(_ requested: [String]) -> Bool {
-        if legacy && requested.isEmpty { return false }
-        if !legacy && requested == lastRequested { return false }
+        update(key: SotWRequest.namesKey(of: requested).value, isEmpty: requested.isEmpty) { requested }
+    }
+
+    /// Applies a request's list, identified by `key` (a hash of the names); `requested` is only
+    /// called when the list differs from the previous one.
+    mutating func update(key: UInt64, isEmpty: Bool, _ requested: () -> [String]) -> Bool {
+        if legacy && isEmpty { return false }
+        if !legacy && key == lastKey { return false }
         legacy = false
-        lastRequested = requested
-        var names = Set(requested)
+        lastKey = key
+        var names = Set(requested())
         let wildcard = names.remove("*") != nil
         guard wildcard != self.wildcard || names != self.names else { return false }
         self.wildcard = wildcard

@@ -57,6 +57,30 @@ struct SotWTypeState: Sendable {
         versionInfo: String,
         now: Double
     ) -> RequestKind {
+        receive(
+            namesKey: SotWRequest.namesKey(of: names).value, noNames: names.isEmpty, names: { names },
+            nonce: nonce, errorMessage: errorMessage, versionInfo: versionInfo, now: now
+        )
+    }
+
+    /// Applies a parsed request and says what kind it is.
+    mutating func receive(_ request: SotWRequest, now: Double) -> RequestKind {
+        receive(
+            namesKey: request.namesKey.value, noNames: request.hasNoNames, names: { request.names },
+            nonce: request.responseNonce, errorMessage: request.errorMessage, versionInfo: request.versionInfo,
+            now: now
+        )
+    }
+
+    private mutating func receive(
+        namesKey: UInt64,
+        noNames: Bool,
+        names: () -> [String],
+        nonce: String,
+        errorMessage: String?,
+        versionInfo: String,
+        now: Double
+    ) -> RequestKind {
         requestCount += 1
         let kind: RequestKind
         if lastSentNonce == nil {
@@ -72,7 +96,7 @@ struct SotWTypeState: Sendable {
             ackedVersion = lastSentVersion
         }
         let previous = subscription
-        if subscription.update(names) {
+        if subscription.update(key: namesKey, isEmpty: noNames, names) {
             synced = false
             if fullState {
                 for name in lastSentSet?.sortedNames ?? [] where previous.covers(name) && !subscription.covers(name) {

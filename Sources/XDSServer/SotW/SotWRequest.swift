@@ -1,0 +1,88 @@
+import EnvoyAPI
+import SwiftProtobuf
+import XDSCache
+
+/// A `DiscoveryRequest` read field by field, so that the resource names, which Envoy resends in
+/// full in every EDS/RDS request, are turned into strings only when they differ from the previous
+/// request's (compared by a hash of their wire bytes).
+struct SotWRequest: Sendable {
+    var versionInfo = ""
+    var node: Envoy_Config_Core_V3_Node?
+    var typeURL = ""
+    var responseNonce = ""
+    /// `error_detail.message` when the request is a NACK.
+    var errorMessage: String?
+    /// A hash of the resource names (the same as `SotWRequest.namesKey(of:)` of the decoded list).
+    private(set) var namesKey = ContentHash()
+    private var bytes: [UInt8] = []
+    private var nameRanges: [Range<Int>] = []
+
+    /// The resource names, decoded.
+    var names: [String] {
+        nameRanges.map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    /// The key `namesKey` has for a decoded list.
+    static func namesKey(of names: [String]) -> ContentHash {
+        var hash = ContentHash()
+        for name in names { hash.combine(string: name) }
+        return hash
+    }
+
+    /// A request made from a decoded message (tests, and callers that already have one).
+    init(_ message: Envoy_Service_Discovery_V3_DiscoveryRequest) {
+        // Re-reading our own serialization cannot fail.
+        self = try! SotWRequest(wire: message.serializedBytes())
+    }
+
+    /// Whether the request names no resource.
+    var hasNoNames: Bool { nameRanges.isEmpty }
+
+    /// Parses the wire format of a `DiscoveryRequest`.
+    /// - Throws: `BinaryDecodingError` for malformed input.
+    init(wire bytes: [UInt8]) throws {
+        self.bytes = bytes
+        var i = 0
+        func varint() throws -> UInt64 {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard i < bytes.count, shift < 64 else { throw BinaryDecodingError.malformedProtobuf }
+                let byte = bytes[i]
+                i += 1
+                value |= UInt64(byte & 0x7f) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+            }
+        }
+        while i < bytes.count {
+            let key = try varint()
+            let field = key >> 3
+            switch key & 7 {
+            case 0: _ = try varint()
+            case 1: i += 8
+            case 5: i += 4
+            case 2:
+                let length = Int(try varint())
+                guard length >= 0, i + length <= bytes.count else { throw BinaryDecodingError.truncated }
+                let range = i..<(i + length)
+                i += length
+                switch field {
+                case 1: versionInfo = String(decoding: bytes[range], as: UTF8.self)
+                case 2: node = try Envoy_Config_Core_V3_Node(serializedBytes: Array(bytes[range]))
+                case 3:
+                    nameRanges.append(range)
+                    namesKey.combine(bytes[range])
+                    namesKey.combine(CollectionOfOne(UInt8(0)))
+                case 4: typeURL = String(decoding: bytes[range], as: UTF8.self)
+                case 5: responseNonce = String(decoding: bytes[range], as: UTF8.self)
+                case 6: errorMessage = try Google_Rpc_Status(serializedBytes: Array(bytes[range])).message
+                default: break
+                }
+            default:
+                throw BinaryDecodingError.malformedProtobuf
+            }
+            guard i <= bytes.count else { throw BinaryDecodingError.truncated }
+        }
+    }
+}
