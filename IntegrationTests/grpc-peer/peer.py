@@ -233,8 +233,10 @@ class EchoService:
                         context.set_details(details)
                         return
                     context.abort(code, details)  # raises
-                yield message
+                # Count before yielding: a client that vanishes after reading the echo closes this
+                # generator at the yield, and the echo it received must still be counted.
                 echoed += 1
+                yield message
             context.set_trailing_metadata((("x-echo-count", str(echoed)),))
         except (grpc.RpcError, GeneratorExit):
             # RpcError: reading after the client cancelled / disconnected.
