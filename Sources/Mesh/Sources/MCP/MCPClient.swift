@@ -1,0 +1,113 @@
+internal import EnvoyAPI
+internal import Foundation
+internal import LibGRPCTransport
+public import Logging
+public import ServiceLifecycle
+internal import SwiftProtobuf
+
+/// The MCP-over-xDS client: learns the mesh from istiod the way Aeraki does (ADS with node
+/// metadata `GENERATOR=api`), and keeps a ``ConfigStore`` in step.
+///
+/// One subscription per kind for both the `v1alpha3` and `v1` type URLs, merged; items deduplicated
+/// by `metadata.version`; deletes as missing items (SotW) or removed resources (delta). Undecodable
+/// items are NACKed with details while the rest is applied. On disconnect the client reconnects
+/// with exponential backoff and jitter; the last known config stays in effect, and a resync that
+/// brings nothing new changes nothing in the store (so no change event).
+public struct MCPClient: Service {
+    static let sotwMethod = "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources"
+    static let deltaMethod = "/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources"
+
+    private let configuration: Configuration
+    private let store: ConfigStore
+    private let logger: Logger
+
+    /// A client feeding `store` from istiod.
+    public init(configuration: Configuration, store: ConfigStore, logger: Logger = Logger(label: "io.aeraki.mesh.mcp")) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Connects and keeps reconnecting until cancelled or shut down gracefully.
+    /// - Throws: `TransportError` when the channel cannot be created (bad TLS files).
+    public func run() async throws {
+        let tls = try configuration.tls.map {
+            try ClientTLSConfiguration(rootCertificatesFile: $0.rootCertificatesFile, serverNameOverride: $0.serverNameOverride)
+        }
+        let channel = try GRPCChannel(target: configuration.address, configuration: .init(tls: tls))
+        let configuration = self.configuration
+        let client = self
+        try? await cancelWhenGracefulShutdown {
+            var session = MCPSession(kinds: configuration.kinds)
+            var backoff = configuration.backoff
+            while !Task.isCancelled {
+                if await client.runStream(channel: channel, session: &session) { backoff.reset() }
+                let delay = backoff.next()
+                client.logger.debug("reconnecting to istiod", metadata: ["mcp.delay": "\(delay)"])
+                try await Task.sleep(for: delay)
+            }
+        }
+        await channel.close()
+    }
+
+    /// Runs one stream until it ends; returns whether any response arrived.
+    func runStream(channel: GRPCChannel, session: inout MCPSession) async -> Bool {
+        session.streamRestarted()
+        var received = false
+        do {
+            let metadata = try requestMetadata()
+            let node = configuration.node
+            switch configuration.mode {
+            case .stateOfTheWorld:
+                try await channel.withStream(method: Self.sotwMethod, metadata: metadata) { stream in
+                    for request in session.subscribeRequests(node: node) { try await stream.send(try request.serializedBytes()) }
+                    while let bytes = try await stream.receive() {
+                        let response = try Envoy_Service_Discovery_V3_DiscoveryResponse(serializedBytes: bytes)
+                        received = true
+                        let (kind, errors, reply) = session.handle(response)
+                        report(errors, typeURL: response.typeURL, nonce: response.nonce)
+                        if let kind { apply(kind, session: session) }
+                        try await stream.send(try reply.serializedBytes())
+                    }
+                }
+            case .delta:
+                try await channel.withStream(method: Self.deltaMethod, metadata: metadata) { stream in
+                    for request in session.deltaSubscribeRequests(node: node) { try await stream.send(try request.serializedBytes()) }
+                    while let bytes = try await stream.receive() {
+                        let response = try Envoy_Service_Discovery_V3_DeltaDiscoveryResponse(serializedBytes: bytes)
+                        received = true
+                        let (kind, errors, reply) = session.handle(response)
+                        report(errors, typeURL: response.typeURL, nonce: response.nonce)
+                        if let kind { apply(kind, session: session) }
+                        try await stream.send(try reply.serializedBytes())
+                    }
+                }
+            }
+            logger.info("istiod closed the MCP stream", metadata: ["mcp.address": "\(configuration.address)"])
+        } catch {
+            logger.warning("MCP stream to istiod failed", metadata: ["mcp.address": "\(configuration.address)", "mcp.error": "\(error)"])
+        }
+        return received
+    }
+
+    private func requestMetadata() throws -> Metadata {
+        var metadata = Metadata()
+        if let tokenFile = configuration.tokenFile {
+            let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            metadata.add("authorization", "Bearer \(token)")
+        }
+        return metadata
+    }
+
+    private func apply(_ kind: ConfigKind, session: MCPSession) {
+        let errors = store.replace(origin: configuration.origin, kinds: [kind], with: session.merged(kind))
+        for error in errors {
+            logger.warning("rejected mesh resource", metadata: ["mesh.error": "\(error)"])
+        }
+    }
+
+    private func report(_ errors: [String], typeURL: String, nonce: String) {
+        guard !errors.isEmpty else { return }
+        logger.info("NACK", metadata: ["xds.type_url": "\(typeURL)", "xds.nonce": "\(nonce)", "mcp.errors": "\(errors)"])
+    }
+}

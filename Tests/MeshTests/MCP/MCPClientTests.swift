@@ -1,0 +1,191 @@
+import Foundation
+import Logging
+import Mesh
+import MeshAPI
+import Testing
+
+/// The MCP client against the Python fake istiod (grpcio, independent of our transport).
+@Suite("MCP client against a fake istiod", .serialized, .timeLimit(.minutes(2)))
+struct MCPClientTests {
+    static let fastBackoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(400))
+
+    /// A temporary copy of `Fixtures/mcp` to serve (tests edit it).
+    static func configDirectory() throws -> URL {
+        let directory = try Fixtures.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: Fixtures.path("mcp/mesh.yaml"), toPath: directory.appendingPathComponent("mesh.yaml").path)
+        return directory
+    }
+
+    static func key(_ kind: ConfigKind, _ name: String, namespace: String = "dubbo") -> ConfigKey {
+        ConfigKey(kind: kind, namespace: kind == .applicationProtocol ? "" : namespace, name: name)
+    }
+
+    static func port(_ store: ConfigStore, _ name: String) -> UInt32? {
+        guard case .serviceEntry(let se)? = store.snapshot()[key(.serviceEntry, name)]?.spec else { return nil }
+        return se.ports.first?.number
+    }
+
+    /// Runs `client` while `body` runs, recording change batches.
+    static func withClient(
+        _ configuration: MCPClient.Configuration, store: ConfigStore,
+        _ body: (ChangeRecorder) async throws -> Void
+    ) async throws {
+        let recorder = ChangeRecorder()
+        let client = MCPClient(configuration: configuration, store: store, logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            group.addTask {
+                for await batch in store.changes(debounce: .init(quietPeriod: .milliseconds(50), maxDelay: .seconds(1))) {
+                    recorder.record(Set(batch.keys.map { "\($0.kind.kind) \($0.namespace)/\($0.name)" }))
+                }
+            }
+            try await body(recorder)
+            group.cancelAll()
+        }
+    }
+
+    @Test("initial sync: every kind, both type-URL versions merged, node metadata GENERATOR=api, ACKs")
+    func initialSync() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory)
+        let store = ConfigStore()
+        try await Self.withClient(.init(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff), store: store) { _ in
+            #expect(await eventually { store.snapshot().count == 5 }, "\(store.snapshot().resources.keys)")
+            let a = store.snapshot()[Self.key(.serviceEntry, "a")]
+            #expect(a?.labels == ["team": "blue"])
+            #expect(a?.annotations == ["interface": "org.apache.dubbo.Demo"])
+            #expect(a?.version.isEmpty == false)
+            #expect(store.snapshot()[Self.key(.serviceEntry, "b")]?.source == "mcp networking.istio.io/v1alpha3/ServiceEntry")
+            #expect(store.snapshot()[Self.key(.applicationProtocol, "brpc")] != nil)
+            let subscribed = Set(fake.events("subscribe").compactMap { $0["type_url"] as? String })
+            #expect(subscribed.isSuperset(of: ["networking.istio.io/v1alpha3/ServiceEntry", "networking.istio.io/v1/ServiceEntry",
+                                               "metaprotocol.aeraki.io/v1alpha1/MetaRouter"]))
+            #expect(subscribed.count == 17)
+            let first = try #require(fake.events("subscribe").first)
+            let metadata = first["metadata"] as? [String: Any]
+            #expect(metadata?["GENERATOR"] as? String == "api")
+            #expect((first["node_id"] as? String)?.hasPrefix("sidecar~127.0.0.1~aeraki.istio-system~") == true)
+            #expect(await eventually { fake.events("ack").count >= 17 })
+            #expect(fake.events("nack").isEmpty)
+        }
+        await fake.stop()
+    }
+
+    @Test("update and delete: changed items are applied, missing items deleted, events name them")
+    func updateAndDelete() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory)
+        let store = ConfigStore()
+        try await Self.withClient(.init(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff), store: store) { recorder in
+            #expect(await eventually { store.snapshot().count == 5 })
+            #expect(await eventually { recorder.all.count == 1 })
+            let file = directory.appendingPathComponent("mesh.yaml")
+            var text = try String(contentsOf: file, encoding: .utf8)
+            text = text.replacingOccurrences(of: "{number: 20880, name: tcp-dubbo}", with: "{number: 20881, name: tcp-dubbo}")
+            let bStart = try #require(text.range(of: "apiVersion: networking.istio.io/v1alpha3"))
+            let bEnd = try #require(text.range(of: "apiVersion: networking.istio.io/v1\nkind: DestinationRule"))
+            text.removeSubrange(bStart.lowerBound..<bEnd.lowerBound)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            fake.send("push")
+            #expect(await eventually { Self.port(store, "a") == 20881 && store.snapshot().count == 4 })
+            #expect(await eventually { recorder.all.count >= 2 })
+            #expect(recorder.all.dropFirst().reduce(Set()) { $0.union($1) } == ["ServiceEntry dubbo/a", "ServiceEntry dubbo/b"])
+        }
+        await fake.stop()
+    }
+
+    @Test("an undecodable resource is NACKed with details; the rest is applied and its last version kept")
+    func nack() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory)
+        let store = ConfigStore()
+        try await Self.withClient(.init(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff), store: store) { _ in
+            #expect(await eventually { store.snapshot().count == 5 })
+            let file = directory.appendingPathComponent("mesh.yaml")
+            var text = try String(contentsOf: file, encoding: .utf8)
+            text = text.replacingOccurrences(of: "annotations: {interface: org.apache.dubbo.Demo}",
+                                             with: "annotations: {interface: org.apache.dubbo.Demo, fake-istiod/corrupt: \"true\"}")
+            text += """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: c, namespace: dubbo}
+                spec: {hosts: [c.dubbo.svc.cluster.local], ports: [{number: 7000, name: tcp-kafka}]}
+
+                """
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            fake.send("push")
+            #expect(await eventually { store.snapshot()[Self.key(.serviceEntry, "c")] != nil }, "the decodable rest is applied")
+            #expect(await eventually { !fake.events("nack").isEmpty })
+            let nack = try #require(fake.events("nack").first)
+            #expect(nack["type_url"] as? String == "networking.istio.io/v1/ServiceEntry")
+            #expect((nack["error"] as? String)?.contains("dubbo/a") == true, "\(nack)")
+            #expect(Self.port(store, "a") == 20880, "the last decodable version of a stays in effect")
+        }
+        await fake.stop()
+    }
+
+    @Test("istiod restart: config stays in effect while disconnected; the resync produces no change event")
+    func restart() async throws {
+        let directory = try Self.configDirectory()
+        var fake = try await FakeIstiod.start(configDirectory: directory)
+        let port = fake.port
+        let store = ConfigStore()
+        try await Self.withClient(.init(address: "127.0.0.1:\(port)", backoff: Self.fastBackoff), store: store) { recorder in
+            #expect(await eventually { store.snapshot().count == 5 })
+            #expect(await eventually { recorder.all.count == 1 && fake.events("ack").count >= 17 })
+            let before = store.snapshot()
+            await fake.stop()
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(store.snapshot().count == 5, "config kept while disconnected")
+            fake = try await FakeIstiod.start(configDirectory: directory, port: port)
+            let restarted = fake
+            #expect(await eventually { restarted.events("ack").count >= 17 }, "resynced after reconnecting")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(recorder.all.count == 1, "no spurious change event: \(recorder.all)")
+            #expect(store.snapshot().version == before.version)
+        }
+        await fake.stop()
+    }
+
+    @Test("TLS on 15012 with the Istio root, an SNI override and a bearer token read from a file")
+    func tlsWithToken() async throws {
+        let certificates = try await FakeIstiod.makeCertificates()
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory, arguments: [
+            "--tls-cert", certificates.appendingPathComponent("istiod.pem").path,
+            "--tls-key", certificates.appendingPathComponent("istiod.key").path, "--token", "sa-token-123",
+        ])
+        let tokenFile = certificates.appendingPathComponent("token")
+        try "sa-token-123\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+        let tls = MCPClient.Configuration.TLS(rootCertificatesFile: certificates.appendingPathComponent("ca.pem").path,
+                                              serverNameOverride: "istiod.istio-system.svc")
+        let store = ConfigStore()
+        try await Self.withClient(.init(address: "127.0.0.1:\(fake.port)", tls: tls, tokenFile: tokenFile.path, backoff: Self.fastBackoff),
+                                  store: store) { _ in
+            #expect(await eventually { store.snapshot().count == 5 })
+            #expect(fake.events("rejected").isEmpty)
+        }
+
+        await fake.stop()
+    }
+
+    @Test("delta ADS: initial sync, then deletes arrive as removed resources")
+    func delta() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory)
+        let store = ConfigStore()
+        try await Self.withClient(.init(address: "127.0.0.1:\(fake.port)", mode: .delta, backoff: Self.fastBackoff), store: store) { _ in
+            #expect(await eventually { store.snapshot().count == 5 })
+            #expect(fake.events("stream_open").first?["delta"] as? Bool == true)
+            let file = directory.appendingPathComponent("mesh.yaml")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let cut = try #require(text.range(of: "---\napiVersion: metaprotocol.aeraki.io/v1alpha1\nkind: MetaRouter"))
+            try String(text[..<cut.lowerBound]).write(to: file, atomically: true, encoding: .utf8)
+            fake.send("push")
+            #expect(await eventually { store.snapshot().count == 3 }, "MetaRouter and ApplicationProtocol removed")
+            #expect(fake.events("nack").isEmpty)
+        }
+        await fake.stop()
+    }
+}
