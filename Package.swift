@@ -114,6 +114,30 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
 
+        // MARK: Protocols and generation
+
+        .target(
+            name: "Protocols",
+            dependencies: ["Mesh", "MeshAPI", "EnvoyAPI", swiftProtobuf],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "ProtocolsTests",
+            dependencies: ["Protocols", "Mesh", "MeshAPI", "EnvoyAPI", swiftProtobuf],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .target(
+            name: "Generator",
+            dependencies: ["Protocols", "Mesh", "MeshAPI", "XDSCache", "EnvoyAPI", swiftProtobuf],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "GeneratorTests",
+            dependencies: ["Generator", "Protocols", "Mesh", "MeshAPI", "XDSCache", "EnvoyAPI", swiftProtobuf],
+            resources: [.copy("Fixtures")],
+            swiftSettings: defaultSwiftSettings
+        ),
+
         // MARK: Admin and composition root
 
         .target(
@@ -143,7 +167,7 @@ let package = Package(
 
         .executableTarget(
             name: "aeraki",
-            dependencies: ["AerakiServer", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+            dependencies: ["Generator", "Protocols", "AerakiServer", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
                            argumentParser, logging, yams, serviceLifecycle],
             swiftSettings: defaultSwiftSettings
         ),
@@ -157,6 +181,12 @@ let package = Package(
             name: "FanoutBench",
             dependencies: ["XDSServer", "XDSCache", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf],
             path: "Benchmarks/FanoutBench",
+            swiftSettings: defaultSwiftSettings
+        ),
+        .executableTarget(
+            name: "GeneratorBench",
+            dependencies: ["Generator", "Protocols", "Mesh", "XDSCache"],
+            path: "Benchmarks/GeneratorBench",
             swiftSettings: defaultSwiftSettings
         ),
     ]

@@ -1,0 +1,205 @@
+"""Independent validation of generated Envoy configuration, with Envoy's own protos.
+
+A `/config_dump` JSON document (as `aeraki generate` prints it and as the golden files hold it) is
+parsed with the real `envoy.admin.v3.ConfigDump` (xds-protos); every resource and every nested
+`google.protobuf.Any` is unpacked to its real type and checked with protoc-gen-validate (Envoy's own
+validation rules); every cluster a filter, route or mirror policy names must exist; every EDS cluster
+must have a load assignment.
+"""
+
+import importlib
+import json
+
+from google.protobuf import any_pb2, descriptor, json_format, symbol_database
+from protoc_gen_validate.validator import ValidationFailed, validate
+
+# Importing the modules registers their types, so JSON Any fields can be parsed and unpacked.
+_MODULES = [
+    "envoy.admin.v3.config_dump_pb2",
+    "envoy.admin.v3.config_dump_shared_pb2",
+    "envoy.config.listener.v3.listener_pb2",
+    "envoy.config.cluster.v3.cluster_pb2",
+    "envoy.config.endpoint.v3.endpoint_pb2",
+    "envoy.config.route.v3.route_pb2",
+    "envoy.extensions.filters.network.tcp_proxy.v3.tcp_proxy_pb2",
+    "envoy.extensions.filters.network.dubbo_proxy.v3.dubbo_proxy_pb2",
+    "envoy.extensions.filters.network.dubbo_proxy.router.v3.router_pb2",
+    "envoy.extensions.filters.network.thrift_proxy.v3.thrift_proxy_pb2",
+    "envoy.extensions.filters.network.thrift_proxy.router.v3.router_pb2",
+    "envoy.extensions.filters.listener.original_dst.v3.original_dst_pb2",
+    "envoy.extensions.transport_sockets.tls.v3.tls_pb2",
+]
+for _name in _MODULES:
+    importlib.import_module(_name)
+
+from envoy.admin.v3 import config_dump_pb2, config_dump_shared_pb2  # noqa: E402
+from envoy.config.cluster.v3 import cluster_pb2  # noqa: E402
+
+T = "type.googleapis.com/"
+_db = symbol_database.Default()
+
+# Clusters Istio's bootstrap defines statically (not in the snapshot).
+BOOTSTRAP_CLUSTERS = {"sds-grpc", "xds-grpc", "prometheus_stats", "agent"}
+
+
+class Problem(AssertionError):
+    pass
+
+
+def _message_class(type_url):
+    name = type_url[len(T):] if type_url.startswith(T) else type_url.split("/")[-1]
+    try:
+        return _db.GetSymbol(name)
+    except KeyError:
+        raise Problem(f"Any type {type_url} is not a known Envoy type")
+
+
+def unpack(any_msg, where):
+    """The message inside `any_msg`, parsed with its real type and validated with PGV."""
+    cls = _message_class(any_msg.type_url)
+    msg = cls()
+    msg.ParseFromString(any_msg.value)
+    check(msg, where)
+    return msg
+
+
+def check(msg, where):
+    """PGV-validates `msg` and every Any nested in it (recursively); returns the unpacked Anys."""
+    try:
+        validate(msg)
+    except ValidationFailed as e:
+        raise Problem(f"{where}: PGV rejects {msg.DESCRIPTOR.full_name}: {e}")
+    for inner in walk_anys(msg):
+        unpack(inner, f"{where} > {inner.type_url[len(T):]}")
+
+
+def walk_anys(msg):
+    """Every google.protobuf.Any directly or indirectly inside `msg` (not inside other Anys)."""
+    for field, value in msg.ListFields():
+        if field.type != descriptor.FieldDescriptor.TYPE_MESSAGE:
+            continue
+        if field.message_type.GetOptions().map_entry:
+            items = value.values()
+            value_field = field.message_type.fields_by_name["value"]
+            if value_field.type != descriptor.FieldDescriptor.TYPE_MESSAGE:
+                continue
+        elif field.label == descriptor.FieldDescriptor.LABEL_REPEATED:
+            items = value
+        else:
+            items = [value]
+        for item in items:
+            if item.DESCRIPTOR.full_name == "google.protobuf.Any":
+                yield item
+            else:
+                yield from walk_anys(item)
+
+
+def all_messages(msg):
+    """`msg` and every message nested in it, unpacking Anys."""
+    yield msg
+    for field, value in msg.ListFields():
+        if field.type != descriptor.FieldDescriptor.TYPE_MESSAGE:
+            continue
+        if field.message_type.GetOptions().map_entry:
+            value_field = field.message_type.fields_by_name["value"]
+            if value_field.type != descriptor.FieldDescriptor.TYPE_MESSAGE:
+                continue
+            items = list(value.values())
+        elif field.label == descriptor.FieldDescriptor.LABEL_REPEATED:
+            items = list(value)
+        else:
+            items = [value]
+        for item in items:
+            if item.DESCRIPTOR.full_name == "google.protobuf.Any":
+                cls = _message_class(item.type_url)
+                inner = cls()
+                inner.ParseFromString(item.value)
+                yield from all_messages(inner)
+            else:
+                yield from all_messages(item)
+
+
+def referenced_clusters(msg):
+    """(cluster name, where) for every cluster named by a filter, route or mirror policy in `msg`."""
+    for m in all_messages(msg):
+        name = m.DESCRIPTOR.full_name
+        if name.endswith("tcp_proxy.v3.TcpProxy"):
+            if m.cluster:
+                yield m.cluster, name
+            for c in m.weighted_clusters.clusters:
+                yield c.name, name
+        elif name.endswith(("dubbo_proxy.v3.RouteAction", "thrift_proxy.v3.RouteAction")):
+            if m.cluster:
+                yield m.cluster, name
+            for c in m.weighted_clusters.clusters:
+                yield c.name, name
+            if name.startswith("envoy.extensions.filters.network.thrift_proxy"):
+                for p in m.request_mirror_policies:
+                    yield p.cluster, name + ".request_mirror_policies"
+        elif name == "envoy.config.route.v3.RouteAction":
+            if m.cluster:
+                yield m.cluster, name
+            for c in m.weighted_clusters.clusters:
+                yield c.name, name
+        elif name == "envoy.config.core.v3.GrpcService.EnvoyGrpc":
+            yield m.cluster_name, name
+
+
+def parse_dump(text):
+    dump = config_dump_pb2.ConfigDump()
+    json_format.Parse(text, dump)  # unknown fields are errors
+    return dump
+
+
+def validate_dump(text):
+    """Validates a /config_dump JSON text; returns a summary dict, raises Problem on the first violation."""
+    dump = parse_dump(text)
+    listeners, clusters, endpoints, routes = [], [], [], []
+    for config in dump.configs:
+        if config.type_url == T + "envoy.admin.v3.ListenersConfigDump":
+            d = config_dump_shared_pb2.ListenersConfigDump()
+            config.Unpack(d)
+            for dl in d.dynamic_listeners:
+                listener = unpack(dl.active_state.listener, f"listener {dl.name}")
+                if listener.name != dl.name:
+                    raise Problem(f"listener dump name {dl.name} != {listener.name}")
+                listeners.append(listener)
+        elif config.type_url == T + "envoy.admin.v3.ClustersConfigDump":
+            d = config_dump_shared_pb2.ClustersConfigDump()
+            config.Unpack(d)
+            clusters += [unpack(dc.cluster, "cluster") for dc in d.dynamic_active_clusters]
+        elif config.type_url == T + "envoy.admin.v3.EndpointsConfigDump":
+            d = config_dump_shared_pb2.EndpointsConfigDump()
+            config.Unpack(d)
+            endpoints += [unpack(de.endpoint_config, "endpoints") for de in d.dynamic_endpoint_configs]
+        elif config.type_url == T + "envoy.admin.v3.RoutesConfigDump":
+            d = config_dump_shared_pb2.RoutesConfigDump()
+            config.Unpack(d)
+            routes += [unpack(dr.route_config, "routes") for dr in d.dynamic_route_configs]
+        else:
+            raise Problem(f"unexpected dump type {config.type_url}")
+
+    names = [c.name for c in clusters]
+    if len(names) != len(set(names)):
+        raise Problem("duplicate cluster names")
+    if len({l.name for l in listeners}) != len(listeners):
+        raise Problem("duplicate listener names")
+    known = set(names) | BOOTSTRAP_CLUSTERS
+    for resource in listeners + routes + clusters:
+        for cluster, where in referenced_clusters(resource):
+            if cluster not in known:
+                raise Problem(f"{where} in {getattr(resource, 'name', '?')} names missing cluster {cluster!r}")
+    assignments = {e.cluster_name for e in endpoints}
+    for c in clusters:
+        if c.type == cluster_pb2.Cluster.EDS:
+            service = c.eds_cluster_config.service_name or c.name
+            if service not in assignments:
+                raise Problem(f"EDS cluster {c.name} has no ClusterLoadAssignment {service}")
+    for e in endpoints:
+        if e.cluster_name not in set(names):
+            raise Problem(f"assignment {e.cluster_name} for no cluster")
+    for l in listeners:
+        matches = [json_format.MessageToJson(ch.filter_chain_match, sort_keys=True) for ch in l.filter_chains]
+        if len(matches) != len(set(matches)):
+            raise Problem(f"listener {l.name} has filter chains with identical matches")
+    return {"listeners": len(listeners), "clusters": len(clusters), "endpoints": len(endpoints), "routes": len(routes)}

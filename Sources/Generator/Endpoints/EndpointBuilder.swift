@@ -1,0 +1,42 @@
+internal import EnvoyAPI
+internal import Mesh
+internal import SwiftProtobuf
+
+/// Builds ClusterLoadAssignments: endpoints grouped by locality (sorted), each with its address,
+/// weight, and the `tlsMode` transport-socket-match metadata when the workload carries Istio's label.
+enum EndpointBuilder {
+    static func assignment(_ clusterName: String, _ endpoints: [ServiceEndpoint]) -> Envoy_Config_Endpoint_V3_ClusterLoadAssignment {
+        var assignment = Envoy_Config_Endpoint_V3_ClusterLoadAssignment()
+        assignment.clusterName = clusterName
+        let byLocality = Dictionary(grouping: endpoints, by: \.locality)
+        assignment.endpoints = byLocality.keys.sorted().map { locality in
+            var group = Envoy_Config_Endpoint_V3_LocalityLbEndpoints()
+            let parts = locality.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            if !locality.isEmpty {
+                var value = Envoy_Config_Core_V3_Locality()
+                value.region = parts[0]
+                if parts.count > 1 { value.zone = parts[1] }
+                if parts.count > 2 { value.subZone = parts[2] }
+                group.locality = value
+            }
+            let sorted = byLocality[locality]!.sorted { ($0.address, $0.port) < ($1.address, $1.port) }
+            group.lbEndpoints = sorted.map(lbEndpoint)
+            return group
+        }
+        return assignment
+    }
+
+    static func lbEndpoint(_ endpoint: ServiceEndpoint) -> Envoy_Config_Endpoint_V3_LbEndpoint {
+        var lb = Envoy_Config_Endpoint_V3_LbEndpoint()
+        var inner = Envoy_Config_Endpoint_V3_Endpoint()
+        inner.address = Proto.address(endpoint.address, port: endpoint.port)
+        lb.endpoint = inner
+        if endpoint.weight > 0 { lb.loadBalancingWeight = Google_Protobuf_UInt32Value(endpoint.weight) }
+        if endpoint.labels["security.istio.io/tlsMode"] == "istio" {
+            var fields = Google_Protobuf_Struct()
+            fields.fields["tlsMode"] = Google_Protobuf_Value(stringValue: "istio")
+            lb.metadata.filterMetadata["envoy.transport_socket_match"] = fields
+        }
+        return lb
+    }
+}

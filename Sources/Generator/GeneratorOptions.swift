@@ -1,0 +1,36 @@
+/// Mesh-wide settings the generator applies to every proxy.
+public struct GeneratorOptions: Sendable, Hashable {
+    /// What happens to traffic for hosts the proxy does not know.
+    public enum OutboundTrafficPolicy: String, Sendable, Hashable {
+        /// Pass it through to its original destination (`PassthroughCluster`), Istio's default.
+        case allowAny = "ALLOW_ANY"
+        /// Drop it (`BlackHoleCluster`).
+        case registryOnly = "REGISTRY_ONLY"
+    }
+
+    /// The mesh default; a Sidecar's `outboundTrafficPolicy` overrides it per proxy.
+    public var outboundTrafficPolicy: OutboundTrafficPolicy
+    /// Upstream connect timeout when no DestinationRule sets one (mesh `connectTimeout`).
+    public var connectTimeoutSeconds: Int64
+    /// The outbound capture port (`virtualOutbound`).
+    public var outboundPort: UInt32
+    /// The inbound capture port (`virtualInbound`).
+    public var inboundPort: UInt32
+    /// Ports no wildcard listener may take (Envoy's status and Prometheus listeners, the capture ports).
+    public var reservedPorts: Set<UInt32>
+
+    /// Options from their parts.
+    public init(
+        outboundTrafficPolicy: OutboundTrafficPolicy = .allowAny, connectTimeoutSeconds: Int64 = 10,
+        outboundPort: UInt32 = 15001, inboundPort: UInt32 = 15006, reservedPorts: Set<UInt32> = [15001, 15006, 15021, 15090]
+    ) {
+        self.outboundTrafficPolicy = outboundTrafficPolicy
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.outboundPort = outboundPort
+        self.inboundPort = inboundPort
+        self.reservedPorts = reservedPorts
+    }
+
+    /// Istio's defaults: `ALLOW_ANY`, 10 s, 15001 / 15006.
+    public static var defaults: GeneratorOptions { GeneratorOptions() }
+}

@@ -1,0 +1,47 @@
+internal import EnvoyAPI
+internal import Mesh
+internal import Protocols
+
+/// Builds the `virtualInbound` chains of the proxy's own services: one per target port (the port the
+/// workload listens on, not the service port — Aeraki matched the wrong one), for every own service,
+/// with or without a workload selector.
+struct InboundChainBuilder {
+    let registry: PluginRegistry
+    let proxy: ProxyIdentity
+    let options: GeneratorOptions
+
+    /// The chains, sorted by target port, and the target ports that need an `inbound|PORT||` cluster.
+    func chains(_ view: ProxyView, diagnostics: inout [String]) -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [UInt32]) {
+        var byPort: [UInt32: [ServiceBinding]] = [:]
+        for entry in view.ownServices {
+            for port in entry.service.ports {
+                let target = port.targetPort != 0 ? port.targetPort : port.number
+                if target == options.inboundPort || target == options.outboundPort {
+                    diagnostics.append("inbound: \(entry.service.hostname) target port \(target) collides with a capture port; skipped")
+                    continue
+                }
+                if byPort[target, default: []].contains(where: { $0.service.hostname == entry.service.hostname }) { continue }
+                byPort[target, default: []].append(ProxyView.binding(entry, port: port))
+            }
+        }
+        var chains: [Envoy_Config_Listener_V3_FilterChain] = []
+        var ports: [UInt32] = []
+        for port in byPort.keys.sorted() {
+            let bindings = byPort[port]!
+            let context = InboundContext(targetPort: port, bindings: bindings, proxy: proxy)
+            let plugin = registry.plugin(for: bindings[0].port.protocol)
+            let output: PluginOutput
+            do {
+                output = try plugin.inboundFilters(context)
+            } catch {
+                diagnostics.append("inbound \(port): \(error); falling back to tcp_proxy")
+                guard let fallback = try? registry.fallback.inboundFilters(context) else { continue }
+                output = fallback
+            }
+            diagnostics.append(contentsOf: output.diagnostics.map { "inbound \(port): \($0)" })
+            chains.append(Proto.filterChain(name: "0.0.0.0_\(port)", match: Proto.destinationPort(port), filters: output.filters))
+            ports.append(port)
+        }
+        return (chains, ports)
+    }
+}

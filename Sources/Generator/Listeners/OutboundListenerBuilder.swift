@@ -1,0 +1,54 @@
+internal import EnvoyAPI
+internal import Mesh
+internal import Protocols
+internal import SwiftProtobuf
+
+/// Builds one outbound listener per ``ListenerGroup``, its single filter chain from the plugin of
+/// the primary service's protocol (ports no plugin claims get the registry's fallback, `tcp_proxy`).
+struct OutboundListenerBuilder {
+    let registry: PluginRegistry
+    let proxy: ProxyIdentity
+    let catalog: ClusterCatalog
+    let fallthroughCluster: String
+
+    /// The listener for `group`, with whatever routes and cluster options its plugin asked for.
+    func listener(_ group: ListenerGroup, diagnostics: inout [String]) -> (Envoy_Config_Listener_V3_Listener, PluginOutput)? {
+        let primaryProtocol = group.bindings[0].port.protocol
+        let plugin = registry.plugin(for: primaryProtocol)
+        var bindings: [ServiceBinding] = []
+        for binding in group.bindings {
+            if registry.plugin(for: binding.port.protocol).protocolNames == plugin.protocolNames {
+                bindings.append(binding)
+            } else {
+                diagnostics.append("\(group.name): \(binding.service.hostname) (\(binding.port.protocol)) conflicts with \(group.bindings[0].service.hostname) (\(primaryProtocol)); skipped")
+            }
+        }
+        let context = OutboundContext(listenerPort: group.port, listenerName: group.name, bindings: bindings, proxy: proxy, catalog: catalog)
+        let output: PluginOutput
+        do {
+            output = try plugin.outboundFilters(context)
+        } catch {
+            diagnostics.append("\(group.name): \(error); falling back to tcp_proxy")
+            guard let fallback = try? registry.fallback.outboundFilters(context) else { return nil }
+            output = fallback
+        }
+        diagnostics.append(contentsOf: output.diagnostics.map { "\(group.name): \($0)" })
+
+        var listener = Envoy_Config_Listener_V3_Listener()
+        listener.name = group.name
+        listener.address = Proto.address(group.bind, port: group.port)
+        listener.bindToPort = Google_Protobuf_BoolValue(false)
+        listener.trafficDirection = .outbound
+        var match: Envoy_Config_Listener_V3_FilterChainMatch?
+        if !group.matchesAnyDestination, !group.prefixRanges.isEmpty {
+            var m = Envoy_Config_Listener_V3_FilterChainMatch()
+            m.prefixRanges = group.prefixRanges.sorted().map(Proto.cidr)
+            match = m
+        }
+        listener.filterChains = [Proto.filterChain(name: group.name, match: match, filters: output.filters)]
+        if group.bind == "0.0.0.0", match != nil, let fallthroughFilter = try? TCPProxyPlugin.filter(statPrefix: fallthroughCluster, target: .cluster(fallthroughCluster)) {
+            listener.defaultFilterChain = Proto.filterChain(name: "PassthroughFilterChain", filters: [fallthroughFilter])
+        }
+        return (listener, output)
+    }
+}

@@ -1,0 +1,56 @@
+public import Mesh
+public import MeshAPI
+
+/// One routing decision of a layer-7 plugin: an optional match (nil matches every request) and where
+/// matching requests go.
+public struct L7Route: Sendable {
+    /// The HTTP match entry this route comes from; nil for a catch-all.
+    public var match: Istio_Networking_V1alpha3_HTTPMatchRequest?
+    /// Where requests go.
+    public var target: RouteTarget
+    /// The VirtualService HTTP route it comes from (for mirror settings); nil for the default route.
+    public var source: Istio_Networking_V1alpha3_HTTPRoute?
+}
+
+/// Walks a service's VirtualService `http` routes the way Aeraki reuses them for Dubbo and Thrift,
+/// minus its defects: every `match` entry of a route (OR), not only the first; the destination's own
+/// host and port, not the service's; entries that do not apply to this proxy (port, source labels,
+/// source namespace, gateways) are skipped; destinations that name no cluster are dropped.
+public enum L7RoutePlan {
+    /// The routes for `binding` on `listenerPort`, in VirtualService order; a single default route to
+    /// `outbound|PORT||HOST` when no VirtualService yields one.
+    public static func routes(
+        for binding: ServiceBinding, listenerPort: UInt32, proxy: ProxyIdentity, catalog: ClusterCatalog,
+        diagnostics: inout [String]
+    ) -> [L7Route] {
+        var routes: [L7Route] = []
+        if let vs = binding.virtualServices.first {
+            if binding.virtualServices.count > 1 {
+                let others = binding.virtualServices.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }
+                diagnostics.append("\(binding.service.hostname): VirtualServices \(others.joined(separator: ", ")) shadowed by the older \(vs.key.namespace)/\(vs.key.name)")
+            }
+            for (index, http) in vs.spec.http.enumerated() {
+                let label = "\(vs.key.namespace)/\(vs.key.name) http[\(index)]"
+                if http.hasRedirect || http.hasDirectResponse || http.hasDelegate {
+                    diagnostics.append("\(label): redirect, directResponse and delegate are HTTP-only; route skipped")
+                    continue
+                }
+                guard let target = RouteDestinations.target(RouteDestinations.of(http), listenerPort: listenerPort, catalog: catalog, diagnostics: &diagnostics) else {
+                    diagnostics.append("\(label): no destination names an existing cluster; route skipped")
+                    continue
+                }
+                if http.match.isEmpty {
+                    routes.append(L7Route(match: nil, target: target, source: http))
+                    continue
+                }
+                for match in http.match where MatchConversion.applies(match, to: proxy, listenerPort: listenerPort) {
+                    routes.append(L7Route(match: match, target: target, source: http))
+                }
+            }
+        }
+        if routes.isEmpty {
+            routes.append(L7Route(match: nil, target: .cluster(binding.defaultCluster), source: nil))
+        }
+        return routes
+    }
+}

@@ -1,0 +1,77 @@
+public import EnvoyAPI
+public import Mesh
+public import MeshAPI
+
+/// Conversions from Istio match types to Envoy matchers, shared by the plugins.
+public enum MatchConversion {
+    /// An Istio `StringMatch` as an Envoy `StringMatcher` (exact, prefix or RE2 regex); nil when empty.
+    public static func stringMatcher(_ match: Istio_Networking_V1alpha3_StringMatch) -> Envoy_Type_Matcher_V3_StringMatcher? {
+        var matcher = Envoy_Type_Matcher_V3_StringMatcher()
+        switch match.matchType {
+        case .exact(let value)?: matcher.exact = value
+        case .prefix(let value)?:
+            guard !value.isEmpty else { return regex(".*") }
+            matcher.prefix = value
+        case .regex(let value)?: matcher.safeRegex = regexMatcher(value)
+        case nil: return nil
+        }
+        return matcher
+    }
+
+    /// A `StringMatcher` holding an RE2 regex.
+    public static func regex(_ pattern: String) -> Envoy_Type_Matcher_V3_StringMatcher {
+        var matcher = Envoy_Type_Matcher_V3_StringMatcher()
+        matcher.safeRegex = regexMatcher(pattern)
+        return matcher
+    }
+
+    static func regexMatcher(_ pattern: String) -> Envoy_Type_Matcher_V3_RegexMatcher {
+        var regex = Envoy_Type_Matcher_V3_RegexMatcher()
+        regex.regex = pattern
+        return regex
+    }
+
+    /// Header matchers for a `headers` map, sorted by header name (never in map order), using the
+    /// current `string_match` field rather than the deprecated `exact_match` family.
+    public static func headerMatchers(_ headers: [String: Istio_Networking_V1alpha3_StringMatch]) -> [Envoy_Config_Route_V3_HeaderMatcher] {
+        headers.keys.sorted().map { name in
+            var header = Envoy_Config_Route_V3_HeaderMatcher()
+            header.name = name
+            if let matcher = stringMatcher(headers[name]!) {
+                header.stringMatch = matcher
+            } else {
+                header.presentMatch = true
+            }
+            return header
+        }
+    }
+
+    /// Whether an HTTP match entry applies to `proxy` on `listenerPort`: its `port` is unset or equal,
+    /// its `sourceLabels` are a subset of the proxy's labels, its `sourceNamespace` is unset or the
+    /// proxy's, and its `gateways` are unset or contain `mesh`.
+    public static func applies(_ match: Istio_Networking_V1alpha3_HTTPMatchRequest, to proxy: ProxyIdentity, listenerPort: UInt32) -> Bool {
+        (match.port == 0 || match.port == listenerPort)
+            && match.sourceLabels.allSatisfy { proxy.labels[$0.key] == $0.value }
+            && (match.sourceNamespace.isEmpty || match.sourceNamespace == proxy.namespace)
+            && (match.gateways.isEmpty || match.gateways.contains("mesh"))
+    }
+
+    /// The same check for a TCP (L4) match entry.
+    public static func applies(_ match: Istio_Networking_V1alpha3_L4MatchAttributes, to proxy: ProxyIdentity, listenerPort: UInt32) -> Bool {
+        (match.port == 0 || match.port == listenerPort)
+            && match.sourceLabels.allSatisfy { proxy.labels[$0.key] == $0.value }
+            && (match.sourceNamespace.isEmpty || match.sourceNamespace == proxy.namespace)
+            && (match.gateways.isEmpty || match.gateways.contains("mesh"))
+    }
+
+    /// The names of the HTTP match fields a non-HTTP plugin ignores, for diagnostics.
+    public static func ignoredFields(_ match: Istio_Networking_V1alpha3_HTTPMatchRequest, supportsURI: Bool) -> [String] {
+        var ignored: [String] = []
+        if match.hasUri, !supportsURI { ignored.append("uri") }
+        if match.hasScheme { ignored.append("scheme") }
+        if match.hasAuthority { ignored.append("authority") }
+        if !match.queryParams.isEmpty { ignored.append("queryParams") }
+        if !match.withoutHeaders.isEmpty { ignored.append("withoutHeaders") }
+        return ignored
+    }
+}

@@ -1,0 +1,65 @@
+internal import EnvoyAPI
+internal import Mesh
+internal import SwiftProtobuf
+
+/// Manages `tcp-dubbo` ports with Envoy's `envoy.filters.network.dubbo_proxy`.
+///
+/// Outbound, every service sharing the listener gets its own route configuration (Dubbo requests name
+/// their interface, so one listener serves many interfaces), with default, version (subset), weighted,
+/// method (exact / prefix / regex) and attachment (header) routing from every `http.match` entry of
+/// the host's VirtualService. The interface is the ServiceEntry's `interface` annotation, else the
+/// host name. Inbound, a catch-all route to `inbound|PORT||` — for every own service, selector or not.
+public struct DubboPlugin: ProtocolPlugin {
+    /// The network filter name.
+    public static let filterName = "envoy.filters.network.dubbo_proxy"
+    /// The Dubbo router filter name.
+    public static let routerName = "envoy.filters.dubbo.router"
+
+    public var protocolNames: [String] { ["dubbo"] }
+
+    /// The plugin.
+    public init() {}
+
+    public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+        var diagnostics: [String] = []
+        var multiple = Envoy_Extensions_Filters_Network_DubboProxy_V3_MultipleRouteConfiguration()
+        multiple.name = context.listenerName
+        multiple.routeConfig = context.bindings.map { binding in
+            var config = Envoy_Extensions_Filters_Network_DubboProxy_V3_RouteConfiguration()
+            config.name = binding.defaultCluster
+            config.interface = binding.annotations["interface"] ?? binding.service.hostname
+            let plan = L7RoutePlan.routes(for: binding, listenerPort: context.listenerPort, proxy: context.proxy, catalog: context.catalog, diagnostics: &diagnostics)
+            config.routes = plan.map { DubboRouteBuilder.route($0, diagnostics: &diagnostics) }
+            return config
+        }
+        var proxy = try Self.proxy(statPrefix: context.primary.defaultCluster)
+        proxy.multipleRouteConfig = multiple
+        return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
+    }
+
+    public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+        var config = Envoy_Extensions_Filters_Network_DubboProxy_V3_RouteConfiguration()
+        config.name = context.clusterName
+        config.interface = "*"
+        var ignored: [String] = []
+        config.routes = [DubboRouteBuilder.route(L7Route(match: nil, target: .cluster(context.clusterName), source: nil), diagnostics: &ignored)]
+        var multiple = Envoy_Extensions_Filters_Network_DubboProxy_V3_MultipleRouteConfiguration()
+        multiple.name = context.clusterName
+        multiple.routeConfig = [config]
+        var proxy = try Self.proxy(statPrefix: context.clusterName)
+        proxy.multipleRouteConfig = multiple
+        return PluginOutput(filters: [try .typed(Self.filterName, proxy)])
+    }
+
+    static func proxy(statPrefix: String) throws(PluginError) -> Envoy_Extensions_Filters_Network_DubboProxy_V3_DubboProxy {
+        var proxy = Envoy_Extensions_Filters_Network_DubboProxy_V3_DubboProxy()
+        proxy.statPrefix = statPrefix
+        proxy.protocolType = .dubbo
+        proxy.serializationType = .hessian2
+        var router = Envoy_Extensions_Filters_Network_DubboProxy_V3_DubboFilter()
+        router.name = routerName
+        router.config = try Google_Protobuf_Any.packing(Envoy_Extensions_Filters_Network_DubboProxy_Router_V3_Router(), plugin: filterName)
+        proxy.dubboFilters = [router]
+        return proxy
+    }
+}

@@ -1,0 +1,73 @@
+public import Mesh
+internal import MeshAPI
+
+/// One service port as a plugin sees it: the service, its annotations, the VirtualServices that
+/// route it for this proxy, and the DestinationRule subsets that exist for it.
+public struct ServiceBinding: Sendable {
+    /// The service.
+    public var service: MeshService
+    /// The port.
+    public var port: MeshServicePort
+    /// The ServiceEntry's annotations (Dubbo reads `interface`).
+    public var annotations: [String: String]
+    /// The VirtualServices for the host that apply to this proxy, in creation order.
+    public var virtualServices: [ResolvedVirtualService]
+
+    /// A binding from its parts.
+    public init(service: MeshService, port: MeshServicePort, annotations: [String: String] = [:], virtualServices: [ResolvedVirtualService] = []) {
+        self.service = service
+        self.port = port
+        self.annotations = annotations
+        self.virtualServices = virtualServices
+    }
+
+    /// The default outbound cluster of this binding: `outbound|PORT||HOST`.
+    public var defaultCluster: String { ClusterName.outbound(port: port.number, host: service.hostname) }
+}
+
+/// What an outbound listener chain is built from.
+public struct OutboundContext: Sendable {
+    /// The listener's port.
+    public var listenerPort: UInt32
+    /// The listener's name (`<VIP>_<port>` or `0.0.0.0_<port>`).
+    public var listenerName: String
+    /// The services sharing the listener, sorted by host name; the first is the primary one.
+    /// Only protocols that can tell services apart on one connection (Dubbo, by interface) use the others.
+    public var bindings: [ServiceBinding]
+    /// The proxy the chain is for.
+    public var proxy: ProxyIdentity
+    /// The clusters that exist for this proxy, to resolve and check route destinations.
+    public var catalog: ClusterCatalog
+
+    /// A context from its parts.
+    public init(listenerPort: UInt32, listenerName: String, bindings: [ServiceBinding], proxy: ProxyIdentity, catalog: ClusterCatalog) {
+        self.listenerPort = listenerPort
+        self.listenerName = listenerName
+        self.bindings = bindings
+        self.proxy = proxy
+        self.catalog = catalog
+    }
+
+    /// The primary binding.
+    public var primary: ServiceBinding { bindings[0] }
+}
+
+/// What an inbound chain (on `virtualInbound`) is built from.
+public struct InboundContext: Sendable {
+    /// The port the workload listens on (the service's target port, else its number).
+    public var targetPort: UInt32
+    /// The proxy's own services exposing this target port, sorted by host name (never empty).
+    public var bindings: [ServiceBinding]
+    /// The proxy.
+    public var proxy: ProxyIdentity
+
+    /// A context from its parts.
+    public init(targetPort: UInt32, bindings: [ServiceBinding], proxy: ProxyIdentity) {
+        self.targetPort = targetPort
+        self.bindings = bindings
+        self.proxy = proxy
+    }
+
+    /// `inbound|TARGETPORT||`.
+    public var clusterName: String { ClusterName.inbound(port: targetPort) }
+}

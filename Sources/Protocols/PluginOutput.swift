@@ -1,0 +1,48 @@
+public import EnvoyAPI
+public import SwiftProtobuf
+
+/// What a plugin returns for one listener chain.
+public struct PluginOutput: Sendable {
+    /// The network filters of the chain, in order (the last one terminates the connection).
+    public var filters: [Envoy_Config_Listener_V3_Filter]
+    /// Extra RDS route configurations the filters refer to by name.
+    public var routes: [Envoy_Config_Route_V3_RouteConfiguration]
+    /// Cluster name → `typed_extension_protocol_options` entries the filters need on that cluster.
+    public var clusterOptions: [String: [String: Google_Protobuf_Any]]
+    /// Things the plugin ignored or could not honour (unsupported matches, unknown subsets), sorted
+    /// into the generator's diagnostics.
+    public var diagnostics: [String]
+
+    /// An output from its parts.
+    public init(
+        filters: [Envoy_Config_Listener_V3_Filter], routes: [Envoy_Config_Route_V3_RouteConfiguration] = [],
+        clusterOptions: [String: [String: Google_Protobuf_Any]] = [:], diagnostics: [String] = []
+    ) {
+        self.filters = filters
+        self.routes = routes
+        self.clusterOptions = clusterOptions
+        self.diagnostics = diagnostics
+    }
+}
+
+extension Envoy_Config_Listener_V3_Filter {
+    /// A network filter with `name` and `config` packed as its `typed_config`.
+    /// - Throws: ``PluginError`` if the config cannot be packed.
+    public static func typed(_ name: String, _ config: any SwiftProtobuf.Message) throws(PluginError) -> Self {
+        var filter = Self()
+        filter.name = name
+        filter.typedConfig = try Google_Protobuf_Any.packing(config, plugin: name)
+        return filter
+    }
+}
+
+extension Google_Protobuf_Any {
+    /// `config` packed with the `type.googleapis.com/` prefix, errors mapped to ``PluginError``.
+    public static func packing(_ config: any SwiftProtobuf.Message, plugin: String) throws(PluginError) -> Self {
+        do {
+            return try Google_Protobuf_Any(message: config)
+        } catch {
+            throw PluginError(plugin: plugin, message: "cannot pack \(type(of: config).protoMessageName): \(error)")
+        }
+    }
+}

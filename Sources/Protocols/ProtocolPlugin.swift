@@ -1,0 +1,37 @@
+internal import EnvoyAPI
+
+/// A protocol plugin: turns one service port plus its routing rules into the network filters (and any
+/// routes or cluster options) that manage it, for the outbound side and the inbound side.
+///
+/// Plugins are values. A ``PluginRegistry`` holding them is built at the root of the program and
+/// passed to the generator; nothing registers itself. Adding a protocol is adding a plugin.
+public protocol ProtocolPlugin: Sendable {
+    /// The protocol names this plugin claims (``PluginRegistry`` keys, e.g. `dubbo`, `thrift`).
+    var protocolNames: [String] { get }
+
+    /// The filters of the outbound listener chain for a service port (and the other services sharing
+    /// that listener, see ``OutboundContext/bindings``).
+    /// - Throws: ``PluginError`` when the port cannot be configured; the generator then falls back to
+    ///   the registry's fallback plugin for that port and records the error.
+    func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput
+
+    /// The filters of the `virtualInbound` chain for one of the proxy's own service ports.
+    /// - Throws: ``PluginError`` when the port cannot be configured (the fallback is used instead).
+    func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput
+}
+
+/// A plugin that cannot configure a port.
+public struct PluginError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The plugin's protocol.
+    public var plugin: String
+    /// What is wrong.
+    public var message: String
+
+    /// An error from its parts.
+    public init(plugin: String, message: String) {
+        self.plugin = plugin
+        self.message = message
+    }
+
+    public var description: String { "\(plugin): \"\(message)\"" }
+}

@@ -1,0 +1,71 @@
+public import EnvoyAPI
+internal import Mesh
+internal import MeshAPI
+internal import SwiftProtobuf
+
+/// The fallback for ports no other plugin claims: `envoy.filters.network.tcp_proxy`.
+///
+/// Outbound, the host's VirtualService `tcp` routes are walked as istiod does
+/// (`buildSidecarOutboundTCPFilterChainOpts`): routes without destinations are skipped, the first
+/// route with no match (or with a match entry that applies to this proxy and port) decides, and its
+/// destinations become a cluster or `weighted_clusters`. Otherwise traffic goes to `outbound|PORT||HOST`.
+/// Match entries with `destinationSubnets` (extra filter chains in istiod) are not supported yet and
+/// are reported.
+public struct TCPProxyPlugin: ProtocolPlugin {
+    /// The network filter name.
+    public static let filterName = "envoy.filters.network.tcp_proxy"
+
+    public var protocolNames: [String] { ["tcp"] }
+
+    /// The plugin.
+    public init() {}
+
+    public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+        var diagnostics: [String] = []
+        let binding = context.primary
+        var target: RouteTarget = .cluster(binding.defaultCluster)
+        var statPrefix = binding.defaultCluster
+        if let vs = binding.virtualServices.first {
+            routes: for (index, tcp) in vs.spec.tcp.enumerated() where !tcp.route.isEmpty {
+                var applies = tcp.match.isEmpty
+                for match in tcp.match where MatchConversion.applies(match, to: context.proxy, listenerPort: context.listenerPort) {
+                    if match.destinationSubnets.isEmpty { applies = true } else {
+                        diagnostics.append("\(vs.key.namespace)/\(vs.key.name) tcp[\(index)]: destinationSubnets chains are not supported; entry skipped")
+                    }
+                }
+                guard applies else { continue }
+                let destinations = tcp.route.map { ($0.destination, $0.weight) }
+                if let resolved = RouteDestinations.target(destinations, listenerPort: context.listenerPort, catalog: context.catalog, diagnostics: &diagnostics) {
+                    target = resolved
+                    if case .weighted = resolved { statPrefix = "\(vs.key.name).\(vs.key.namespace)" }
+                    break routes
+                }
+            }
+        }
+        return PluginOutput(filters: [try Self.filter(statPrefix: statPrefix, target: target)], diagnostics: diagnostics)
+    }
+
+    public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+        PluginOutput(filters: [try Self.filter(statPrefix: context.clusterName, target: .cluster(context.clusterName))])
+    }
+
+    /// A tcp_proxy filter to `target`.
+    public static func filter(statPrefix: String, target: RouteTarget) throws(PluginError) -> Envoy_Config_Listener_V3_Filter {
+        var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
+        proxy.statPrefix = statPrefix
+        switch target {
+        case .cluster(let name):
+            proxy.cluster = name
+        case .weighted(let entries):
+            var weighted = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy.WeightedCluster()
+            weighted.clusters = entries.map { entry in
+                var cluster = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy.WeightedCluster.ClusterWeight()
+                cluster.name = entry.cluster
+                cluster.weight = entry.weight
+                return cluster
+            }
+            proxy.weightedClusters = weighted
+        }
+        return try .typed(filterName, proxy)
+    }
+}

@@ -1,0 +1,93 @@
+internal import EnvoyAPI
+internal import MeshAPI
+internal import SwiftProtobuf
+
+/// Builds Thrift routes (with mirroring) from ``L7Route``s.
+enum ThriftRouteBuilder {
+    /// A Thrift route, or nil when its match cannot be expressed (a method prefix or regex: Thrift
+    /// matches method names exactly).
+    ///
+    /// `method.exact` → `method_name`; `uri` exact or prefix → `service_name` (with a method, the
+    /// multiplexed `SERVICE:METHOD` method name); neither → `method_name: ""` (every method);
+    /// `headers` → header matchers sorted by name.
+    static func route(_ plan: L7Route, listenerPort: UInt32, catalog: ClusterCatalog, diagnostics: inout [String])
+        -> Envoy_Extensions_Filters_Network_ThriftProxy_V3_Route?
+    {
+        var route = Envoy_Extensions_Filters_Network_ThriftProxy_V3_Route()
+        route.match.methodName = ""
+        if let match = plan.match {
+            var method: String?
+            var service: String?
+            if match.hasMethod {
+                guard case .exact(let value)? = match.method.matchType else {
+                    diagnostics.append("thrift: method names match exactly; a prefix or regex method match is skipped")
+                    return nil
+                }
+                method = value
+            }
+            if match.hasUri {
+                switch match.uri.matchType {
+                case .exact(let value)?, .prefix(let value)?: service = value.hasPrefix("/") ? String(value.dropFirst()) : value
+                default:
+                    diagnostics.append("thrift: service names cannot be matched by regex; match skipped")
+                    return nil
+                }
+            }
+            switch (service, method) {
+            case (let service?, let method?): route.match.methodName = "\(service):\(method)"
+            case (let service?, nil): route.match.serviceName = service
+            case (nil, let method?): route.match.methodName = method
+            case (nil, nil): break
+            }
+            route.match.headers = MatchConversion.headerMatchers(match.headers)
+            let ignored = MatchConversion.ignoredFields(match, supportsURI: true)
+            if !ignored.isEmpty { diagnostics.append("thrift: match fields \(ignored.joined(separator: ", ")) ignored") }
+        }
+        switch plan.target {
+        case .cluster(let name):
+            route.route.cluster = name
+        case .weighted(let entries):
+            var weighted = Envoy_Extensions_Filters_Network_ThriftProxy_V3_WeightedCluster()
+            weighted.clusters = entries.map { entry in
+                var cluster = Envoy_Extensions_Filters_Network_ThriftProxy_V3_WeightedCluster.ClusterWeight()
+                cluster.name = entry.cluster
+                cluster.weight = Google_Protobuf_UInt32Value(entry.weight)
+                return cluster
+            }
+            route.route.weightedClusters = weighted
+        }
+        if let source = plan.source {
+            route.route.requestMirrorPolicies = mirrors(of: source, listenerPort: listenerPort, catalog: catalog, diagnostics: &diagnostics)
+        }
+        return route
+    }
+
+    /// Mirror policies from `mirror` + `mirrorPercentage` (or the legacy `mirrorPercent`) and `mirrors[]`;
+    /// 100 % when no percentage is given.
+    static func mirrors(of http: Istio_Networking_V1alpha3_HTTPRoute, listenerPort: UInt32, catalog: ClusterCatalog, diagnostics: inout [String])
+        -> [Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteAction.RequestMirrorPolicy]
+    {
+        var targets: [(Istio_Networking_V1alpha3_Destination, Double)] = []
+        if http.hasMirror {
+            let percent = http.hasMirrorPercentage ? http.mirrorPercentage.value : (http.hasMirrorPercent ? Double(http.mirrorPercent.value) : 100)
+            targets.append((http.mirror, percent))
+        }
+        for mirror in http.mirrors {
+            targets.append((mirror.destination, mirror.hasPercentage ? mirror.percentage.value : 100))
+        }
+        return targets.compactMap { destination, percent in
+            let cluster = RouteDestinations.cluster(for: destination, listenerPort: listenerPort, catalog: catalog)
+            guard catalog.contains(cluster) else {
+                diagnostics.append("thrift: mirror cluster \(cluster) does not exist; mirror dropped")
+                return nil
+            }
+            var policy = Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteAction.RequestMirrorPolicy()
+            policy.cluster = cluster
+            var fraction = Envoy_Config_Core_V3_RuntimeFractionalPercent()
+            fraction.defaultValue.numerator = UInt32((min(max(percent, 0), 100) * 10_000).rounded())
+            fraction.defaultValue.denominator = .million
+            policy.runtimeFraction = fraction
+            return policy
+        }
+    }
+}

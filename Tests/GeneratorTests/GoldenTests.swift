@@ -1,0 +1,28 @@
+import Foundation
+import Generator
+import Testing
+
+@Suite("Golden configs (YAML in, /config_dump JSON out)")
+struct GoldenTests {
+    @Test("every fixture case generates exactly its expected.json", arguments: GoldenCase.all)
+    func golden(_ golden: GoldenCase) throws {
+        let (_, problems) = golden.index()
+        #expect(problems.isEmpty, "fixture input must be valid: \(problems)")
+        let json = try ConfigDumpRenderer.json(try golden.generate())
+        if ProcessInfo.processInfo.environment["AERAKI_UPDATE_GOLDEN"] == "1" {
+            try golden.update(json)
+            return
+        }
+        let expected = try golden.expected()
+        #expect(json == expected, "regenerate with AERAKI_UPDATE_GOLDEN=1 and review the diff")
+    }
+
+    @Test("there are golden cases for every feature area")
+    func coverage() {
+        let names = Set(GoldenCase.all.map(\.name))
+        for required in ["tcp-default", "tcp-weighted", "dubbo-default", "dubbo-routing", "dubbo-addressless", "dubbo-inbound",
+                         "thrift-routing", "thrift-inbound", "resolution", "traffic-policy", "registry-only"] {
+            #expect(names.contains(required), "missing golden case \(required)")
+        }
+    }
+}

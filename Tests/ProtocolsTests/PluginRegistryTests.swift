@@ -1,0 +1,17 @@
+import Mesh
+import Protocols
+import Testing
+
+@Suite("Plugin registry")
+struct PluginRegistryTests {
+    @Test("the standard registry keys Dubbo and Thrift by name and falls back to tcp_proxy")
+    func standard() {
+        let registry = PluginRegistry.standard
+        #expect(registry.names == ["dubbo", "thrift"])
+        #expect(registry.plugin(for: .dubbo) is DubboPlugin)
+        #expect(registry.plugin(for: .thrift) is ThriftPlugin)
+        #expect(registry.plugin(for: .redis) is TCPProxyPlugin)
+        #expect(registry.plugin(for: .tcp) is TCPProxyPlugin)
+        #expect(registry.plugin(for: .unknown) is TCPProxyPlugin)
+    }
+}
