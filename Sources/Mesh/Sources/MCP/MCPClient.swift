@@ -34,7 +34,10 @@ public struct MCPClient: Service {
         let tls = try configuration.tls.map {
             try ClientTLSConfiguration(rootCertificatesFile: $0.rootCertificatesFile, serverNameOverride: $0.serverNameOverride)
         }
-        let channel = try GRPCChannel(target: configuration.address, configuration: .init(tls: tls))
+        var channelConfiguration = GRPCChannel.Configuration(tls: tls)
+        // The core's own reconnection backoff follows ours, so a restarted istiod is found promptly.
+        channelConfiguration.reconnectBackoff = (configuration.backoff.initial, configuration.backoff.maximum)
+        let channel = try GRPCChannel(target: configuration.address, configuration: channelConfiguration)
         let configuration = self.configuration
         let client = self
         try? await cancelWhenGracefulShutdown {
