@@ -8,23 +8,29 @@ public struct ContentHash: Sendable, Hashable {
     /// The prime of 64-bit FNV-1a.
     public static let prime: UInt64 = 0x0000_0100_0000_01b3
 
+    @usableFromInline
+    internal var state: UInt64 = ContentHash.offsetBasis
+
     /// The current hash value.
-    public private(set) var value: UInt64 = ContentHash.offsetBasis
+    public var value: UInt64 { state }
 
     /// A hash of no bytes.
     public init() {}
 
-    /// Feeds bytes into the hash.
+    /// Feeds bytes into the hash. Inlinable, so callers in other modules get a loop specialized
+    /// for their collection type rather than a generic one.
+    @inlinable
     public mutating func combine(_ bytes: some Sequence<UInt8>) {
-        var hash = value
+        var hash = state
         for byte in bytes {
             hash ^= UInt64(byte)
-            hash &*= ContentHash.prime
+            hash &*= 0x0000_0100_0000_01b3
         }
-        value = hash
+        state = hash
     }
 
     /// Feeds a string's UTF-8 bytes followed by a 0 separator into the hash.
+    @inlinable
     public mutating func combine(string: String) {
         combine(string.utf8)
         combine(CollectionOfOne(UInt8(0)))
