@@ -167,6 +167,15 @@ struct MCPClientTests {
             #expect(fake.events("rejected").isEmpty)
         }
 
+        let wrongToken = certificates.appendingPathComponent("wrong-token")
+        try "not-the-token".write(to: wrongToken, atomically: true, encoding: .utf8)
+        let rejectedStore = ConfigStore()
+        try await Self.withClient(.init(address: "127.0.0.1:\(fake.port)", tls: tls, tokenFile: wrongToken.path, backoff: Self.fastBackoff),
+                                  store: rejectedStore) { _ in
+            #expect(await eventually { fake.events("rejected").count >= 3 }, "refused, and retried with backoff")
+            #expect(rejectedStore.snapshot().count == 0)
+        }
+
         await fake.stop()
     }
 

@@ -54,6 +54,10 @@ public struct MCPClient: Service {
     }
 
     /// Runs one stream until it ends; returns whether any response arrived.
+    ///
+    /// Only the first subscription is sent before istiod answers: when istiod refuses the stream
+    /// (UNAUTHENTICATED, PERMISSION_DENIED) while requests are still being written, a send into the
+    /// rejected call can stall in the transport, so the rest waits for proof the stream was accepted.
     func runStream(channel: GRPCChannel, session: inout MCPSession) async -> Bool {
         session.streamRestarted()
         var received = false
@@ -63,7 +67,9 @@ public struct MCPClient: Service {
             switch configuration.mode {
             case .stateOfTheWorld:
                 try await channel.withStream(method: Self.sotwMethod, metadata: metadata) { stream in
-                    for request in session.subscribeRequests(node: node) { try await stream.send(try request.serializedBytes()) }
+                    // The other subscriptions go out once istiod answered the first (see `runStream`).
+                    var pending = session.subscribeRequests(node: node)[...]
+                    if let first = pending.popFirst() { try await stream.send(try first.serializedBytes()) }
                     while let bytes = try await stream.receive() {
                         let response = try Envoy_Service_Discovery_V3_DiscoveryResponse(serializedBytes: bytes)
                         received = true
@@ -71,11 +77,14 @@ public struct MCPClient: Service {
                         report(errors, typeURL: response.typeURL, nonce: response.nonce)
                         if let kind { apply(kind, session: session) }
                         try await stream.send(try reply.serializedBytes())
+                        while let request = pending.popFirst() { try await stream.send(try request.serializedBytes()) }
                     }
                 }
             case .delta:
                 try await channel.withStream(method: Self.deltaMethod, metadata: metadata) { stream in
-                    for request in session.deltaSubscribeRequests(node: node) { try await stream.send(try request.serializedBytes()) }
+                    // The other subscriptions go out once istiod answered the first (see `runStream`).
+                    var pending = session.deltaSubscribeRequests(node: node)[...]
+                    if let first = pending.popFirst() { try await stream.send(try first.serializedBytes()) }
                     while let bytes = try await stream.receive() {
                         let response = try Envoy_Service_Discovery_V3_DeltaDiscoveryResponse(serializedBytes: bytes)
                         received = true
@@ -83,6 +92,7 @@ public struct MCPClient: Service {
                         report(errors, typeURL: response.typeURL, nonce: response.nonce)
                         if let kind { apply(kind, session: session) }
                         try await stream.send(try reply.serializedBytes())
+                        while let request = pending.popFirst() { try await stream.send(try request.serializedBytes()) }
                     }
                 }
             }
