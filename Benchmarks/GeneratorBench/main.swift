@@ -82,10 +82,12 @@ let clock = ContinuousClock()
 var buildTimes: [Double] = []
 var indexTimes: [Double] = []
 var rebuildTimes: [Double] = []
+var viewTimes: [Double] = []
 var snapshot: Snapshot?
 for round in 0..<rounds {
     var index: MeshIndex?
     indexTimes.append(seconds(clock.measure { index = MeshIndex(snapshot: store.snapshot()) }))
+    viewTimes.append(seconds(clock.measure { _ = ProxyView(index: index!, proxy: proxy, options: .defaults) }))
     buildTimes.append(seconds(try clock.measure { snapshot = try builder.build(index: index!, proxy: proxy).snapshot() }))
     // One VirtualService changes: new config snapshot, new index, full rebuild.
     _ = store.apply(origin: "bench", upserts: [round % 2 == 0 ? changedVS : original])
@@ -102,6 +104,7 @@ print("clusters: \(s.resources(TypeURL.cluster).count)")
 print("endpoints: \(s.resources(TypeURL.endpoint).count)")
 print("rounds: \(rounds)")
 print(String(format: "index_build_ms: %.1f", median(indexTimes) * 1000))
+print(String(format: "proxy_view_ms: %.1f", median(viewTimes) * 1000))
 print(String(format: "snapshot_build_ms: %.1f", median(buildTimes) * 1000))
 print(String(format: "rebuild_after_vs_change_ms: %.1f", median(rebuildTimes) * 1000))
 print("rebuild_mode: full")

@@ -12,7 +12,7 @@ public struct ProxyView: Sendable {
         /// The ServiceEntry's annotations.
         public var annotations: [String: String]
         /// The DestinationRule for the host, if any.
-        public var destinationRule: ResolvedDestinationRule?
+        public var destinationRule: EffectiveDestinationRule?
         /// The VirtualServices for the host, in creation order.
         public var virtualServices: [ResolvedVirtualService]
 
@@ -33,11 +33,12 @@ public struct ProxyView: Sendable {
     /// Gathers the view of `proxy` from `index`.
     public init(index: MeshIndex, proxy: ProxyIdentity, options: GeneratorOptions) {
         self.proxy = proxy
+        let rules = ScopedRules(index: index, proxy: proxy)
         func entry(_ service: MeshService) -> Entry {
             Entry(
                 service: service, annotations: index.snapshot[service.source]?.annotations ?? [:],
-                destinationRule: index.destinationRule(for: service.hostname, proxy: proxy),
-                virtualServices: index.virtualServices(for: service.hostname, proxy: proxy)
+                destinationRule: rules.destinationRule(for: service),
+                virtualServices: rules.virtualServices(for: service.hostname)
             )
         }
         self.entries = index.services(visibleTo: proxy).map(entry)
