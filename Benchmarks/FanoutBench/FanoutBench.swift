@@ -92,12 +92,13 @@ func runBare(
     channels: [GRPCChannel],
     messages: [[UInt8]],
     targets: [String: String],
-    gated: Bool
+    gated: Bool,
+    zeroCopy: Bool
 ) async -> Figures {
     let tracker = Tracker()
     tracker.begin(streams: streamCount, targets: targets)
     let gate = gated ? Gate() : nil
-    bare.set(messages: messages, gate: gate)
+    bare.set(messages: zeroCopy ? .payloads(messages.map { Payload($0) }) : .bytes(messages), gate: gate)
     return await withTaskGroup(of: Void.self) { group in
         let clock = ContinuousClock()
         var start = clock.now
@@ -146,7 +147,10 @@ struct FanoutBench {
             guard try await requests.next() != nil else { return [:] }
             let (messages, gate) = bare.subscribe()
             if let gate { await gate.wait() }
-            for message in messages { try await stream.send(message) }
+            switch messages {
+            case .bytes(let list): for message in list { try await stream.send(message) }
+            case .payloads(let list): for payload in list { try await stream.send(payload) }
+            }
             while try await requests.next() != nil {}
             return [:]
         }
@@ -160,7 +164,7 @@ struct FanoutBench {
             let channels = try (0..<channelCount).map { _ in try GRPCChannel(target: "127.0.0.1:\(port)") }
             let xdsChannels = try (0..<channelCount).map { _ in try GRPCChannel(target: "127.0.0.1:\(port)") }
             let tracker = Tracker()
-            var results: [(String, Figures, Figures)] = []
+            var results: [(String, Figures, Figures, Figures)] = []
 
             let baselineRSS = Double(procStatus("VmRSS")) / 1024
         // (a) connect storm
@@ -191,9 +195,20 @@ struct FanoutBench {
                            encodeResponse(TypeURL.listener, listeners)],
                 targets: [TypeURL.cluster: clusters.version, TypeURL.endpoint: assignments.version,
                           TypeURL.listener: listeners.version],
-                gated: false
+                gated: false,
+                zeroCopy: false
             )
-            results.append(("a", a, bareA))
+            let bareAZero = await runBare(
+                streamCount: streamCount, bare: bare, requests: requests,
+                channels: channels,
+                messages: [encodeResponse(TypeURL.cluster, clusters), encodeResponse(TypeURL.endpoint, assignments),
+                           encodeResponse(TypeURL.listener, listeners)],
+                targets: [TypeURL.cluster: clusters.version, TypeURL.endpoint: assignments.version,
+                          TypeURL.listener: listeners.version],
+                gated: false,
+                zeroCopy: true
+            )
+            results.append(("a", a, bareA, bareAZero))
 
             // (b) one assignment changed for every node
             log("(b) one endpoint assignment changed for all nodes")
@@ -215,9 +230,18 @@ struct FanoutBench {
                 channels: channels,
                 messages: [encodeResponse(TypeURL.endpoint, assignmentsB, only: [changed.name])],
                 targets: [TypeURL.endpoint: assignmentsB.version],
-                gated: true
+                gated: true,
+                zeroCopy: false
             )
-            results.append(("b", b, bareB))
+            let bareBZero = await runBare(
+                streamCount: streamCount, bare: bare, requests: requests,
+                channels: channels,
+                messages: [encodeResponse(TypeURL.endpoint, assignmentsB, only: [changed.name])],
+                targets: [TypeURL.endpoint: assignmentsB.version],
+                gated: true,
+                zeroCopy: true
+            )
+            results.append(("b", b, bareB, bareBZero))
 
             // (c) every listener changed (full-state LDS)
             log("(c) every listener changed")
@@ -236,9 +260,18 @@ struct FanoutBench {
                 channels: channels,
                 messages: [encodeResponse(TypeURL.listener, listenersC)],
                 targets: [TypeURL.listener: listenersC.version],
-                gated: true
+                gated: true,
+                zeroCopy: false
             )
-            results.append(("c", c, bareC))
+            let bareCZero = await runBare(
+                streamCount: streamCount, bare: bare, requests: requests,
+                channels: channels,
+                messages: [encodeResponse(TypeURL.listener, listenersC)],
+                targets: [TypeURL.listener: listenersC.version],
+                gated: true,
+                zeroCopy: true
+            )
+            results.append(("c", c, bareC, bareCZero))
 
             for channel in channels + xdsChannels { await channel.close() }
             server.beginGracefulShutdown()
@@ -250,7 +283,7 @@ struct FanoutBench {
             print("baseline_rss_mib: \(f(baselineRSS))")
             print("a_settled_rss_mib: \(f(settledRSS))")
             print("a_settled_rss_after_malloc_trim_mib: \(f(trimmedRSS))")
-            for (name, x, ceiling) in results {
+            for (name, x, copying, ceiling) in results {
                 print("\(name)_time_to_all_acked_s: \(f(x.seconds))")
                 print("\(name)_responses: \(x.responses)")
                 print("\(name)_responses_per_s: \(f(x.responsesPerSecond))")
@@ -260,11 +293,13 @@ struct FanoutBench {
                 print("\(name)_ceiling_time_s: \(f(ceiling.seconds))")
                 print("\(name)_ceiling_bytes_per_s: \(f(ceiling.bytesPerSecond))")
                 print("\(name)_ceiling_responses_per_s: \(f(ceiling.responsesPerSecond))")
+                print("\(name)_copying_ceiling_bytes_per_s: \(f(copying.bytesPerSecond))")
                 print("\(name)_ratio: \(f(x.bytesPerSecond / ceiling.bytesPerSecond))")
+                print("\(name)_ratio_vs_copying_send: \(f(x.bytesPerSecond / copying.bytesPerSecond))")
             }
-            print("fanout_ratio_connect: \(f(results[0].1.bytesPerSecond / results[0].2.bytesPerSecond))")
-            print("fanout_ratio_eds: \(f(results[1].1.bytesPerSecond / results[1].2.bytesPerSecond))")
-            print("fanout_ratio_full: \(f(results[2].1.bytesPerSecond / results[2].2.bytesPerSecond))")
+            print("fanout_ratio_connect: \(f(results[0].1.bytesPerSecond / results[0].3.bytesPerSecond))")
+            print("fanout_ratio_eds: \(f(results[1].1.bytesPerSecond / results[1].3.bytesPerSecond))")
+            print("fanout_ratio_full: \(f(results[2].1.bytesPerSecond / results[2].3.bytesPerSecond))")
             print("serializations_per_resource: \(f(Double(serializationsB) / 1))")
         }
     }

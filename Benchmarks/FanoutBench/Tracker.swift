@@ -1,3 +1,4 @@
+import LibGRPCTransport
 import Synchronization
 
 /// Counts, for one phase, which simulated streams have ACKed the target version of every target
@@ -85,15 +86,21 @@ final class Gate: Sendable {
     }
 }
 
-/// What the bare-loop method pushes in the current phase.
+/// What the bare-loop method pushes in the current phase: byte arrays (copied by each send) or
+/// shared transport payloads (zero-copy sends).
 final class BarePlan: Sendable {
-    private let state = Mutex<(messages: [[UInt8]], gate: Gate?, subscribed: Int)>(([], nil, 0))
+    enum Messages: Sendable {
+        case bytes([[UInt8]])
+        case payloads([Payload])
+    }
 
-    func set(messages: [[UInt8]], gate: Gate?) {
+    private let state = Mutex<(messages: Messages, gate: Gate?, subscribed: Int)>((.bytes([]), nil, 0))
+
+    func set(messages: Messages, gate: Gate?) {
         state.withLock { $0 = (messages, gate, 0) }
     }
 
-    func subscribe() -> ([[UInt8]], Gate?) {
+    func subscribe() -> (Messages, Gate?) {
         state.withLock { state in
             state.subscribed += 1
             return (state.messages, state.gate)
