@@ -152,7 +152,7 @@ let package = Package(
         ),
         .target(
             name: "AerakiServer",
-            dependencies: ["Admin", "XDSServer", "XDSCache", "Mesh", "MeshAPI", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+            dependencies: ["Admin", "Generator", "Protocols", "XDSServer", "XDSCache", "Mesh", "MeshAPI", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
                            logging, coreMetrics, serviceLifecycle, .product(name: "UnixSignals", package: "swift-service-lifecycle")],
             swiftSettings: defaultSwiftSettings
         ),
@@ -167,7 +167,7 @@ let package = Package(
 
         .executableTarget(
             name: "aeraki",
-            dependencies: ["Generator", "Protocols", "AerakiServer", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+            dependencies: ["Generator", "Protocols", "AerakiServer", "Admin", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
                            argumentParser, logging, yams, serviceLifecycle],
             swiftSettings: defaultSwiftSettings
         ),

@@ -6,7 +6,7 @@ struct Aeraki: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aeraki",
         abstract: "An xDS control plane that manages Dubbo, Thrift, Redis and other layer-7 protocols in an Istio mesh.",
-        subcommands: [Version.self, ServeStatic.self, Validate.self, Generate.self]
+        subcommands: [Version.self, Serve.self, ServeStatic.self, Validate.self, Generate.self]
     )
 }
 

@@ -48,6 +48,7 @@ public final class AerakiServer: Sendable {
     ) throws {
         self.configuration = configuration
         self.logger = logger
+        ResourceTypes.register()
         let store = ConfigStore()
         let cache = SnapshotCache()
         let registry = ProxyRegistry()
@@ -81,8 +82,9 @@ public final class AerakiServer: Sendable {
         let pushLoop = PushLoop(
             store: store, registry: registry, cache: cache, generator: generator, metrics: metrics, problems: problems,
             options: configuration.meshOptions, debounce: configuration.debounce,
-            onConfigApplied: { readiness.configApplied(storeVersion: $0) }
+            onConfigApplied: { readiness.configApplied(storeVersion: $0) }, isReady: { readiness.isReady }
         )
+        readiness.onReady { pushLoop.buildWaitingProxies() }
         let source: any Service
         switch configuration.source {
         case .directory(let paths, let pollInterval):

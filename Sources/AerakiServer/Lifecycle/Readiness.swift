@@ -14,24 +14,47 @@ public final class Readiness: Sendable {
     }
 
     private let state = Mutex(State())
+    private let callbacks = Mutex<[@Sendable () -> Void]>([])
 
     /// Not ready.
     public init() {}
 
     /// The source delivered its first full config; the store is at `storeVersion`.
     public func sourceLoaded(storeVersion: UInt64) {
-        state.withLock { state in
+        transition { state in
             if state.loadedVersion == nil { state.loadedVersion = storeVersion }
-            state.update()
         }
     }
 
     /// The push loop applied store version `storeVersion`.
     public func configApplied(storeVersion: UInt64) {
-        state.withLock { state in
+        transition { state in
             state.appliedVersion = max(state.appliedVersion ?? 0, storeVersion)
-            state.update()
         }
+    }
+
+    /// Calls `body` once, when the server becomes ready (at once if it already is).
+    public func onReady(_ body: @escaping @Sendable () -> Void) {
+        let ready = state.withLock { state in
+            if !state.ready { callbacks.withLock { $0.append(body) } }
+            return state.ready
+        }
+        if ready { body() }
+    }
+
+    private func transition(_ change: (inout State) -> Void) {
+        let flipped = state.withLock { state -> Bool in
+            let before = state.ready
+            change(&state)
+            state.update()
+            return !before && state.ready
+        }
+        guard flipped else { return }
+        let pending = callbacks.withLock { callbacks in
+            defer { callbacks = [] }
+            return callbacks
+        }
+        for body in pending { body() }
     }
 
     /// Whether the server is ready.

@@ -8,7 +8,8 @@ public import XDSCache
 /// The change → rebuild → push loop.
 ///
 /// Waits for debounced config change batches and for newly connected proxies. On a batch it
-/// rebuilds the mesh index once, regenerates every connected proxy's snapshot (in parallel), and
+/// rebuilds the mesh index once, regenerates the snapshots of the connected proxies whose view the
+/// change can touch (``ChangeScope``; in parallel), and
 /// hands the cache only the snapshots whose content changed; the xDS server then pushes only the
 /// types (and, in delta, the resources) that changed. A proxy whose generation fails keeps its
 /// last good snapshot. A newly connected proxy is built at once from the current index.
@@ -16,6 +17,7 @@ public final class PushLoop: Service, Sendable {
     private enum Work: Sendable {
         case config(ConfigChangeBatch)
         case proxy(String)
+        case unbuilt
     }
 
     private let store: ConfigStore
@@ -27,6 +29,9 @@ public final class PushLoop: Service, Sendable {
     private let options: MeshIndex.Options
     private let debounce: DebounceConfiguration
     private let onConfigApplied: @Sendable (UInt64) -> Void
+    private let isReady: @Sendable () -> Bool
+    private let work: AsyncStream<Work>
+    private let input: AsyncStream<Work>.Continuation
     private let logger: Logger
     private let currentIndex: Mutex<MeshIndex?> = Mutex(nil)
 
@@ -35,7 +40,7 @@ public final class PushLoop: Service, Sendable {
         store: ConfigStore, registry: ProxyRegistry, cache: SnapshotCache, generator: any SnapshotGenerating,
         metrics: AerakiMetrics, problems: ConfigProblems, options: MeshIndex.Options = .defaults,
         debounce: DebounceConfiguration = .defaults, onConfigApplied: @escaping @Sendable (UInt64) -> Void = { _ in },
-        logger: Logger = Logger(label: "io.aeraki.server.push")
+        isReady: @escaping @Sendable () -> Bool = { true }, logger: Logger = Logger(label: "io.aeraki.server.push")
     ) {
         self.store = store
         self.registry = registry
@@ -46,12 +51,14 @@ public final class PushLoop: Service, Sendable {
         self.options = options
         self.debounce = debounce
         self.onConfigApplied = onConfigApplied
+        self.isReady = isReady
+        (work, input) = AsyncStream.makeStream(of: Work.self)
         self.logger = logger
     }
 
     /// Runs until graceful shutdown or cancellation.
     public func run() async throws {
-        let (work, input) = AsyncStream.makeStream(of: Work.self)
+        let (work, input) = (self.work, self.input)
         let registry = self.registry
         let store = self.store
         let debounce = self.debounce
@@ -70,9 +77,11 @@ public final class PushLoop: Service, Sendable {
                     if Task.isCancelled { break }
                     switch item {
                     case .config(let batch):
-                        self.apply(snapshot: batch.snapshot, changedKeys: batch.keys.count)
+                        self.apply(snapshot: batch.snapshot, keys: batch.keys)
                     case .proxy(let nodeID):
                         self.buildNewProxy(nodeID)
+                    case .unbuilt:
+                        self.buildProxiesWithoutSnapshot()
                     }
                 }
                 group.cancelAll()
@@ -84,14 +93,25 @@ public final class PushLoop: Service, Sendable {
     /// The index the loop last built (nil before the first).
     public var index: MeshIndex? { currentIndex.withLock { $0 } }
 
-    /// Rebuilds the index from `snapshot` and every connected proxy's snapshot.
-    func apply(snapshot: ConfigSnapshot, changedKeys: Int) {
+    /// Rebuilds the index from `snapshot`, then the snapshots of the connected proxies the change
+    /// can affect (see ``ChangeScope``); `keys` empty means a full rebuild.
+    func apply(snapshot: ConfigSnapshot, keys: Set<ConfigKey>) {
         let started = ContinuousClock.now
         let index = MeshIndex(snapshot: snapshot, options: options)
-        currentIndex.withLock { $0 = index }
-        if changedKeys > 0 { metrics.recordConfigEvent(resources: changedKeys) }
+        let previous = currentIndex.withLock { current -> MeshIndex? in
+            defer { current = index }
+            return current
+        }
+        let scope = ChangeScope(keys: keys, old: previous?.snapshot, new: snapshot, domainSuffix: options.domainSuffix)
+        if !keys.isEmpty { metrics.recordConfigEvent(resources: keys.count) }
         metrics.setRejectedResources(store.rejections().count + problems.all().count)
-        let proxies = registry.all()
+        onConfigApplied(snapshot.version)
+        guard isReady() else {
+            logger.debug("config applied before the first full config; proxies wait", metadata: ["config.version": "\(snapshot.version)"])
+            return
+        }
+        let connected = registry.all()
+        let proxies = connected.filter { cache.snapshot(forNode: $0.id) == nil || scope.affects($0, old: previous, new: index) }
         let outcomes = build(proxies, index: index)
         var changed = 0
         var failed = 0
@@ -114,15 +134,30 @@ public final class PushLoop: Service, Sendable {
         let duration = ContinuousClock.now - started
         metrics.recordGeneration(duration: duration, proxies: proxies.count, errors: failed)
         logger.info("config applied", metadata: [
-            "config.version": "\(snapshot.version)", "config.changed_keys": "\(changedKeys)",
-            "config.resources": "\(snapshot.count)", "generation.proxies": "\(proxies.count)",
-            "generation.changed": "\(changed)", "generation.failed": "\(failed)", "generation.duration": "\(duration)",
+            "config.version": "\(snapshot.version)", "config.changed_keys": "\(keys.count)",
+            "config.resources": "\(snapshot.count)", "proxies.connected": "\(connected.count)",
+            "generation.proxies": "\(proxies.count)", "generation.changed": "\(changed)",
+            "generation.failed": "\(failed)", "generation.duration": "\(duration)",
         ])
-        onConfigApplied(snapshot.version)
+    }
+
+    /// Asks the loop to build every connected proxy that has no snapshot yet (on readiness).
+    public func buildWaitingProxies() {
+        input.yield(.unbuilt)
+    }
+
+    private func buildProxiesWithoutSnapshot() {
+        for proxy in registry.all() where cache.snapshot(forNode: proxy.id) == nil {
+            buildNewProxy(proxy.id)
+        }
     }
 
     /// Builds the first snapshot of a proxy that just connected.
     func buildNewProxy(_ nodeID: String) {
+        guard isReady() else {
+            logger.debug("proxy waits for the first full config", metadata: ["xds.node.id": "\(nodeID)"])
+            return
+        }
         guard let proxy = registry.identity(of: nodeID), let index = currentIndex.withLock({ $0 }) else { return }
         let started = ContinuousClock.now
         switch build([proxy], index: index)[0] {

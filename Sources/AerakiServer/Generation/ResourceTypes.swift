@@ -1,0 +1,33 @@
+import EnvoyAPI
+import SwiftProtobuf
+
+/// The message types that appear in served resources, top level or inside `typed_config` Anys,
+/// registered so `/debug/config_dump` can render cached resource bytes as JSON.
+enum ResourceTypes {
+    static let all: [any SwiftProtobuf.Message.Type] = [
+        Envoy_Config_Cluster_V3_Cluster.self,
+        Envoy_Config_Endpoint_V3_ClusterLoadAssignment.self,
+        Envoy_Config_Listener_V3_Listener.self,
+        Envoy_Config_Route_V3_RouteConfiguration.self,
+        Envoy_Extensions_Filters_Listener_OriginalDst_V3_OriginalDst.self,
+        Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy.self,
+        Envoy_Extensions_Filters_Network_DubboProxy_V3_DubboProxy.self,
+        Envoy_Extensions_Filters_Network_DubboProxy_V3_RouteConfiguration.self,
+        Envoy_Extensions_Filters_Network_DubboProxy_V3_MultipleRouteConfiguration.self,
+        Envoy_Extensions_Filters_Network_DubboProxy_Router_V3_Router.self,
+        Envoy_Extensions_Filters_Network_ThriftProxy_V3_ThriftProxy.self,
+        Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration.self,
+        Envoy_Extensions_Filters_Network_ThriftProxy_Router_V3_Router.self,
+        Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.self,
+        Envoy_Extensions_Filters_Http_Router_V3_Router.self,
+        Envoy_Extensions_TransportSockets_Tls_V3_UpstreamTlsContext.self,
+        Envoy_Extensions_TransportSockets_Tls_V3_DownstreamTlsContext.self,
+    ]
+
+    /// Registers every type for JSON `Any` (idempotent; the registry is process-wide).
+    static func register() {
+        for type in all {
+            Google_Protobuf_Any.register(messageType: type)
+        }
+    }
+}

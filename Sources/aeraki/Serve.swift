@@ -1,0 +1,65 @@
+import AerakiServer
+import ArgumentParser
+import Admin
+import Foundation
+import LibGRPCTransport
+import Logging
+import ServiceLifecycle
+
+extension Aeraki {
+    /// `aeraki serve`: the control plane.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve xDS to Istio sidecars from istiod (MCP) or a YAML directory; the bundled examples/ mesh by default.",
+            discussion: """
+                Config flows source → store (validated; a bad resource is reported and the last good \
+                config keeps serving) → mesh index → generator → snapshot cache → xDS (ADS and delta ADS \
+                on --xds-port, CSDS too). On a change only the proxies whose view it touches are rebuilt, \
+                and only the types whose content changed are pushed. Point a sidecar at Aeraki with the pod annotation \
+                proxy.istio.io/config: '{"discoveryAddress": "aeraki.istio-system.svc:15010"}'.
+
+                Watch it on the admin port: /debug/syncz (?format=text for a table), \
+                /debug/config_dump?proxy=NODE_ID, /debug/configz, /metrics, /healthz, /readyz, /version.
+                SIGTERM or SIGINT drains: no new streams, open ones closed with UNAVAILABLE after \
+                --drain-seconds, then exit.
+                """
+        )
+
+        @OptionGroup var options: ServeOptions
+
+        func run() async throws {
+            let level = try options.level()
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let configuration = try options.configuration()
+            let logger = Logger(label: "io.aeraki.serve")
+            let server = try AerakiServer(
+                configuration: configuration, generator: MeshSnapshotGenerator(), version: AerakiVersion.current
+            )
+            let group = server.serviceGroup()
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                tasks.addTask {
+                    // Announce the bound ports (useful with port 0), once both listeners are up.
+                    let xdsPorts = try await server.grpc.listeningPorts()
+                    let adminPort = try await server.admin.listeningPort()
+                    let source: String
+                    switch configuration.source {
+                    case .directory(let paths, _): source = "directory " + paths.joined(separator: ",")
+                    case .custom(let name, _): source = name
+                    }
+                    logger.info("aeraki serving", metadata: [
+                        "xds.ports": "\(xdsPorts)", "admin.port": "\(adminPort)", "config.source": "\(source)",
+                        "version": "\(AerakiVersion.current)",
+                    ])
+                    FileHandle.standardOutput.write(Data("xds listening on \(configuration.xdsHost):\(xdsPorts.first ?? 0)\nadmin listening on \(configuration.admin.host):\(adminPort)\n".utf8))
+                }
+                try await tasks.waitForAll()
+            }
+            logger.info("aeraki stopped")
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Admin
+import AerakiServer
+import ArgumentParser
+import Foundation
+import Logging
+import Mesh
+
+/// The flags of `aeraki serve`. Every flag may also be given as an environment variable
+/// (`AERAKI_…`, or Istio's own names for istiod); a flag wins over its variable.
+struct ServeOptions: ParsableArguments {
+    @Option(name: .customLong("config-dir"), help: ArgumentHelp(
+        "A YAML file or directory of Istio/Aeraki config (repeatable; env AERAKI_CONFIG_DIR, comma-separated). Without it and without --istiod-address, the bundled examples/ mesh is served.",
+        valueName: "path"))
+    var configDirs: [String] = []
+
+    @Option(help: ArgumentHelp("How often to look for config file changes, in milliseconds (env AERAKI_POLL_INTERVAL_MS; default 200).", valueName: "ms"))
+    var pollIntervalMs: Int?
+
+    @Option(help: ArgumentHelp("Take config from istiod over MCP-over-xDS at HOST:PORT, e.g. istiod.istio-system.svc:15012 (env ISTIOD_ADDRESS).", valueName: "host:port"))
+    var istiodAddress: String?
+
+    @Option(help: ArgumentHelp("A file holding the bearer token sent to istiod, e.g. a projected service-account token with audience istio-ca (env ISTIOD_TOKEN_FILE).", valueName: "path"))
+    var istiodTokenFile: String?
+
+    @Option(help: ArgumentHelp("PEM roots to verify istiod's certificate with; enables TLS to istiod (env ISTIOD_CA_FILE, e.g. /var/run/secrets/istio/root-cert.pem).", valueName: "path"))
+    var istiodCAFile: String?
+
+    @Option(help: ArgumentHelp("The name to verify istiod's certificate against (env ISTIOD_SERVER_NAME; default istiod.istio-system.svc).", valueName: "name"))
+    var istiodServerName: String?
+
+    @Flag(help: "Use incremental (delta) xDS to istiod instead of state-of-the-world (env ISTIOD_DELTA=true).")
+    var istiodDelta = false
+
+    @Option(help: ArgumentHelp("The namespace Aeraki presents to istiod (env POD_NAMESPACE; default istio-system).", valueName: "ns"))
+    var namespace: String?
+
+    @Option(help: ArgumentHelp("The address the xDS listeners bind (env AERAKI_XDS_HOST; default 0.0.0.0).", valueName: "host"))
+    var xdsHost: String?
+
+    @Option(help: ArgumentHelp("The plaintext xDS port: ADS, delta ADS, per-type services, CSDS (env AERAKI_XDS_PORT; default 15010; 0 picks a free port, printed at start).", valueName: "port"))
+    var xdsPort: Int?
+
+    @Option(help: ArgumentHelp("The TLS xDS port, used when --tls-cert and --tls-key are given (env AERAKI_TLS_PORT; default 15012).", valueName: "port"))
+    var tlsPort: Int?
+
+    @Option(help: ArgumentHelp("PEM certificate chain of the TLS xDS listener (env AERAKI_TLS_CERT).", valueName: "path"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("PEM private key of the TLS xDS listener (env AERAKI_TLS_KEY).", valueName: "path"))
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp("PEM roots that client certificates are verified with, when offered (env AERAKI_TLS_CLIENT_CA).", valueName: "path"))
+    var tlsClientCA: String?
+
+    @Option(help: ArgumentHelp("The address the admin HTTP endpoint binds (env AERAKI_ADMIN_HOST; default 0.0.0.0).", valueName: "host"))
+    var adminHost: String?
+
+    @Option(help: ArgumentHelp("The admin HTTP port: /debug/syncz, /debug/config_dump, /debug/configz, /metrics, /healthz, /readyz, /version (env AERAKI_ADMIN_PORT; default 15014; 0 picks a free port).", valueName: "port"))
+    var adminPort: Int?
+
+    @Option(help: ArgumentHelp("Quiet period that batches config changes before a rebuild, in milliseconds (env AERAKI_DEBOUNCE_MS; default 100).", valueName: "ms"))
+    var debounceMs: Int?
+
+    @Option(help: ArgumentHelp("Longest a burst of changes may delay a rebuild, in milliseconds (env AERAKI_DEBOUNCE_MAX_MS; default 1000).", valueName: "ms"))
+    var debounceMaxMs: Int?
+
+    @Option(help: ArgumentHelp("On SIGTERM/SIGINT: how long open xDS streams may stay before they are closed with UNAVAILABLE, in seconds (env AERAKI_DRAIN_SECONDS; default 2).", valueName: "s"))
+    var drainSeconds: Double?
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical (env AERAKI_LOG_LEVEL; default info).", valueName: "level"))
+    var logLevel: String?
+
+    @Option(help: ArgumentHelp("The control plane id stamped into xDS responses (env AERAKI_CONTROL_PLANE_ID; default aeraki).", valueName: "id"))
+    var controlPlaneId: String?
+
+    @Option(help: ArgumentHelp("The cluster DNS suffix (env AERAKI_DOMAIN_SUFFIX; default cluster.local).", valueName: "suffix"))
+    var domainSuffix: String?
+
+    @Option(help: ArgumentHelp("The mesh root namespace (env AERAKI_ROOT_NAMESPACE; default istio-system).", valueName: "ns"))
+    var rootNamespace: String?
+}
+
+extension ServeOptions {
+    static func env(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    func int(_ flag: Int?, _ name: String, _ fallback: Int) throws -> Int {
+        if let flag { return flag }
+        guard let text = Self.env(name) else { return fallback }
+        guard let value = Int(text) else { throw ArgumentParser.ValidationError("\(name)=\(text) is not a number") }
+        return value
+    }
+
+    /// The log level asked for.
+    func level() throws -> Logger.Level {
+        let text = logLevel ?? Self.env("AERAKI_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw ArgumentParser.ValidationError("unknown log level \(text): use trace, debug, info, notice, warning, error or critical")
+        }
+        return level
+    }
+
+    /// The server configuration from flags, then environment, then defaults.
+    func configuration() throws -> AerakiServerConfiguration {
+        let debounce = DebounceConfiguration(
+            quietPeriod: .milliseconds(try int(debounceMs, "AERAKI_DEBOUNCE_MS", 100)),
+            maxDelay: .milliseconds(try int(debounceMaxMs, "AERAKI_DEBOUNCE_MAX_MS", 1000))
+        )
+        let source: AerakiServerConfiguration.ConfigSource
+        if let address = istiodAddress ?? Self.env("ISTIOD_ADDRESS") {
+            let ca = istiodCAFile ?? Self.env("ISTIOD_CA_FILE")
+            let serverName = istiodServerName ?? Self.env("ISTIOD_SERVER_NAME") ?? "istiod.istio-system.svc"
+            let delta = istiodDelta || Self.env("ISTIOD_DELTA") == "true"
+            let namespace = self.namespace ?? Self.env("POD_NAMESPACE") ?? "istio-system"
+            source = .istiod(MCPClient.Configuration(
+                address: address,
+                tls: ca.map { .init(rootCertificatesFile: $0, serverNameOverride: serverName) },
+                tokenFile: istiodTokenFile ?? Self.env("ISTIOD_TOKEN_FILE"),
+                mode: delta ? .delta : .stateOfTheWorld,
+                namespace: namespace,
+                workloadName: Self.env("POD_NAME") ?? "aeraki",
+                ip: Self.env("POD_IP") ?? "127.0.0.1"
+            ))
+        } else {
+            var paths = configDirs
+            if paths.isEmpty, let env = Self.env("AERAKI_CONFIG_DIR") {
+                paths = env.split(separator: ",").map(String.init)
+            }
+            if paths.isEmpty {
+                guard let examples = Self.bundledExamples() else {
+                    throw ArgumentParser.ValidationError("no --config-dir or --istiod-address given, and the bundled examples/ directory was not found (set AERAKI_EXAMPLES)")
+                }
+                paths = [examples]
+            }
+            source = .directory(paths: paths, pollInterval: .milliseconds(try int(pollIntervalMs, "AERAKI_POLL_INTERVAL_MS", 200)))
+        }
+        var tls: AerakiServerConfiguration.TLS?
+        if let cert = tlsCert ?? Self.env("AERAKI_TLS_CERT"), let key = tlsKey ?? Self.env("AERAKI_TLS_KEY") {
+            tls = .init(
+                port: try int(tlsPort, "AERAKI_TLS_PORT", 15012), certificateChainFile: cert, privateKeyFile: key,
+                clientCAFile: tlsClientCA ?? Self.env("AERAKI_TLS_CLIENT_CA")
+            )
+        }
+        let drain = drainSeconds ?? Self.env("AERAKI_DRAIN_SECONDS").flatMap(Double.init) ?? 2
+        return AerakiServerConfiguration(
+            xdsHost: xdsHost ?? Self.env("AERAKI_XDS_HOST") ?? "0.0.0.0",
+            xdsPort: try int(xdsPort, "AERAKI_XDS_PORT", 15010),
+            tls: tls,
+            admin: .init(host: adminHost ?? Self.env("AERAKI_ADMIN_HOST") ?? "0.0.0.0", port: try int(adminPort, "AERAKI_ADMIN_PORT", 15014)),
+            source: source,
+            debounce: debounce,
+            controlPlaneID: controlPlaneId ?? Self.env("AERAKI_CONTROL_PLANE_ID") ?? "aeraki",
+            meshOptions: .init(
+                domainSuffix: domainSuffix ?? Self.env("AERAKI_DOMAIN_SUFFIX") ?? "cluster.local",
+                rootNamespace: rootNamespace ?? Self.env("AERAKI_ROOT_NAMESPACE") ?? "istio-system"
+            ),
+            shutdownGracePeriod: .milliseconds(Int(drain * 1000))
+        )
+    }
+
+    /// The bundled example mesh: `$AERAKI_EXAMPLES`, `./examples`, next to the binary's package, or
+    /// `/etc/aeraki/examples` (the container image).
+    static func bundledExamples() -> String? {
+        var candidates: [String] = []
+        if let env = env("AERAKI_EXAMPLES") { candidates.append(env) }
+        candidates.append(FileManager.default.currentDirectoryPath + "/examples")
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(directory.appendingPathComponent("examples").path)
+            directory = directory.deletingLastPathComponent()
+        }
+        candidates.append("/etc/aeraki/examples")
+        var isDirectory: ObjCBool = false
+        return candidates.first { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue }
+    }
+}
