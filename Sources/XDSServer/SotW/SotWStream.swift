@@ -14,6 +14,10 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
         var version: String
         var resources: [PreparedResource]
         var wholeSet: TypeResources?
+        /// The nonce on the wire.
+        var wireNonce: String
+        /// Whether the encoding (with `wireNonce`) is the one shared by all streams for `wholeSet`.
+        var shared: Bool
     }
 
     private struct State {
@@ -104,8 +108,9 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
                 let resources = state.snapshot.map { $0.resources(typeURL) }
                 let nonce = state.nextNonce
                 let plan = typeState.plan(resources, nonce: nonce, now: now)
+                let wire = plan.map { typeState.chooseWireNonce(for: $0) }
                 state.types[typeURL] = typeState
-                guard let plan else { continue }
+                guard let plan, let wire else { continue }
                 state.nextNonce += 1
                 if isADS && typeURL == TypeURL.cluster, var endpoints = state.types[TypeURL.endpoint] {
                     for cluster in plan.changed {
@@ -115,7 +120,7 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
                 }
                 return Outbound(
                     typeURL: typeURL, nonce: nonce, version: plan.version, resources: plan.resources,
-                    wholeSet: plan.wholeSet
+                    wholeSet: plan.wholeSet, wireNonce: wire.nonce, shared: wire.shared
                 )
             }
             return nil

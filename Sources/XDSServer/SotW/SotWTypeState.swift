@@ -23,7 +23,15 @@ struct SotWTypeState: Sendable {
     let fullState: Bool
     private(set) var subscription: SotWSubscription
     private(set) var sent: [String: SentEntry] = [:]
+    /// The stream-internal sequence number of the last response (orders ACKs for CSDS).
     private(set) var lastSentNonce: UInt64?
+    /// The nonce string the last response carried on the wire (what ACKs and NACKs echo).
+    private(set) var lastSentWireNonce: String?
+    /// The largest set id used in a shared nonce (`s<id>`) on this stream; shared nonces are only
+    /// used for larger ids, so they never repeat on the stream.
+    private var lastSharedSetID: UInt64 = 0
+    private var ackedWireNonce: String?
+    private var nackedWireNonce: String?
     private(set) var lastSentVersion = ""
     private(set) var lastSentTime: Double = 0
     /// The set `sent` was last reconciled with; while `synced`, `sent` holds exactly the covered
@@ -85,14 +93,16 @@ struct SotWTypeState: Sendable {
         let kind: RequestKind
         if lastSentNonce == nil {
             kind = .initial
-        } else if UInt64(nonce) != lastSentNonce {
+        } else if nonce != lastSentWireNonce {
             kind = .stale
         } else if let errorMessage {
             kind = .nack(message: errorMessage)
             lastNack = NackRecord(nonce: lastSentNonce!, message: errorMessage, versionInfo: versionInfo, time: now)
+            nackedWireNonce = lastSentWireNonce
         } else {
             kind = .ack
             ackedNonce = lastSentNonce
+            ackedWireNonce = lastSentWireNonce
             ackedVersion = lastSentVersion
         }
         let previous = subscription
@@ -211,19 +221,32 @@ struct SotWTypeState: Sendable {
             }
         }
         lastSentNonce = nonce
+        lastSentWireNonce = String(nonce)
         lastSentVersion = resources.version
         lastSentTime = now
+    }
+
+    /// Chooses the nonce string of the response just planned: `s<set id>` when it carries a whole
+    /// set whose id is newer than any shared before on this stream (so its encoding, nonce included,
+    /// can be shared by every stream), else the sequence number.
+    mutating func chooseWireNonce(for plan: Plan) -> (nonce: String, shared: Bool) {
+        if let set = plan.wholeSet, set.id > lastSharedSetID {
+            lastSharedSetID = set.id
+            lastSentWireNonce = "s\(set.id)"
+            return (lastSentWireNonce!, true)
+        }
+        return (lastSentWireNonce ?? "", false)
     }
 
     /// The ACK state, for status pages.
     var typeStatus: StreamStatus.TypeState {
         StreamStatus.TypeState(
             typeURL: typeURL,
-            lastSentNonce: lastSentNonce.map { String($0) },
+            lastSentNonce: lastSentWireNonce,
             lastSentVersion: lastSentVersion,
-            ackedNonce: ackedNonce.map { String($0) },
+            ackedNonce: ackedWireNonce,
             ackedVersion: ackedVersion,
-            nackedNonce: lastNack.map { String($0.nonce) },
+            nackedNonce: nackedWireNonce,
             nackMessage: lastNack?.message,
             nackTime: lastNack?.time,
             requestCount: requestCount

@@ -1,10 +1,25 @@
+import LibGRPCTransport
 import Synchronization
 internal import XDSCache
 
 /// Encoded response prefixes (version, every resource, type URL) of whole sets, shared by all the
-/// streams that are sent the same set: only the nonce differs between their responses.
+/// streams that are sent the same set: only the nonce differs between their responses. Also the
+/// complete shared responses (nonce `s<set id>`) as transport payloads, sent without copying.
 final class EncodedSetCache: Sendable {
     private let entries = Mutex<[String: [UInt8]]>([:])
+    private let payloads = Mutex<[String: Payload]>([:])
+
+    func payload(typeURL: String, set: TypeResources, build: () -> [UInt8]) -> Payload {
+        let key = "\(set.id)#\(typeURL)"
+        if let cached = payloads.withLock({ $0[key] }) { return cached }
+        let payload = Payload(build())
+        return payloads.withLock { payloads in
+            if let raced = payloads[key] { return raced }
+            if payloads.count >= 32 { payloads.removeAll(keepingCapacity: true) }
+            payloads[key] = payload
+            return payload
+        }
+    }
 
     func prefix(typeURL: String, set: TypeResources, build: () -> [UInt8]) -> [UInt8] {
         let key = "\(set.id)#\(typeURL)"
@@ -32,12 +47,30 @@ struct ResponseEncoder: Sendable {
         controlPlanePayload = writer.bytes
     }
 
+    /// The shared `DiscoveryResponse` carrying every resource of `wholeSet` with nonce `nonce`
+    /// (`s<set id>`), encoded once for all streams.
+    func sharedSotW(typeURL: String, wholeSet: TypeResources, nonce: String) -> Payload {
+        setCache.payload(typeURL: typeURL, set: wholeSet) {
+            var writer = ProtoWriter(
+                capacity: wholeSet.sorted.reduce(96) { $0 + ProtoWriter.fieldSize(payloadSize: $1.anyBytes.count) }
+            )
+            writer.stringField(1, wholeSet.version)
+            for resource in wholeSet.sorted {
+                writer.bytesField(2, resource.anyBytes)
+            }
+            writer.stringField(4, typeURL)
+            writer.stringField(5, nonce)
+            if !controlPlanePayload.isEmpty { writer.bytesField(6, controlPlanePayload) }
+            return writer.bytes
+        }
+    }
+
     /// A `DiscoveryResponse`. When `wholeSet` is given the resources are exactly that set, in name
     /// order, and the encoding of everything but the nonce is shared with other streams.
     func sotw(
         typeURL: String,
         version: String,
-        nonce: UInt64,
+        nonce: String,
         resources: [PreparedResource],
         wholeSet: TypeResources? = nil
     ) -> [UInt8] {
@@ -57,13 +90,13 @@ struct ResponseEncoder: Sendable {
         bytes.reserveCapacity(prefix.count + 32 + controlPlanePayload.count)
         bytes.append(contentsOf: prefix)
         var tail = ProtoWriter(capacity: 32 + controlPlanePayload.count)
-        tail.stringField(5, String(nonce))
+        tail.stringField(5, nonce)
         if !controlPlanePayload.isEmpty { tail.bytesField(6, controlPlanePayload) }
         bytes.append(contentsOf: tail.bytes)
         return bytes
     }
 
-    private func sotwBody(typeURL: String, version: String, nonce: UInt64, resources: [PreparedResource]) -> [UInt8] {
+    private func sotwBody(typeURL: String, version: String, nonce: String, resources: [PreparedResource]) -> [UInt8] {
         let size = resources.reduce(64 + typeURL.utf8.count + version.utf8.count) {
             $0 + ProtoWriter.fieldSize(payloadSize: $1.anyBytes.count)
         }

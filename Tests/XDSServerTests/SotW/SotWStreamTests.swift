@@ -48,14 +48,14 @@ struct SotWStreamTests {
         let eds = core.nextOutbound(now: 0)
         #expect(cds?.typeURL == TypeURL.cluster)
         #expect(eds?.typeURL == TypeURL.endpoint)
-        _ = core.receive(Self.request(TypeURL.cluster, [], nonce: "\(cds!.nonce)"), typeURL: TypeURL.cluster, now: 0)
-        _ = core.receive(Self.request(TypeURL.endpoint, ["a"], nonce: "\(eds!.nonce)"), typeURL: TypeURL.endpoint, now: 0)
+        _ = core.receive(Self.request(TypeURL.cluster, [], nonce: cds!.wireNonce), typeURL: TypeURL.cluster, now: 0)
+        _ = core.receive(Self.request(TypeURL.endpoint, ["a"], nonce: eds!.wireNonce), typeURL: TypeURL.endpoint, now: 0)
         #expect(core.nextOutbound(now: 0) == nil)
         core.snapshotDidChange(Self.snapshot(port: 1, clusterTimeout: 9), sequence: 2)
         let cds2 = core.nextOutbound(now: 0)
         #expect(cds2?.typeURL == TypeURL.cluster)
         #expect(core.nextOutbound(now: 0) == nil)
-        _ = core.receive(Self.request(TypeURL.endpoint, ["a"], nonce: "\(eds!.nonce)"), typeURL: TypeURL.endpoint, now: 0)
+        _ = core.receive(Self.request(TypeURL.endpoint, ["a"], nonce: eds!.wireNonce), typeURL: TypeURL.endpoint, now: 0)
         #expect(core.nextOutbound(now: 0)?.resources.map(\.name) == ["a"])
     }
 
@@ -65,16 +65,42 @@ struct SotWStreamTests {
         core.snapshotDidChange(Self.snapshot(port: 1), sequence: 1)
         _ = core.receive(Self.request(TypeURL.endpoint, ["a", "b"]), typeURL: TypeURL.endpoint, now: 0)
         let out = core.nextOutbound(now: 0)!
-        var nack = Self.request(TypeURL.endpoint, ["a", "b"], nonce: "\(out.nonce)")
+        var nack = Self.request(TypeURL.endpoint, ["a", "b"], nonce: out.wireNonce)
         nack.errorDetail.message = "bad endpoint"
         #expect(core.receive(nack, typeURL: TypeURL.endpoint, now: 5) == .nack(message: "bad endpoint"))
         let status = core.status()
         #expect(status.streamID == 7)
         let eds = status.types.first { $0.typeURL == TypeURL.endpoint }
-        #expect(eds?.lastSentNonce == "\(out.nonce)" && eds?.nackedNonce == "\(out.nonce)")
+        #expect(eds?.lastSentNonce == out.wireNonce && eds?.nackedNonce == out.wireNonce)
         #expect(eds?.nackMessage == "bad endpoint" && eds?.ackedNonce == nil && eds?.requestCount == 2)
         let byName = Dictionary(uniqueKeysWithValues: status.resources.map { ($0.name, $0.status) })
         #expect(byName["a"] == .error(message: "bad endpoint", time: 5))
         #expect(byName["b"] == .notSent)
+    }
+
+    @Test("A whole set goes out with a shared nonce once per stream; a repeat gets a fresh sequence nonce")
+    func sharedNonces() {
+        let snapshot = Self.snapshot(port: 1)
+        let set = snapshot.resources(TypeURL.cluster)
+        var nonces: [String] = []
+        for id in 1...2 {
+            let core = SotWStream(id: UInt64(id), isADS: true, legacyWildcardDisabled: [])
+            core.snapshotDidChange(snapshot, sequence: 1)
+            _ = core.receive(Self.request(TypeURL.cluster, []), typeURL: TypeURL.cluster, now: 0)
+            let out = core.nextOutbound(now: 0)!
+            #expect(out.shared && out.wireNonce == "s\(set.id)")
+            nonces.append(out.wireNonce)
+            // Explicit wildcard: the subscription changes, the same set is due again.
+            _ = core.receive(Self.request(TypeURL.cluster, ["*", "zzz"], nonce: out.wireNonce), typeURL: TypeURL.cluster, now: 0)
+            _ = core.receive(Self.request(TypeURL.cluster, ["a"], nonce: out.wireNonce), typeURL: TypeURL.cluster, now: 0)
+            _ = core.receive(Self.request(TypeURL.cluster, ["*"], nonce: out.wireNonce), typeURL: TypeURL.cluster, now: 0)
+            let again = core.nextOutbound(now: 0)
+            #expect(again.map { !$0.shared && $0.wireNonce != out.wireNonce } ?? true)
+            if let again {
+                #expect(core.receive(Self.request(TypeURL.cluster, ["*"], nonce: out.wireNonce), typeURL: TypeURL.cluster, now: 0) == .stale)
+                #expect(core.receive(Self.request(TypeURL.cluster, ["*"], nonce: again.wireNonce), typeURL: TypeURL.cluster, now: 0) == .ack)
+            }
+        }
+        #expect(nonces[0] == nonces[1])
     }
 }
