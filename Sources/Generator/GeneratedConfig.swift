@@ -1,5 +1,6 @@
 public import EnvoyAPI
 public import XDSCache
+internal import SwiftProtobuf
 
 /// Everything generated for one proxy: the Envoy resources by type, sorted by name, and the
 /// diagnostics (ignored fields, shadowed services, dropped destinations) collected on the way.
@@ -16,6 +17,8 @@ public struct GeneratedConfig: Sendable {
     public var routes: [Envoy_Config_Route_V3_RouteConfiguration]
     /// What could not be honoured, sorted and de-duplicated.
     public var diagnostics: [String]
+    /// Resources already prepared by an earlier build (from a ``GenerationCache``), by type URL and name.
+    var reusable: [String: PreparedResource] = [:]
 
     /// A config from its parts (each list is sorted by name).
     public init(
@@ -36,12 +39,17 @@ public struct GeneratedConfig: Sendable {
     public func preparedResources() throws -> [PreparedResource] {
         var resources: [PreparedResource] = []
         resources.reserveCapacity(listeners.count + clusters.count + endpoints.count + routes.count)
-        for cluster in clusters { resources.append(try PreparedResource(cluster)) }
-        for assignment in endpoints { resources.append(try PreparedResource(assignment)) }
-        for listener in listeners { resources.append(try PreparedResource(listener)) }
-        for route in routes { resources.append(try PreparedResource(route)) }
+        func prepare(_ message: any SwiftProtobuf.Message, _ typeURL: String, _ name: String) throws -> PreparedResource {
+            try reusable[Self.reuseKey(typeURL, name)] ?? PreparedResource(message)
+        }
+        for cluster in clusters { resources.append(try prepare(cluster, TypeURL.cluster, cluster.name)) }
+        for assignment in endpoints { resources.append(try prepare(assignment, TypeURL.endpoint, assignment.clusterName)) }
+        for listener in listeners { resources.append(try prepare(listener, TypeURL.listener, listener.name)) }
+        for route in routes { resources.append(try prepare(route, TypeURL.route, route.name)) }
         return resources
     }
+
+    static func reuseKey(_ typeURL: String, _ name: String) -> String { typeURL + "\u{0}" + name }
 
     /// The proxy's xDS snapshot, labelled with its node id.
     /// - Throws: a serialization error (not expected for generated messages).

@@ -19,9 +19,8 @@ struct ClusterBuilder {
 
     /// `outbound|PORT||HOST` and `outbound|PORT|SUBSET|HOST` for every subset. DNS clusters without
     /// endpoints are dropped, as istiod does.
-    func outbound(_ entry: ProxyView.Entry, port: MeshServicePort, diagnostics: inout [String]) -> [Output] {
+    func outbound(_ entry: ProxyView.Entry, port: MeshServicePort, endpoints: [ServiceEndpoint], diagnostics: inout [String]) -> [Output] {
         let service = entry.service
-        let endpoints = index.endpoints(of: service, port: port.number)
         var outputs: [Output] = []
         for subset in [""] + entry.subsets {
             let name = ClusterName.outbound(port: port.number, subset: subset, host: service.hostname)
@@ -41,7 +40,7 @@ struct ClusterBuilder {
                 let dnsEndpoints = service.resolution == .dnsRoundRobin ? Array(selected.prefix(1)) : selected
                 cluster.loadAssignment = EndpointBuilder.assignment(name, dnsEndpoints)
                 cluster.respectDnsTtl = true
-                cluster.dnsLookupFamily = proxy.ipAddresses.allSatisfy({ !$0.contains(":") }) ? .v4Only : .all
+                cluster.dnsLookupFamily = ipv4Only ? .v4Only : .all
             case .none:
                 cluster.type = .originalDst
                 cluster.lbPolicy = .clusterProvided
@@ -62,6 +61,9 @@ struct ClusterBuilder {
         }
         return outputs
     }
+
+    /// Whether the proxy has only IPv4 addresses (DNS clusters then look up A records only).
+    var ipv4Only: Bool { proxy.ipAddresses.allSatisfy { !$0.contains(":") } }
 
     /// A cluster with Istio's defaults: connect timeout, LEAST_REQUEST, wide-open circuit breakers.
     func base(name: String) -> Envoy_Config_Cluster_V3_Cluster {
