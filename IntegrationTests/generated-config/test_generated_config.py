@@ -15,7 +15,7 @@ GOLDENS = sorted(glob.glob(os.path.join(ROOT, "Tests", "GeneratorTests", "Fixtur
 
 
 def test_there_are_goldens():
-    assert len(GOLDENS) >= 11
+    assert len(GOLDENS) >= 12
 
 
 @pytest.mark.parametrize("path", GOLDENS, ids=[os.path.basename(os.path.dirname(p)) for p in GOLDENS])

@@ -21,7 +21,7 @@ struct GoldenTests {
     func coverage() {
         let names = Set(GoldenCase.all.map(\.name))
         for required in ["tcp-default", "tcp-weighted", "dubbo-default", "dubbo-routing", "dubbo-addressless", "dubbo-inbound",
-                         "thrift-routing", "thrift-inbound", "resolution", "traffic-policy", "registry-only"] {
+                         "thrift-routing", "thrift-inbound", "resolution", "traffic-policy", "registry-only", "rule-scoping"] {
             #expect(names.contains(required), "missing golden case \(required)")
         }
     }
