@@ -19,6 +19,7 @@ public final class GenerationCache: Sendable {
         var port: MeshServicePort
         var annotations: [String: String]
         var virtualServices: [VirtualServiceKey]
+        var trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy?
     }
 
     struct VirtualServiceKey: Hashable {
@@ -88,7 +89,8 @@ extension GenerationCache.BindingKey {
     init(_ binding: ServiceBinding) {
         self.init(
             service: binding.service, port: binding.port, annotations: binding.annotations,
-            virtualServices: binding.virtualServices.map { GenerationCache.VirtualServiceKey(key: $0.key, spec: $0.spec) }
+            virtualServices: binding.virtualServices.map { GenerationCache.VirtualServiceKey(key: $0.key, spec: $0.spec) },
+            trafficPolicy: binding.trafficPolicy
         )
     }
 }

@@ -61,6 +61,9 @@ public struct ProxyView: Sendable {
 
     /// The plugin binding of `entry` for `port`.
     static func binding(_ entry: Entry, port: MeshServicePort) -> ServiceBinding {
-        ServiceBinding(service: entry.service, port: port, annotations: entry.annotations, virtualServices: entry.virtualServices)
+        ServiceBinding(
+            service: entry.service, port: port, annotations: entry.annotations, virtualServices: entry.virtualServices,
+            trafficPolicy: entry.destinationRule?.trafficPolicy(port: port.number)
+        )
     }
 }

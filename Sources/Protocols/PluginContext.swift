@@ -1,5 +1,5 @@
 public import Mesh
-internal import MeshAPI
+public import MeshAPI
 
 /// One service port as a plugin sees it: the service, its annotations, the VirtualServices that
 /// route it for this proxy, and the DestinationRule subsets that exist for it.
@@ -12,13 +12,20 @@ public struct ServiceBinding: Sendable {
     public var annotations: [String: String]
     /// The VirtualServices for the host that apply to this proxy, in creation order.
     public var virtualServices: [ResolvedVirtualService]
+    /// The DestinationRule traffic policy of this port (port-level settings applied, no subset),
+    /// for the listener-side settings Istio takes from it (tcp_proxy hash policy and timeouts).
+    public var trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy?
 
     /// A binding from its parts.
-    public init(service: MeshService, port: MeshServicePort, annotations: [String: String] = [:], virtualServices: [ResolvedVirtualService] = []) {
+    public init(
+        service: MeshService, port: MeshServicePort, annotations: [String: String] = [:], virtualServices: [ResolvedVirtualService] = [],
+        trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy? = nil
+    ) {
         self.service = service
         self.port = port
         self.annotations = annotations
         self.virtualServices = virtualServices
+        self.trafficPolicy = trafficPolicy
     }
 
     /// The default outbound cluster of this binding: `outbound|PORT||HOST`.

@@ -42,7 +42,23 @@ public struct TCPProxyPlugin: ProtocolPlugin {
                 }
             }
         }
-        return PluginOutput(filters: [try Self.filter(statPrefix: statPrefix, target: target)], diagnostics: diagnostics)
+        var proxy = Self.proxy(statPrefix: statPrefix, target: target)
+        if let policy = binding.trafficPolicy { Self.apply(policy, to: &proxy) }
+        return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
+    }
+
+    /// Istio's listener-side DestinationRule settings: `consistentHash.useSourceIp` → `hash_policy`
+    /// source IP; TCP `idleTimeout` → `idle_timeout`; `maxConnectionDuration` →
+    /// `max_downstream_connection_duration`.
+    static func apply(_ policy: Istio_Networking_V1alpha3_TrafficPolicy, to proxy: inout Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy) {
+        if case .consistentHash(let hash)? = policy.loadBalancer.lbPolicy, case .useSourceIp(true)? = hash.hashKey {
+            var hashPolicy = Envoy_Type_V3_HashPolicy()
+            hashPolicy.sourceIp = Envoy_Type_V3_HashPolicy.SourceIp()
+            proxy.hashPolicy = [hashPolicy]
+        }
+        let tcp = policy.connectionPool.tcp
+        if tcp.hasIdleTimeout { proxy.idleTimeout = tcp.idleTimeout }
+        if tcp.hasMaxConnectionDuration { proxy.maxDownstreamConnectionDuration = tcp.maxConnectionDuration }
     }
 
     public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
@@ -51,6 +67,11 @@ public struct TCPProxyPlugin: ProtocolPlugin {
 
     /// A tcp_proxy filter to `target`.
     public static func filter(statPrefix: String, target: RouteTarget) throws(PluginError) -> Envoy_Config_Listener_V3_Filter {
+        try .typed(filterName, proxy(statPrefix: statPrefix, target: target))
+    }
+
+    /// A tcp_proxy config to `target`.
+    static func proxy(statPrefix: String, target: RouteTarget) -> Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy {
         var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
         proxy.statPrefix = statPrefix
         switch target {
@@ -66,6 +87,6 @@ public struct TCPProxyPlugin: ProtocolPlugin {
             }
             proxy.weightedClusters = weighted
         }
-        return try .typed(filterName, proxy)
+        return proxy
     }
 }
