@@ -63,3 +63,39 @@ struct PythonServerTests {
         }
     }
 }
+
+/// Sends racing a server that ends the RPC must not hang.
+@Suite("sends after the server ended the RPC")
+struct SendAfterStatusTests {
+    @Test("every send after grpcio aborted the stream returns, and receive() reports the abort's status")
+    func sendsAfterAbort() async throws {
+        try await PythonPeer.withServer { server in
+            try await withChannel(port: server.port) { channel in
+                let outcome = try await withThrowingTaskGroup(of: String.self) { group in
+                    group.addTask {
+                        do {
+                            try await channel.withStream(method: EchoRouter.stream) { stream in
+                                try await stream.send(Array("fail:16:who are you".utf8))
+                                // Sends may fail once the server has ended the RPC; the status comes
+                                // from receive().
+                                for index in 0..<20 { try? await stream.send(patternMessage(index, size: 32)) }
+                                _ = try await stream.receive()
+                            }
+                            return "no error"
+                        } catch let error as RPCError {
+                            return "\(error.code)"
+                        }
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(10))
+                        return "hung"
+                    }
+                    let first = try await group.next()!
+                    group.cancelAll()
+                    return first
+                }
+                #expect(outcome == "UNAUTHENTICATED")
+            }
+        }
+    }
+}

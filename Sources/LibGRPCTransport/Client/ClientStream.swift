@@ -34,7 +34,7 @@ public final class ClientStream: Sendable {
                 handle.cancel()
             }?.success ?? false
         }
-        if !delivered { throw await endedError() }
+        if !delivered { throw endedError() }
     }
 
     /// Half-closes: tells the server no more requests will come.
@@ -42,7 +42,7 @@ public final class ClientStream: Sendable {
         let delivered = await sendLane.withTurn {
             await handle.run { CLibGRPC_batch_add_send_close_from_client($0) }?.success ?? false
         }
-        if !delivered { throw await endedError() }
+        if !delivered { throw endedError() }
     }
 
     /// Receives the next response; nil when the server ended the RPC with OK.
@@ -86,8 +86,13 @@ public final class ClientStream: Sendable {
         handle.cancel()
     }
 
-    private func endedError() async -> RPCError {
-        let (final, trailing) = await status.value()
+    /// The error for a send on an RPC that has ended. Core delivers the status only once every
+    /// response has been read, so this must not wait for it: it reports the status when it is
+    /// already known, and otherwise says that `receive()` will.
+    private func endedError() -> RPCError {
+        guard let (final, trailing) = status.current else {
+            return RPCError(code: .cancelled, message: "the RPC ended before this message was sent; receive() reports its status")
+        }
         if final.code == .ok {
             return RPCError(code: .failedPrecondition, message: "the RPC already ended with OK", metadata: trailing)
         }

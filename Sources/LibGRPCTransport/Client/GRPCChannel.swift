@@ -70,32 +70,28 @@ public final class GRPCChannel: Sendable {
     ) async throws -> Result {
         let (id, handle) = try startCall(method: method, timeout: timeout)
         defer { finishCall(id: id, handle: handle) }
+        // Initial metadata must go out before any message, so this batch starts before `body`
+        // runs; it completes (with the status) only when the RPC is over.
         let promise = StatusPromise()
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                let tag = await handle.run { batch in
-                    metadata.withCArrays { keys, values, lengths, count in
-                        CLibGRPC_batch_add_send_initial_metadata(batch, keys, values, lengths, count)
-                    }
-                    CLibGRPC_batch_add_recv_status_on_client(batch)
-                }
-                if let tag {
-                    promise.fulfil(tag.receivedStatus, tag.receivedTrailingMetadata)
-                } else {
-                    promise.fulfil(Status(code: .cancelled, message: "the call could not start"), [:])
-                }
+        let started = handle.start({ batch in
+            metadata.withCArrays { keys, values, lengths, count in
+                CLibGRPC_batch_add_send_initial_metadata(batch, keys, values, lengths, count)
             }
-            let stream = ClientStream(handle: handle, status: promise)
-            do {
-                let result = try await body(stream)
-                handle.cancel()  // a no-op when the RPC already ended
-                try await group.waitForAll()
-                return result
-            } catch {
-                handle.cancel()
-                try? await group.waitForAll()
-                throw error
-            }
+            CLibGRPC_batch_add_recv_status_on_client(batch)
+        }, callback: { tag in
+            promise.fulfil(tag.receivedStatus, tag.receivedTrailingMetadata)
+        })
+        if !started { promise.fulfil(Status(code: .cancelled, message: "the call could not start"), [:]) }
+        let stream = ClientStream(handle: handle, status: promise)
+        do {
+            let result = try await body(stream)
+            handle.cancel()  // a no-op when the RPC already ended
+            _ = await promise.value()
+            return result
+        } catch {
+            handle.cancel()
+            _ = await promise.value()
+            throw error
         }
     }
 

@@ -19,6 +19,14 @@ final class StatusPromise: Sendable {
         for waiter in waiters { waiter.resume(returning: (status, trailing)) }
     }
 
+    /// The status, if it has arrived.
+    var current: (Status, Metadata)? {
+        state.withLock { state in
+            if case .fulfilled(let status, let trailing) = state { return (status, trailing) }
+            return nil
+        }
+    }
+
     /// Waits for the status and its trailing metadata.
     func value() async -> (Status, Metadata) {
         await withCheckedContinuation { continuation in

@@ -1,21 +1,29 @@
 internal import CLibGRPC
 
 /// The tag of one `grpc_call_start_batch`: it owns the batch's C storage (ops, buffers to send,
-/// slots core fills in) and the continuation of the task waiting for it.
+/// slots core fills in) and says what to do when core returns it: resume a waiting task, or hand
+/// the results to a callback (for a batch nobody awaits inline, such as a client's status).
 final class BatchTag: CompletionTag, @unchecked Sendable {
-    // @unchecked: see `CompletionTag`. `continuation` and `onComplete` are set before the batch
-    // starts and read once on the poller thread; results are read by the resumed task afterwards.
+    // @unchecked: see `CompletionTag`. `waiter` and `onComplete` are set before the batch starts
+    // and read once on the poller thread; results are read by the waiter afterwards.
+
+    /// What happens on completion.
+    enum Waiter {
+        /// Resume a suspended task. Unsafe rather than checked: core returns an accepted tag
+        /// exactly once (see `CompletionTag`), and this is the per-message hot path.
+        case task(UnsafeContinuation<BatchTag?, Never>)
+        /// Run a callback on the poller thread; it must only do bookkeeping.
+        case callback(@Sendable (BatchTag) -> Void)
+    }
 
     /// The batch storage, valid until the tag is deinitialised.
     let batch: UnsafeMutablePointer<CLibGRPC_batch>
     /// Whether core reported the batch's operations as successful.
     private(set) var success = false
-    /// Unsafe rather than checked: core returns an accepted tag exactly once (see `CompletionTag`),
-    /// and this is the per-message hot path.
-    private var continuation: UnsafeContinuation<BatchTag?, Never>?
+    private var waiter: Waiter?
     private let onComplete: @Sendable () -> Void
 
-    /// A tag whose `onComplete` runs (on the poller thread) before the waiter resumes.
+    /// A tag whose `onComplete` runs (on the poller thread) before the waiter is told.
     init(onComplete: @escaping @Sendable () -> Void) {
         self.batch = .allocate(capacity: 1)
         self.onComplete = onComplete
@@ -27,17 +35,20 @@ final class BatchTag: CompletionTag, @unchecked Sendable {
         batch.deallocate()
     }
 
-    /// Arms the tag with the continuation to resume on completion.
-    func arm(_ continuation: UnsafeContinuation<BatchTag?, Never>) {
-        self.continuation = continuation
+    /// Sets what to do on completion; called once, before the batch starts.
+    func arm(_ waiter: Waiter) {
+        self.waiter = waiter
     }
 
     override func complete(success: Bool) {
         self.success = success
         onComplete()
-        guard let continuation else { preconditionFailure("batch completed before it was armed") }
-        self.continuation = nil
-        continuation.resume(returning: self)
+        guard let waiter else { preconditionFailure("batch completed before it was armed") }
+        self.waiter = nil
+        switch waiter {
+        case .task(let continuation): continuation.resume(returning: self)
+        case .callback(let callback): callback(self)
+        }
     }
 
     // MARK: Results

@@ -34,33 +34,47 @@ final class CallHandle: @unchecked Sendable {
     /// - Returns: the completed tag (check `success`); nil if core refused to start the batch
     ///   because the call is already finished.
     func run(_ configure: (UnsafeMutablePointer<CLibGRPC_batch>) -> Void) async -> BatchTag? {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<BatchTag?, Never>) in
+            if !start(configure, waiter: .task(continuation)) { continuation.resume(returning: nil) }
+        }
+    }
+
+    /// Starts a batch now and hands its completed tag to `callback` on the poller thread.
+    ///
+    /// - Returns: false (and never calls `callback`) if core refused the batch because the call is
+    ///   already finished.
+    func start(
+        _ configure: (UnsafeMutablePointer<CLibGRPC_batch>) -> Void,
+        callback: @escaping @Sendable (BatchTag) -> Void
+    ) -> Bool {
+        start(configure, waiter: .callback(callback))
+    }
+
+    private func start(_ configure: (UnsafeMutablePointer<CLibGRPC_batch>) -> Void, waiter: BatchTag.Waiter) -> Bool {
         let tag = BatchTag(onComplete: { [self] in self.batchFinished() })
         configure(tag.batch)
-        return await withUnsafeContinuation { (continuation: UnsafeContinuation<BatchTag?, Never>) in
-            tag.arm(continuation)
-            let refusal: grpc_call_error? = state.withLock { state in
-                guard !state.unreferenced else { return GRPC_CALL_ERROR_ALREADY_FINISHED }
-                let pointer = tag.retainedPointer()
-                // grpc_call_start_batch does not call back into us synchronously, so holding the
-                // lock here cannot deadlock; it keeps the unref from racing this start.
-                let result = CLibGRPC_batch_start(call, tag.batch, pointer)
-                if result == GRPC_CALL_OK {
-                    state.inFlight += 1
-                    return nil
-                }
-                CompletionTag.abandon(pointer)
-                return result
+        tag.arm(waiter)
+        let refusal: grpc_call_error? = state.withLock { state in
+            guard !state.unreferenced else { return GRPC_CALL_ERROR_ALREADY_FINISHED }
+            let pointer = tag.retainedPointer()
+            // grpc_call_start_batch does not call back into us synchronously, so holding the
+            // lock here cannot deadlock; it keeps the unref from racing this start.
+            let result = CLibGRPC_batch_start(call, tag.batch, pointer)
+            if result == GRPC_CALL_OK {
+                state.inFlight += 1
+                return nil
             }
-            if let refusal {
-                // Documented results: OK; ALREADY_FINISHED/ERROR when the call is over (a runtime
-                // condition); TOO_MANY_OPERATIONS, INVALID_FLAGS, NOT_ON_* and friends are our bugs.
-                precondition(
-                    refusal == GRPC_CALL_ERROR_ALREADY_FINISHED || refusal == GRPC_CALL_ERROR,
-                    "grpc_call_start_batch refused a batch: \(refusal.rawValue)"
-                )
-                continuation.resume(returning: nil)
-            }
+            CompletionTag.abandon(pointer)
+            return result
         }
+        guard let refusal else { return true }
+        // Documented results: OK; ALREADY_FINISHED/ERROR when the call is over (a runtime
+        // condition); TOO_MANY_OPERATIONS, INVALID_FLAGS, NOT_ON_* and friends are our bugs.
+        precondition(
+            refusal == GRPC_CALL_ERROR_ALREADY_FINISHED || refusal == GRPC_CALL_ERROR,
+            "grpc_call_start_batch refused a batch: \(refusal.rawValue)"
+        )
+        return false
     }
 
     /// Cancels the call (thread-safe, idempotent). Pending batches then complete, unsuccessfully.
