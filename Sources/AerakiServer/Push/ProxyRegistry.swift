@@ -12,13 +12,23 @@ public final class ProxyRegistry: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
-    private let arrivals: AsyncStream<String>.Continuation
-    /// Node ids of proxies that just connected (their first stream), for the push loop.
-    let newProxies: AsyncStream<String>
+    private let pendingArrivals = Mutex<[String]>([])
+    private let arrivals: AsyncStream<Void>.Continuation
+    /// A signal per newly connected proxy (its first stream); ``takeArrivals()`` has their ids, so
+    /// the push loop builds a connect storm in batches.
+    let newProxies: AsyncStream<Void>
 
     /// An empty registry.
     public init() {
-        (newProxies, arrivals) = AsyncStream.makeStream(of: String.self)
+        (newProxies, arrivals) = AsyncStream.makeStream(of: Void.self)
+    }
+
+    /// The node ids that connected since the last call.
+    func takeArrivals() -> [String] {
+        pendingArrivals.withLock { pending in
+            defer { pending = [] }
+            return pending
+        }
     }
 
     /// A stream of `identity` opened. Returns true (and wakes the push loop) when it is the proxy's first.
@@ -34,7 +44,10 @@ public final class ProxyRegistry: Sendable {
             entries[identity.id] = Entry(identity: identity, streams: 1)
             return true
         }
-        if first { arrivals.yield(identity.id) }
+        if first {
+            pendingArrivals.withLock { $0.append(identity.id) }
+            arrivals.yield()
+        }
         return first
     }
 

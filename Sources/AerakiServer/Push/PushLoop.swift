@@ -16,7 +16,7 @@ public import XDSCache
 public final class PushLoop: Service, Sendable {
     private enum Work: Sendable {
         case config(ConfigChangeBatch)
-        case proxy(String)
+        case arrivals
         case unbuilt
     }
 
@@ -71,15 +71,15 @@ public final class PushLoop: Service, Sendable {
                     while let batch = await changes.next() { input.yield(.config(batch)) }
                 }
                 group.addTask {
-                    for await nodeID in registry.newProxies { input.yield(.proxy(nodeID)) }
+                    for await _ in registry.newProxies { input.yield(.arrivals) }
                 }
                 for await item in work {
                     if Task.isCancelled { break }
                     switch item {
                     case .config(let batch):
                         self.apply(snapshot: batch.snapshot, keys: batch.keys)
-                    case .proxy(let nodeID):
-                        self.buildNewProxy(nodeID)
+                    case .arrivals:
+                        self.buildNewProxies(registry.takeArrivals())
                     case .unbuilt:
                         self.buildProxiesWithoutSnapshot()
                     }
@@ -147,33 +147,37 @@ public final class PushLoop: Service, Sendable {
     }
 
     private func buildProxiesWithoutSnapshot() {
-        for proxy in registry.all() where cache.snapshot(forNode: proxy.id) == nil {
-            buildNewProxy(proxy.id)
-        }
+        buildNewProxies(registry.all().filter { cache.snapshot(forNode: $0.id) == nil }.map(\.id))
     }
 
-    /// Builds the first snapshot of a proxy that just connected.
-    func buildNewProxy(_ nodeID: String) {
+    /// Builds the first snapshots of proxies that just connected, in one batch.
+    func buildNewProxies(_ nodeIDs: [String]) {
+        guard !nodeIDs.isEmpty else { return }
         guard isReady() else {
-            logger.debug("proxy waits for the first full config", metadata: ["xds.node.id": "\(nodeID)"])
+            logger.debug("proxies wait for the first full config", metadata: ["proxies.waiting": "\(nodeIDs.count)"])
             return
         }
-        guard let proxy = registry.identity(of: nodeID), let index = currentIndex.withLock({ $0 }) else { return }
+        guard let index = currentIndex.withLock({ $0 }) else { return }
+        let proxies = nodeIDs.compactMap { registry.identity(of: $0) }
         let started = ContinuousClock.now
-        switch build([proxy], index: index)[0] {
-        case .changed(let snapshot):
-            registry.markPending(nodeID, since: started)
-            cache.setSnapshot(snapshot, forNode: nodeID)
-            if !registry.contains(nodeID) { cache.clearSnapshot(forNode: nodeID) }
-        case .unchanged:
-            break
-        case .failed(let error):
-            logger.warning("snapshot generation failed for a new proxy", metadata: [
-                "xds.node.id": "\(nodeID)", "generation.error": "\(error)",
-            ])
+        var failed = 0
+        for (proxy, outcome) in zip(proxies, build(proxies, index: index)) {
+            switch outcome {
+            case .changed(let snapshot):
+                registry.markPending(proxy.id, since: started)
+                cache.setSnapshot(snapshot, forNode: proxy.id)
+                if !registry.contains(proxy.id) { cache.clearSnapshot(forNode: proxy.id) }
+            case .unchanged:
+                break
+            case .failed(let error):
+                failed += 1
+                logger.warning("snapshot generation failed for a new proxy", metadata: [
+                    "xds.node.id": "\(proxy.id)", "generation.error": "\(error)",
+                ])
+            }
         }
-        metrics.recordGeneration(duration: ContinuousClock.now - started, proxies: 1, errors: 0)
-        logger.debug("proxy snapshot built", metadata: ["xds.node.id": "\(nodeID)"])
+        metrics.recordGeneration(duration: ContinuousClock.now - started, proxies: proxies.count, errors: failed)
+        logger.debug("new proxies built", metadata: ["generation.proxies": "\(proxies.count)"])
     }
 
     enum Outcome: @unchecked Sendable {
@@ -183,21 +187,17 @@ public final class PushLoop: Service, Sendable {
         case failed(any Error)
     }
 
-    /// Generates snapshots for `proxies`, split over the available cores.
+    /// Generates snapshots for `proxies` and compares each with what its node is served now.
     private func build(_ proxies: [ProxyIdentity], index: MeshIndex) -> [Outcome] {
-        let generator = self.generator
-        let cache = self.cache
-        func one(_ proxy: ProxyIdentity) -> Outcome {
-            do {
-                let new = try generator.snapshot(for: proxy, index: index)
+        guard !proxies.isEmpty else { return [] }
+        return zip(proxies, generator.snapshots(for: proxies, index: index)).map { proxy, result in
+            switch result {
+            case .success(let new):
                 if let old = cache.snapshot(forNode: proxy.id), old.sameContent(as: new) { return .unchanged }
                 return .changed(new)
-            } catch {
+            case .failure(let error):
                 return .failed(error)
             }
         }
-        let workers = min(ParallelMap.workers, proxies.count)
-        guard workers > 1 else { return proxies.map(one) }
-        return ParallelMap.map(proxies, workers: workers, one)
     }
 }

@@ -8,6 +8,19 @@ public import XDSCache
 public protocol SnapshotGenerating: Sendable {
     /// The snapshot `proxy` should be served, given `index`.
     func snapshot(for proxy: ProxyIdentity, index: MeshIndex) throws -> Snapshot
+
+    /// The snapshots of many proxies from one index, in order. The default builds each one, in
+    /// parallel over the cores; a generator may share work between proxies with the same view.
+    func snapshots(for proxies: [ProxyIdentity], index: MeshIndex) -> [Result<Snapshot, any Error>]
+}
+
+extension SnapshotGenerating {
+    /// Builds each proxy's snapshot, in parallel over the cores.
+    public func snapshots(for proxies: [ProxyIdentity], index: MeshIndex) -> [Result<Snapshot, any Error>] {
+        let one = { (proxy: ProxyIdentity) in Result { try self.snapshot(for: proxy, index: index) } }
+        let workers = min(ParallelMap.workers, proxies.count)
+        return workers > 1 ? ParallelMap.map(proxies, workers: workers, one) : proxies.map(one)
+    }
 }
 
 /// A generator from a closure.
