@@ -31,10 +31,10 @@ CDS, LDS = T + "cluster.v3.Cluster", T + "listener.v3.Listener"
 
 
 class Sidecar:
-    def __init__(self, index):
+    def __init__(self, index, views=1):
         ip = f"10.{100 + index // 60000}.{(index // 250) % 240}.{index % 250 + 1}"
         metadata = struct_pb2.Struct()
-        metadata.update({"NAMESPACE": "demo", "INSTANCE_IPS": ip, "LABELS": {"app": "client"}, "ISTIO_VERSION": "1.22.0"})
+        metadata.update({"NAMESPACE": "demo", "INSTANCE_IPS": ip, "LABELS": {"app": "client", "shard": str(index % views)}, "ISTIO_VERSION": "1.22.0"})
         self.node = base_pb2.Node(id=f"sidecar~{ip}~client-{index}.demo~demo.svc.cluster.local", metadata=metadata)
         self.queue = asyncio.Queue()
         self.initial = asyncio.Event()
@@ -91,7 +91,7 @@ def metric(text, name):
 
 async def bench(args, xds, admin, config_dir):
     channels = [grpc.aio.insecure_channel(xds, options=[("grpc.use_local_subchannel_pool", 1)]) for _ in range(args.channels)]
-    sidecars = [Sidecar(i) for i in range(args.sidecars)]
+    sidecars = [Sidecar(i, args.views) for i in range(args.sidecars)]
     started = time.monotonic()
     tasks = [asyncio.create_task(s.run(channels[i % len(channels)])) for i, s in enumerate(sidecars)]
     try:
@@ -150,6 +150,7 @@ async def bench(args, xds, admin, config_dir):
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else float("nan")
 
     print(f"sidecars: {len(sidecars)}")
+    print(f"distinct_proxy_views: {min(args.views, len(sidecars))}")
     print(f"connect_all_initial_config_seconds: {connect_seconds:.3f}")
     print(f"affected_proxies: {len(latencies)}")
     print(f"edit_to_all_affected_acked_seconds: {latencies[-1] if latencies else float('nan'):.3f}")
@@ -169,6 +170,8 @@ def main():
     parser.add_argument("--aeraki", default=os.environ.get("AERAKI_BIN", os.path.join(REPO, ".build", "release", "aeraki")))
     parser.add_argument("--sidecars", type=int, default=1000)
     parser.add_argument("--channels", type=int, default=8)
+    parser.add_argument("--views", type=int, default=1,
+                        help="distinct label sets among the sidecars (1: replicas of one workload; N: no two alike)")
     parser.add_argument("--timeout", type=float, default=60.0)
     args = parser.parse_args()
 
