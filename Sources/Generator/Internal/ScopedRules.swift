@@ -47,18 +47,18 @@ struct ScopedRules {
             if namespace == proxy.namespace {
                 Self.add(candidate, to: &ownRules)
             }
-            if namespace != proxy.namespace, VisibilityRules.isExported(rule.exportTo, from: namespace, to: proxy.namespace) {
+            if namespace != proxy.namespace, Visibility.isExported(rule.exportTo, from: namespace, to: proxy.namespace) {
                 Self.add(candidate, to: &exportedRules[namespace, default: NamespaceRules()])
             }
         }
 
         let egress = index.egressHosts(for: proxy)
         virtualServiceList = index.virtualServices.filter { vs in
-            vs.appliesToSidecars && VisibilityRules.isExported(vs.spec.exportTo, from: vs.key.namespace, to: proxy.namespace)
+            vs.appliesToSidecars && Visibility.isExported(vs.spec.exportTo, from: vs.key.namespace, to: proxy.namespace)
         }
         for (position, vs) in virtualServiceList.enumerated() {
             for host in vs.hosts
-            where VisibilityRules.imports(egress, hostname: host, namespace: vs.key.namespace, proxyNamespace: proxy.namespace) {
+            where Visibility.imports(egress, hostname: host, namespace: vs.key.namespace, proxyNamespace: proxy.namespace) {
                 if host.hasPrefix("*") {
                     wildcardVirtualServices.append((host, position))
                 } else {

@@ -20,6 +20,9 @@ public struct ResolvedVirtualService: Sendable {
         for i in spec.http.indices {
             for j in spec.http[i].route.indices { spec.http[i].route[j].destination.host = resolve(spec.http[i].route[j].destination.host) }
             if spec.http[i].hasMirror { spec.http[i].mirror.host = resolve(spec.http[i].mirror.host) }
+            for j in spec.http[i].mirrors.indices {
+                spec.http[i].mirrors[j].destination.host = resolve(spec.http[i].mirrors[j].destination.host)
+            }
         }
         for i in spec.tcp.indices {
             for j in spec.tcp[i].route.indices { spec.tcp[i].route[j].destination.host = resolve(spec.tcp[i].route[j].destination.host) }

@@ -1,7 +1,7 @@
 /// `exportTo` and Sidecar egress-host rules (`pkg/config/visibility`, `pilot/pkg/model/sidecar.go`).
-enum Visibility {
+package enum Visibility {
     /// Whether an object in `namespace` with `exportTo` is visible to `consumer` (empty = `*`).
-    static func isExported(_ exportTo: [String], from namespace: String, to consumer: String) -> Bool {
+    package static func isExported(_ exportTo: [String], from namespace: String, to consumer: String) -> Bool {
         if exportTo.isEmpty { return true }
         for entry in exportTo {
             switch entry {
@@ -16,7 +16,7 @@ enum Visibility {
 
     /// Whether Sidecar egress hosts (`ns/dnsName`, `~ns/dnsName` exclusions) import `hostname` of
     /// `namespace` for a proxy in `proxyNamespace`.
-    static func imports(_ hosts: [String], hostname: String, namespace: String, proxyNamespace: String) -> Bool {
+    package static func imports(_ hosts: [String], hostname: String, namespace: String, proxyNamespace: String) -> Bool {
         var included = false
         for host in hosts {
             let parts = host.split(separator: "/", maxSplits: 1).map(String.init)

@@ -151,6 +151,25 @@ struct MeshIndexTests {
         #expect(!gateway.appliesToSidecars)
     }
 
+    @Test("mirror and mirrors destinations are expanded like route destinations")
+    func mirrorShortNames() throws {
+        let yaml = """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: mirrored, namespace: shop}
+            spec:
+              hosts: [cart]
+              http:
+              - route: [{destination: {host: cart}}]
+                mirror: {host: cart-shadow}
+                mirrors: [{destination: {host: cart-audit}}]
+            """
+        let index = MeshIndex(snapshot: try Fixtures.snapshot(yaml))
+        let vs = try #require(index.virtualServices.first { $0.key.name == "mirrored" })
+        #expect(vs.spec.http[0].mirror.host == "cart-shadow.shop.svc.cluster.local")
+        #expect(vs.spec.http[0].mirrors[0].destination.host == "cart-audit.shop.svc.cluster.local")
+    }
+
     @Test("DestinationRules: the proxy's namespace, then the service's, then the root; same-namespace rules merge")
     func destinationRules() throws {
         let index = try Self.index()
