@@ -67,6 +67,7 @@ def test_sidecar_gets_full_config_acks_and_sees_edits_within_a_second(mesh):
         status, metrics = aeraki.get("/metrics")
         assert 'aeraki_xds_pushes_total{type="cds"}' in metrics
         assert 'aeraki_xds_connected_streams{kind="sotw"} 1' in metrics
+        assert 'aeraki_xds_connected_proxies 1' in metrics
         assert node.id not in metrics
     finally:
         sidecar.close()

@@ -25,6 +25,7 @@ public final class AerakiMetrics: Sendable {
     private let nacks: [String: CoreMetrics.Counter]
     private let pushLatency: CoreMetrics.Timer
     private let connected: [StreamKind: CoreMetrics.Meter]
+    private let proxies: CoreMetrics.Gauge
     private let configEvents: CoreMetrics.Counter
     private let configChangedResources: CoreMetrics.Counter
     private let rejected: CoreMetrics.Gauge
@@ -61,6 +62,7 @@ public final class AerakiMetrics: Sendable {
             connected[kind] = CoreMetrics.Meter(label: "aeraki_xds_connected_streams", dimensions: [("kind", kind.rawValue)], factory: factory)
         }
         self.connected = connected
+        proxies = CoreMetrics.Gauge(label: "aeraki_xds_connected_proxies", factory: factory)
         configEvents = CoreMetrics.Counter(label: "aeraki_config_events_total", factory: factory)
         configChangedResources = CoreMetrics.Counter(label: "aeraki_config_changed_resources_total", factory: factory)
         rejected = CoreMetrics.Gauge(label: "aeraki_config_rejected_resources", factory: factory)
@@ -95,6 +97,11 @@ public final class AerakiMetrics: Sendable {
     public func streamOpened(_ kind: StreamKind) { connected[kind]?.increment() }
     /// A stream closed.
     public func streamClosed(_ kind: StreamKind) { connected[kind]?.decrement() }
+
+    /// How many distinct proxies (node ids) have an open stream.
+    public func setConnectedProxies(_ count: Int) {
+        proxies.record(count)
+    }
 
     /// A debounced config change batch arrived, naming `resources` keys.
     public func recordConfigEvent(resources: Int) {

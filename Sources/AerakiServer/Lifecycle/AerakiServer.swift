@@ -76,7 +76,10 @@ public final class AerakiServer: Sendable {
         let endpoints = AdminEndpoints(
             syncStatus: xds, configDump: cache, configStore: ConfigStoreReporter(store: store, problems: problems),
             metrics: metrics, isReady: { readiness.isReady }, version: version,
-            beforeMetricsScrape: { metrics.setRejectedResources(store.rejections().count + problems.all().count) }
+            beforeMetricsScrape: {
+                metrics.setRejectedResources(store.rejections().count + problems.all().count)
+                metrics.setConnectedProxies(registry.count)
+            }
         )
         let admin = AdminServer(configuration: configuration.admin, router: endpoints.router())
         let pushLoop = PushLoop(
