@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "xds-conformance"))
 import xds_harness  # noqa: E402
-from xds_harness import ADS, CDS, EDS, LDS, RDS, CSDS_FETCH, Stream  # noqa: E402,F401
+from xds_harness import ADS, CDS, DELTA_ADS, EDS, LDS, RDS, CSDS_FETCH, Stream  # noqa: E402,F401
 
 FAKE_ISTIOD = os.path.join(REPO, "IntegrationTests", "fake-istiod", "fake_istiod.py")
 

@@ -6,7 +6,7 @@ import grpc
 import pytest
 from envoy.service.status.v3 import csds_pb2
 
-from e2e_harness import CDS, Aeraki, Sidecar, copy_examples, service_entry, sidecar_node, wait_for
+from e2e_harness import CDS, DELTA_ADS, Aeraki, Sidecar, Stream, copy_examples, service_entry, sidecar_node, wait_for
 
 
 @pytest.fixture
@@ -139,3 +139,19 @@ def test_sigterm_closes_streams_and_exits_cleanly(mesh):
     logs = aeraki.logs()
     assert "draining xDS streams" in logs
     assert "proxy disconnected" in logs and "sidecar~10.1.0.8~leaver-1.demo~demo.svc.cluster.local" in logs
+
+
+def test_a_delta_sidecar_shows_as_delta_in_syncz(mesh):
+    aeraki, _ = mesh
+    node = sidecar_node(pod="delta-1", ip="10.1.0.9")
+    stream = Stream(aeraki.channel, method=DELTA_ADS, delta=True)
+    try:
+        stream.send(node=node, type_url=CDS, resource_names_subscribe=["*"])
+        resp = stream.recv(timeout=5)
+        assert any("a.e2e.svc.cluster.local" in name for name in resp.names), resp.names
+        stream.send(type_url=CDS, response_nonce=resp.nonce)
+        rows = wait_for(lambda: [r for r in aeraki.syncz(node.id)
+                                 if r["types"] and r["types"][0]["state"] == "SYNCED"])
+        assert rows and rows[0]["stream"] == "Delta", aeraki.json("/debug/syncz")
+    finally:
+        stream.close()
