@@ -26,6 +26,7 @@ import xds_harness  # noqa: E402
 from xds_harness import ADS, CDS, DELTA_ADS, EDS, LDS, RDS, CSDS_FETCH, Stream  # noqa: E402,F401
 
 FAKE_ISTIOD = os.path.join(REPO, "IntegrationTests", "fake-istiod", "fake_istiod.py")
+MAKE_CERTS = os.path.join(REPO, "IntegrationTests", "fake-istiod", "make_certs.sh")
 
 
 def aeraki_binary():
@@ -57,7 +58,7 @@ def wait_for(predicate, timeout=5.0, interval=0.02):
 class Aeraki:
     """`aeraki serve` on free ports, a YAML directory (or istiod), fast polling and debounce."""
 
-    def __init__(self, config_dir=None, istiod=None, extra=()):
+    def __init__(self, config_dir=None, istiod=None, extra=(), tls=False):
         args = [aeraki_binary(), "serve", "--xds-host", "127.0.0.1", "--xds-port", "0", "--admin-host", "127.0.0.1",
                 "--admin-port", "0", "--debounce-ms", "20", "--debounce-max-ms", "200", "--drain-seconds", "1",
                 "--log-level", "debug"]
@@ -70,6 +71,7 @@ class Aeraki:
         self.proc = subprocess.Popen([*args, *extra], stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.xds = self._address("xds listening on ")
         self.admin = self._address("admin listening on ")
+        self.xds_tls = self._address("xds-tls listening on ") if tls else None
         self.channel = grpc.insecure_channel(self.xds)
         grpc.channel_ready_future(self.channel).result(timeout=10)
 
@@ -181,10 +183,10 @@ class Sidecar:
 class FakeIstiod:
     """The Python fake istiod (MCP over xDS) on a fixed port, serving a YAML directory."""
 
-    def __init__(self, config_dir, port=0):
+    def __init__(self, config_dir, port=0, extra=()):
         self.config_dir = config_dir
         self.proc = subprocess.Popen(
-            [sys.executable, FAKE_ISTIOD, "--config-dir", config_dir, "--port", str(port)],
+            [sys.executable, FAKE_ISTIOD, "--config-dir", config_dir, "--port", str(port), *extra],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         first = json.loads(self.proc.stdout.readline())
         assert "port" in first, first

@@ -55,7 +55,12 @@ extension Aeraki {
                         "xds.ports": "\(xdsPorts)", "admin.port": "\(adminPort)", "config.source": "\(source)",
                         "version": "\(AerakiVersion.current)",
                     ])
-                    FileHandle.standardOutput.write(Data("xds listening on \(configuration.xdsHost):\(xdsPorts.first ?? 0)\nadmin listening on \(configuration.admin.host):\(adminPort)\n".utf8))
+                    var announcement = "xds listening on \(configuration.xdsHost):\(xdsPorts.first ?? 0)\n"
+                    announcement += "admin listening on \(configuration.admin.host):\(adminPort)\n"
+                    if configuration.tls != nil, xdsPorts.count > 1 {
+                        announcement += "xds-tls listening on \(configuration.xdsHost):\(xdsPorts[1])\n"
+                    }
+                    FileHandle.standardOutput.write(Data(announcement.utf8))
                 }
                 try await tasks.waitForAll()
             }
