@@ -1,4 +1,5 @@
 public import MeshAPI
+internal import Mesh
 
 /// The DestinationRule that applies to one host for one proxy, after merging as Istio does (subsets
 /// concatenated, a duplicate name keeps the first; the first traffic policy wins).
@@ -16,33 +17,9 @@ public struct EffectiveDestinationRule: Sendable, Hashable {
         subsets.first { $0.name == name }
     }
 
-    /// The effective policy for service port `port` and `subset` (empty for none): port-level
-    /// settings replace the top-level load balancer, pool, outlier detection and TLS; a subset's
-    /// policy then overrides each of those it sets (all four when it has settings for this port).
+    /// The effective policy for service port `port` and `subset` (empty for none); see
+    /// `TrafficPolicyMerge`.
     public func trafficPolicy(port: UInt32, subset: String = "") -> Istio_Networking_V1alpha3_TrafficPolicy? {
-        let base = trafficPolicy.map { Self.applyPortLevel($0, port: port) }
-        guard !subset.isEmpty, let subsetPolicy = self.subset(named: subset), subsetPolicy.hasTrafficPolicy else { return base }
-        let own = subsetPolicy.trafficPolicy
-        let hasPortLevel = own.portLevelSettings.contains { $0.port.number == port }
-        let specific = Self.applyPortLevel(own, port: port)
-        var merged = base ?? Istio_Networking_V1alpha3_TrafficPolicy()
-        if specific.hasConnectionPool { merged.connectionPool = specific.connectionPool } else if hasPortLevel { merged.clearConnectionPool() }
-        if specific.hasOutlierDetection { merged.outlierDetection = specific.outlierDetection } else if hasPortLevel { merged.clearOutlierDetection() }
-        if specific.hasLoadBalancer { merged.loadBalancer = specific.loadBalancer } else if hasPortLevel { merged.clearLoadBalancer() }
-        if specific.hasTls { merged.tls = specific.tls } else if hasPortLevel { merged.clearTls() }
-        if specific.hasTunnel { merged.tunnel = specific.tunnel }
-        if specific.hasProxyProtocol { merged.proxyProtocol = specific.proxyProtocol }
-        return merged
-    }
-
-    static func applyPortLevel(_ policy: Istio_Networking_V1alpha3_TrafficPolicy, port: UInt32) -> Istio_Networking_V1alpha3_TrafficPolicy {
-        var result = policy
-        result.portLevelSettings = []
-        guard let setting = policy.portLevelSettings.first(where: { $0.port.number == port }) else { return result }
-        if setting.hasLoadBalancer { result.loadBalancer = setting.loadBalancer } else { result.clearLoadBalancer() }
-        if setting.hasConnectionPool { result.connectionPool = setting.connectionPool } else { result.clearConnectionPool() }
-        if setting.hasOutlierDetection { result.outlierDetection = setting.outlierDetection } else { result.clearOutlierDetection() }
-        if setting.hasTls { result.tls = setting.tls } else { result.clearTls() }
-        return result
+        TrafficPolicyMerge.effective(top: trafficPolicy, subsets: subsets, port: port, subset: subset)
     }
 }

@@ -19,39 +19,10 @@ public struct ResolvedDestinationRule: Sendable {
         subsets.first { $0.name == name }
     }
 
-    /// The effective policy for service port `port` and `subset` (empty for none): port-level
-    /// settings replace the top-level load balancer, pool, outlier detection and TLS; a subset's
-    /// policy then overrides each of those it sets (all four when it has settings for this port).
+    /// The effective policy for service port `port` and `subset` (empty for none); see
+    /// `TrafficPolicyMerge`.
     public func trafficPolicy(port: UInt32, subset: String = "") -> Istio_Networking_V1alpha3_TrafficPolicy? {
-        var base = trafficPolicy.map { Self.applyPortLevel($0, port: port) }
-        guard !subset.isEmpty, let subsetPolicy = self.subset(named: subset), subsetPolicy.hasTrafficPolicy else { return base }
-        let own = subsetPolicy.trafficPolicy
-        let hasPortLevel = own.portLevelSettings.contains { $0.port.number == port }
-        let specific = Self.applyPortLevel(own, port: port)
-        var merged = base ?? Istio_Networking_V1alpha3_TrafficPolicy()
-        if specific.hasConnectionPool || hasPortLevel { merged.connectionPool = specific.connectionPool }
-        if !specific.hasConnectionPool, hasPortLevel { merged.clearConnectionPool() }
-        if specific.hasOutlierDetection || hasPortLevel { merged.outlierDetection = specific.outlierDetection }
-        if !specific.hasOutlierDetection, hasPortLevel { merged.clearOutlierDetection() }
-        if specific.hasLoadBalancer || hasPortLevel { merged.loadBalancer = specific.loadBalancer }
-        if !specific.hasLoadBalancer, hasPortLevel { merged.clearLoadBalancer() }
-        if specific.hasTls || hasPortLevel { merged.tls = specific.tls }
-        if !specific.hasTls, hasPortLevel { merged.clearTls() }
-        if specific.hasTunnel { merged.tunnel = specific.tunnel }
-        if specific.hasProxyProtocol { merged.proxyProtocol = specific.proxyProtocol }
-        base = merged
-        return base
-    }
-
-    private static func applyPortLevel(_ policy: Istio_Networking_V1alpha3_TrafficPolicy, port: UInt32) -> Istio_Networking_V1alpha3_TrafficPolicy {
-        var result = policy
-        result.portLevelSettings = []
-        guard let setting = policy.portLevelSettings.first(where: { $0.port.number == port }) else { return result }
-        if setting.hasLoadBalancer { result.loadBalancer = setting.loadBalancer } else { result.clearLoadBalancer() }
-        if setting.hasConnectionPool { result.connectionPool = setting.connectionPool } else { result.clearConnectionPool() }
-        if setting.hasOutlierDetection { result.outlierDetection = setting.outlierDetection } else { result.clearOutlierDetection() }
-        if setting.hasTls { result.tls = setting.tls } else { result.clearTls() }
-        return result
+        TrafficPolicyMerge.effective(top: trafficPolicy, subsets: subsets, port: port, subset: subset)
     }
 }
 
