@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import Mesh
 public import ServiceLifecycle
+internal import XDSCache
 
 /// Keeps the store in step with a directory of Kubernetes-style YAML files, polling for changes.
 ///
@@ -59,7 +60,7 @@ public struct YAMLDirectoryWatcher: Service {
 
     /// One pass: re-reads changed files, then replaces the origin's resources in the store.
     func scan(_ state: inout ScanState) {
-        let current = Self.yamlFiles(under: paths)
+        let current = DirectoryScanner.yamlFiles(under: paths)
         var changed = false
         for removed in state.files.keys where !current.contains(removed) {
             state.files[removed] = nil
@@ -114,32 +115,6 @@ public struct YAMLDirectoryWatcher: Service {
     /// A content fingerprint (size and FNV-1a of every byte): a changed file is re-parsed even when
     /// its size and modification time stay the same.
     static func fingerprint(_ data: Data) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return "\(data.count):\(hash)"
-    }
-
-    /// Every `.yaml`/`.yml` file under `paths` (a path may be a file), sorted; hidden entries skipped.
-    static func yamlFiles(under paths: [String]) -> [String] {
-        var found: [String] = []
-        let manager = FileManager.default
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            guard isDirectory.boolValue else {
-                found.append(path)
-                continue
-            }
-            guard let enumerator = manager.enumerator(atPath: path) else { continue }
-            while let relative = enumerator.nextObject() as? String {
-                let lower = relative.lowercased()
-                guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") else { continue }
-                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-                found.append((path as NSString).appendingPathComponent(relative))
-            }
-        }
-        return found.sorted()
+        "\(data.count):\(ContentHash.hex(of: data))"
     }
 }

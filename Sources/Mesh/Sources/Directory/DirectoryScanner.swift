@@ -2,7 +2,7 @@ import Foundation
 
 /// Finds the YAML files under some paths and re-parses those that changed since the previous scan.
 /// Not thread-safe: owned by one ``DirectorySource`` run loop (or a test).
-struct DirectoryScanner {
+package struct DirectoryScanner {
     private struct FileState {
         var modified: Date
         var size: Int
@@ -19,7 +19,7 @@ struct DirectoryScanner {
     }
 
     /// Every `.yaml`/`.yml` file under `paths` (a path may itself be a file), sorted.
-    static func yamlFiles(under paths: [String]) -> [String] {
+    package static func yamlFiles(under paths: [String]) -> [String] {
         var found: [String] = []
         let manager = FileManager.default
         for path in paths {
