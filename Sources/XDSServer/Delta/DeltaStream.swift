@@ -14,23 +14,11 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
         var removed: [String]
     }
 
-    private struct State {
-        var nodeID: String?
-        var node = Envoy_Config_Core_V3_Node()
-        var snapshot: Snapshot?
-        var sequence: UInt64 = 0
-        var types: [String: DeltaTypeState] = [:]
-        var dirty: Set<String> = []
-        var nextNonce: UInt64 = 1
-        var lastRequestTime: Double = 0
-        var closed = false
-    }
-
     let id: UInt64
     let isADS: Bool
     let wakeup = Wakeup()
     private let legacyWildcardDisabled: Set<String>
-    private let state = Mutex(State())
+    private let state = Mutex(StreamState<DeltaTypeState>())
 
     init(id: UInt64, isADS: Bool, legacyWildcardDisabled: Set<String>) {
         self.id = id
@@ -40,34 +28,14 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
 
     /// Records the node of the first request; returns its id if this call set it.
     func adoptNode(_ node: Envoy_Config_Core_V3_Node?) -> String? {
-        state.withLock { state in
-            guard state.nodeID == nil else { return nil }
-            if let node { state.node = node }
-            state.nodeID = state.node.id
-            return state.node.id
-        }
+        state.withLock { $0.adoptNode(node) }
     }
 
     /// The node id, once known.
     var nodeID: String? { state.withLock { $0.nodeID } }
 
     func snapshotDidChange(_ snapshot: Snapshot?, sequence: UInt64) {
-        let changed = state.withLock { state -> Bool in
-            guard sequence >= state.sequence, !state.closed else { return false }
-            let old = state.snapshot
-            state.snapshot = snapshot
-            state.sequence = sequence
-            var changed = false
-            for typeURL in state.types.keys {
-                let before = old?.types[typeURL]?.version
-                let after = snapshot?.types[typeURL]?.version
-                if (old == nil) != (snapshot == nil) || before != after {
-                    state.dirty.insert(typeURL)
-                    changed = true
-                }
-            }
-            return changed
-        }
+        let changed = state.withLock { $0.apply(snapshot, sequence: sequence) }
         if changed { wakeup.signal() }
     }
 
@@ -77,21 +45,19 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
         typeURL: String,
         now: Double
     ) -> RequestKind {
-        let kind = state.withLock { state -> RequestKind in
-            state.lastRequestTime = now
-            var typeState = state.types[typeURL]
-                ?? DeltaTypeState(typeURL: typeURL, legacyWildcard: !legacyWildcardDisabled.contains(typeURL))
-            let kind = typeState.receive(
-                subscribe: request.resourceNamesSubscribe,
-                unsubscribe: request.resourceNamesUnsubscribe,
-                initialVersions: request.initialResourceVersions,
-                nonce: request.responseNonce,
-                errorMessage: request.hasErrorDetail ? request.errorDetail.message : nil,
-                now: now
-            )
-            state.types[typeURL] = typeState
-            state.dirty.insert(typeURL)
-            return kind
+        let kind = state.withLock { state in
+            state.receive(typeURL: typeURL, now: now) {
+                DeltaTypeState(typeURL: typeURL, legacyWildcard: !legacyWildcardDisabled.contains(typeURL))
+            } apply: { typeState in
+                typeState.receive(
+                    subscribe: request.resourceNamesSubscribe,
+                    unsubscribe: request.resourceNamesUnsubscribe,
+                    initialVersions: request.initialResourceVersions,
+                    nonce: request.responseNonce,
+                    errorMessage: request.hasErrorDetail ? request.errorDetail.message : nil,
+                    now: now
+                )
+            }
         }
         wakeup.signal()
         return kind
@@ -100,26 +66,17 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     /// The next response to send, in push order; nil when nothing is due.
     func nextOutbound(now: Double) -> Outbound? {
         state.withLock { state -> Outbound? in
-            guard !state.closed else { return nil }
-            let ordered = state.dirty.sorted { (TypeURL.pushRank($0), $0) < (TypeURL.pushRank($1), $1) }
-            for typeURL in ordered {
-                state.dirty.remove(typeURL)
-                guard var typeState = state.types[typeURL] else { continue }
-                let resources = state.snapshot.map { $0.resources(typeURL) }
-                let nonce = state.nextNonce
-                let plan = typeState.plan(resources, nonce: nonce, now: now)
-                state.types[typeURL] = typeState
-                guard let plan else { continue }
-                state.nextNonce += 1
-                return Outbound(
-                    typeURL: typeURL,
-                    nonce: nonce,
-                    version: plan.version,
-                    resources: plan.resources,
-                    removed: plan.removed
-                )
+            let due = state.nextDue { typeState, resources, nonce in
+                typeState.plan(resources, nonce: nonce, now: now)
             }
-            return nil
+            guard let (typeURL, nonce, plan) = due else { return nil }
+            return Outbound(
+                typeURL: typeURL,
+                nonce: nonce,
+                version: plan.version,
+                resources: plan.resources,
+                removed: plan.removed
+            )
         }
     }
 
@@ -133,33 +90,6 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     var isClosed: Bool { state.withLock { $0.closed } }
 
     func status() -> StreamStatus {
-        state.withLock { state in
-            var resources: [StreamStatus.Resource] = []
-            var types: [StreamStatus.TypeState] = []
-            for typeURL in state.types.keys.sorted() {
-                types.append(state.types[typeURL]!.typeStatus)
-                let current = state.snapshot?.types[typeURL]
-                for item in state.types[typeURL]!.statuses() {
-                    let prepared = current?[item.name]
-                    resources.append(StreamStatus.Resource(
-                        typeURL: typeURL,
-                        name: item.name,
-                        status: item.status,
-                        responseVersion: item.entry?.responseVersion ?? "",
-                        time: item.entry?.time ?? 0,
-                        sentResource: prepared?.version == item.entry?.version ? prepared : nil
-                    ))
-                }
-            }
-            return StreamStatus(
-                streamID: id,
-                nodeID: state.nodeID ?? "",
-                node: state.node,
-                isDelta: true,
-                lastRequestTime: state.lastRequestTime,
-                resources: resources,
-                types: types
-            )
-        }
+        state.withLock { $0.status(streamID: id, isDelta: true) }
     }
 }

@@ -12,55 +12,8 @@ extension XDSServer {
             isADS: fixedTypeURL == nil,
             legacyWildcardDisabled: configuration.legacyWildcardDisabledTypes
         )
-        var info = StreamInfo(
-            id: core.id, method: stream.context.method, peer: stream.context.peer, isDelta: true, nodeID: ""
-        )
-        try runHook { try hooks.onStreamOpen?(info) }
-        defer {
-            core.close()
-            if let node = core.nodeID { cache.removeWatcher(core, forNode: node) }
-            hooks.onStreamClosed?(info)
-        }
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            let writerInfo = info
-            group.addTask { try await self.writeDelta(core, to: stream, info: writerInfo) }
-            let result: Result<Void, any Error>
-            do {
-                for try await bytes in stream.requests {
-                    let request: Envoy_Service_Discovery_V3_DeltaDiscoveryRequest
-                    do {
-                        request = try Envoy_Service_Discovery_V3_DeltaDiscoveryRequest(serializedBytes: bytes)
-                    } catch {
-                        throw RPCError(code: .invalidArgument, message: "malformed DeltaDiscoveryRequest: \(error)")
-                    }
-                    let typeURL = fixedTypeURL ?? request.typeURL
-                    guard !typeURL.isEmpty else {
-                        throw RPCError(code: .invalidArgument, message: "type_url is required on ADS")
-                    }
-                    if let node = core.adoptNode(request.hasNode ? request.node : nil) {
-                        info.nodeID = node
-                        let (snapshot, sequence) = cache.addWatcher(core, forNode: node)
-                        core.snapshotDidChange(snapshot, sequence: sequence)
-                    }
-                    let kind = core.receive(request, typeURL: typeURL, now: Self.now())
-                    let event = RequestEvent(typeURL: typeURL, responseNonce: request.responseNonce, kind: kind.label)
-                    try runHook { try hooks.onRequest?(info, event) }
-                    if case .nack(let message) = kind {
-                        logger.info("NACK", metadata: [
-                            "xds.node.id": "\(info.nodeID)", "xds.type_url": "\(typeURL)",
-                            "xds.nonce": "\(request.responseNonce)", "xds.error": "\(message)",
-                        ])
-                        hooks.onNack?(info, NackEvent(typeURL: typeURL, nonce: request.responseNonce, message: message))
-                    }
-                }
-                result = .success(())
-            } catch {
-                result = .failure(error)
-            }
-            core.close()
-            try? await group.waitForAll()
-            try result.get()
-            return [:]
+        return try await runStream(stream, core: core, isDelta: true, fixedTypeURL: fixedTypeURL) { info in
+            try await self.writeDelta(core, to: stream, info: info)
         }
     }
 

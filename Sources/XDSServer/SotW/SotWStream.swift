@@ -20,23 +20,11 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
         var shared: Bool
     }
 
-    private struct State {
-        var nodeID: String?
-        var node = Envoy_Config_Core_V3_Node()
-        var snapshot: Snapshot?
-        var sequence: UInt64 = 0
-        var types: [String: SotWTypeState] = [:]
-        var dirty: Set<String> = []
-        var nextNonce: UInt64 = 1
-        var lastRequestTime: Double = 0
-        var closed = false
-    }
-
     let id: UInt64
     let isADS: Bool
     let wakeup = Wakeup()
     private let legacyWildcardDisabled: Set<String>
-    private let state = Mutex(State())
+    private let state = Mutex(StreamState<SotWTypeState>())
 
     init(id: UInt64, isADS: Bool, legacyWildcardDisabled: Set<String>) {
         self.id = id
@@ -49,31 +37,11 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
 
     /// Records the node of the first request; returns its id if this call set it.
     func adoptNode(_ node: Envoy_Config_Core_V3_Node?) -> String? {
-        state.withLock { state in
-            guard state.nodeID == nil else { return nil }
-            if let node { state.node = node }
-            state.nodeID = state.node.id
-            return state.node.id
-        }
+        state.withLock { $0.adoptNode(node) }
     }
 
     func snapshotDidChange(_ snapshot: Snapshot?, sequence: UInt64) {
-        let changed = state.withLock { state -> Bool in
-            guard sequence >= state.sequence, !state.closed else { return false }
-            let old = state.snapshot
-            state.snapshot = snapshot
-            state.sequence = sequence
-            var changed = false
-            for typeURL in state.types.keys {
-                let before = old?.types[typeURL]?.version
-                let after = snapshot?.types[typeURL]?.version
-                if (old == nil) != (snapshot == nil) || before != after {
-                    state.dirty.insert(typeURL)
-                    changed = true
-                }
-            }
-            return changed
-        }
+        let changed = state.withLock { $0.apply(snapshot, sequence: sequence) }
         if changed { wakeup.signal() }
     }
 
@@ -84,14 +52,12 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
 
     /// Applies one parsed request for `typeURL` and marks the type for evaluation.
     func receive(_ request: SotWRequest, typeURL: String, now: Double) -> RequestKind {
-        let kind = state.withLock { state -> RequestKind in
-            state.lastRequestTime = now
-            var typeState = state.types[typeURL]
-                ?? SotWTypeState(typeURL: typeURL, legacyWildcard: !legacyWildcardDisabled.contains(typeURL))
-            let kind = typeState.receive(request, now: now)
-            state.types[typeURL] = typeState
-            state.dirty.insert(typeURL)
-            return kind
+        let kind = state.withLock { state in
+            state.receive(typeURL: typeURL, now: now) {
+                SotWTypeState(typeURL: typeURL, legacyWildcard: !legacyWildcardDisabled.contains(typeURL))
+            } apply: { typeState in
+                typeState.receive(request, now: now)
+            }
         }
         wakeup.signal()
         return kind
@@ -100,30 +66,22 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     /// The next response to send, in CDS, EDS, LDS, RDS order; nil when nothing is due.
     func nextOutbound(now: Double) -> Outbound? {
         state.withLock { state -> Outbound? in
-            guard !state.closed else { return nil }
-            let ordered = state.dirty.sorted { (TypeURL.pushRank($0), $0) < (TypeURL.pushRank($1), $1) }
-            for typeURL in ordered {
-                state.dirty.remove(typeURL)
-                guard var typeState = state.types[typeURL] else { continue }
-                let resources = state.snapshot.map { $0.resources(typeURL) }
-                let nonce = state.nextNonce
-                let plan = typeState.plan(resources, nonce: nonce, now: now)
-                let wire = plan.map { typeState.chooseWireNonce(for: $0) }
-                state.types[typeURL] = typeState
-                guard let plan, let wire else { continue }
-                state.nextNonce += 1
-                if isADS && typeURL == TypeURL.cluster, var endpoints = state.types[TypeURL.endpoint] {
-                    for cluster in plan.changed {
-                        if let service = cluster.edsServiceName { endpoints.force(service) }
-                    }
-                    state.types[TypeURL.endpoint] = endpoints
+            let due = state.nextDue { typeState, resources, nonce in
+                typeState.plan(resources, nonce: nonce, now: now).map { plan in
+                    (plan: plan, wire: typeState.chooseWireNonce(for: plan))
                 }
-                return Outbound(
-                    typeURL: typeURL, nonce: nonce, version: plan.version, resources: plan.resources,
-                    wholeSet: plan.wholeSet, wireNonce: wire.nonce, shared: wire.shared
-                )
             }
-            return nil
+            guard let (typeURL, nonce, (plan, wire)) = due else { return nil }
+            if isADS && typeURL == TypeURL.cluster, var endpoints = state.types[TypeURL.endpoint] {
+                for cluster in plan.changed {
+                    if let service = cluster.edsServiceName { endpoints.force(service) }
+                }
+                state.types[TypeURL.endpoint] = endpoints
+            }
+            return Outbound(
+                typeURL: typeURL, nonce: nonce, version: plan.version, resources: plan.resources,
+                wholeSet: plan.wholeSet, wireNonce: wire.nonce, shared: wire.shared
+            )
         }
     }
 
@@ -137,33 +95,6 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     var isClosed: Bool { state.withLock { $0.closed } }
 
     func status() -> StreamStatus {
-        state.withLock { state in
-            var resources: [StreamStatus.Resource] = []
-            var types: [StreamStatus.TypeState] = []
-            for typeURL in state.types.keys.sorted() {
-                types.append(state.types[typeURL]!.typeStatus)
-                let current = state.snapshot?.types[typeURL]
-                for item in state.types[typeURL]!.statuses() {
-                    let prepared = current?[item.name]
-                    resources.append(StreamStatus.Resource(
-                        typeURL: typeURL,
-                        name: item.name,
-                        status: item.status,
-                        responseVersion: item.entry?.responseVersion ?? "",
-                        time: item.entry?.time ?? 0,
-                        sentResource: prepared?.version == item.entry?.version ? prepared : nil
-                    ))
-                }
-            }
-            return StreamStatus(
-                streamID: id,
-                nodeID: state.nodeID ?? "",
-                node: state.node,
-                isDelta: false,
-                lastRequestTime: state.lastRequestTime,
-                resources: resources,
-                types: types
-            )
-        }
+        state.withLock { $0.status(streamID: id, isDelta: false) }
     }
 }

@@ -1,0 +1,114 @@
+import EnvoyAPI
+import LibGRPCTransport
+import Logging
+import SwiftProtobuf
+import XDSCache
+
+/// A request as the shared read loop needs it, whatever the protocol (SotW or delta).
+protocol DiscoveryRequestFields: Sendable {
+    /// The message name used in the error for a request that fails to decode.
+    static var messageName: String { get }
+    /// Decodes one request from the wire.
+    init(wire bytes: [UInt8]) throws
+    /// The type URL the request names (empty on a per-type RPC that leaves it out).
+    var typeURL: String { get }
+    /// The nonce of the response this request answers.
+    var responseNonce: String { get }
+    /// The node the request carries, if any.
+    var nodeIfPresent: Envoy_Config_Core_V3_Node? { get }
+}
+
+/// A stream's state (SotW or delta) as the shared read loop drives it.
+protocol DiscoveryStreamCore: SnapshotWatcher {
+    associatedtype Request: DiscoveryRequestFields
+    /// The stream id.
+    var id: UInt64 { get }
+    /// The node id, once known.
+    var nodeID: String? { get }
+    /// Records the node of the first request; returns its id if this call set it.
+    func adoptNode(_ node: Envoy_Config_Core_V3_Node?) -> String?
+    /// Applies one request for `typeURL` and marks the type for evaluation.
+    func receive(_ request: Request, typeURL: String, now: Double) -> RequestKind
+    /// Stops producing responses and wakes the writer.
+    func close()
+}
+
+extension SotWRequest: DiscoveryRequestFields {
+    static var messageName: String { "DiscoveryRequest" }
+    var nodeIfPresent: Envoy_Config_Core_V3_Node? { node }
+}
+
+extension Envoy_Service_Discovery_V3_DeltaDiscoveryRequest: DiscoveryRequestFields {
+    static var messageName: String { "DeltaDiscoveryRequest" }
+    init(wire bytes: [UInt8]) throws { try self.init(serializedBytes: bytes) }
+    var nodeIfPresent: Envoy_Config_Core_V3_Node? { hasNode ? node : nil }
+}
+
+extension SotWStream: DiscoveryStreamCore {
+    typealias Request = SotWRequest
+}
+
+extension DeltaStream: DiscoveryStreamCore {}
+
+extension XDSServer {
+    /// Serves one stream, SotW or delta: runs `write` as the writer task while this task reads
+    /// requests into `core`, watching the cache once the node is known, and calling the hooks.
+    func runStream<Core: DiscoveryStreamCore>(
+        _ stream: ServerStream,
+        core: Core,
+        isDelta: Bool,
+        fixedTypeURL: String?,
+        write: @escaping @Sendable (StreamInfo) async throws -> Void
+    ) async throws -> Metadata {
+        var info = StreamInfo(
+            id: core.id, method: stream.context.method, peer: stream.context.peer, isDelta: isDelta, nodeID: ""
+        )
+        try runHook { try hooks.onStreamOpen?(info) }
+        defer {
+            core.close()
+            if let node = core.nodeID { cache.removeWatcher(core, forNode: node) }
+            hooks.onStreamClosed?(info)
+        }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            let writerInfo = info
+            group.addTask { try await write(writerInfo) }
+            let result: Result<Void, any Error>
+            do {
+                for try await bytes in stream.requests {
+                    let request: Core.Request
+                    do {
+                        request = try Core.Request(wire: bytes)
+                    } catch {
+                        throw RPCError(code: .invalidArgument, message: "malformed \(Core.Request.messageName): \(error)")
+                    }
+                    let typeURL = fixedTypeURL ?? request.typeURL
+                    guard !typeURL.isEmpty else {
+                        throw RPCError(code: .invalidArgument, message: "type_url is required on ADS")
+                    }
+                    if let node = core.adoptNode(request.nodeIfPresent) {
+                        info.nodeID = node
+                        let (snapshot, sequence) = cache.addWatcher(core, forNode: node)
+                        core.snapshotDidChange(snapshot, sequence: sequence)
+                    }
+                    let kind = core.receive(request, typeURL: typeURL, now: Self.now())
+                    let event = RequestEvent(typeURL: typeURL, responseNonce: request.responseNonce, kind: kind.label)
+                    try runHook { try hooks.onRequest?(info, event) }
+                    if case .nack(let message) = kind {
+                        logger.info("NACK", metadata: [
+                            "xds.node.id": "\(info.nodeID)", "xds.type_url": "\(typeURL)",
+                            "xds.nonce": "\(request.responseNonce)", "xds.error": "\(message)",
+                        ])
+                        hooks.onNack?(info, NackEvent(typeURL: typeURL, nonce: request.responseNonce, message: message))
+                    }
+                }
+                result = .success(())
+            } catch {
+                result = .failure(error)
+            }
+            core.close()
+            try? await group.waitForAll()
+            try result.get()
+            return [:]
+        }
+    }
+}
