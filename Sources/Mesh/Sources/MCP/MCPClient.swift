@@ -55,9 +55,8 @@ public struct MCPClient: Service {
 
     /// Runs one stream until it ends; returns whether any response arrived.
     ///
-    /// Only the first subscription is sent before istiod answers: when istiod refuses the stream
-    /// (UNAUTHENTICATED, PERMISSION_DENIED) while requests are still being written, a send into the
-    /// rejected call can stall in the transport, so the rest waits for proof the stream was accepted.
+    /// Only the first subscription is sent before istiod answers, so a stream istiod refuses
+    /// (UNAUTHENTICATED, PERMISSION_DENIED) costs one request, and its status comes from `receive()`.
     func runStream(channel: GRPCChannel, session: inout MCPSession) async -> Bool {
         session.streamRestarted()
         var received = false
