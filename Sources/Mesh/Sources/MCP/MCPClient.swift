@@ -66,33 +66,19 @@ public struct MCPClient: Service {
             switch configuration.mode {
             case .stateOfTheWorld:
                 try await channel.withStream(method: Self.sotwMethod, metadata: metadata) { stream in
-                    // The other subscriptions go out once istiod answered the first (see `runStream`).
-                    var pending = session.subscribeRequests(node: node)[...]
-                    if let first = pending.popFirst() { try await stream.send(try first.serializedBytes()) }
-                    while let bytes = try await stream.receive() {
-                        let response = try Envoy_Service_Discovery_V3_DiscoveryResponse(serializedBytes: bytes)
-                        received = true
-                        let (kind, errors, reply) = session.handle(response)
-                        report(errors, typeURL: response.typeURL, nonce: response.nonce)
-                        if let kind { apply(kind, session: session) }
-                        try await stream.send(try reply.serializedBytes())
-                        while let request = pending.popFirst() { try await stream.send(try request.serializedBytes()) }
-                    }
+                    try await exchange(
+                        on: stream, subscriptions: session.subscribeRequests(node: node),
+                        responseType: Envoy_Service_Discovery_V3_DiscoveryResponse.self,
+                        session: &session, received: &received
+                    ) { $0.handle($1) }
                 }
             case .delta:
                 try await channel.withStream(method: Self.deltaMethod, metadata: metadata) { stream in
-                    // The other subscriptions go out once istiod answered the first (see `runStream`).
-                    var pending = session.deltaSubscribeRequests(node: node)[...]
-                    if let first = pending.popFirst() { try await stream.send(try first.serializedBytes()) }
-                    while let bytes = try await stream.receive() {
-                        let response = try Envoy_Service_Discovery_V3_DeltaDiscoveryResponse(serializedBytes: bytes)
-                        received = true
-                        let (kind, errors, reply) = session.handle(response)
-                        report(errors, typeURL: response.typeURL, nonce: response.nonce)
-                        if let kind { apply(kind, session: session) }
-                        try await stream.send(try reply.serializedBytes())
-                        while let request = pending.popFirst() { try await stream.send(try request.serializedBytes()) }
-                    }
+                    try await exchange(
+                        on: stream, subscriptions: session.deltaSubscribeRequests(node: node),
+                        responseType: Envoy_Service_Discovery_V3_DeltaDiscoveryResponse.self,
+                        session: &session, received: &received
+                    ) { $0.handle($1) }
                 }
             }
             logger.info("istiod closed the MCP stream", metadata: ["mcp.address": "\(configuration.address)"])
@@ -100,6 +86,29 @@ public struct MCPClient: Service {
             logger.warning("MCP stream to istiod failed", metadata: ["mcp.address": "\(configuration.address)", "mcp.error": "\(error)"])
         }
         return received
+    }
+
+    /// Sends the first subscription, then answers every response (ACK or NACK) and sends the other
+    /// subscriptions once istiod answered the first (see `runStream`), until the stream ends.
+    private func exchange<Request: SwiftProtobuf.Message, Response: DiscoveryResponseMessage>(
+        on stream: ClientStream,
+        subscriptions: [Request],
+        responseType: Response.Type,
+        session: inout MCPSession,
+        received: inout Bool,
+        handle: (inout MCPSession, Response) -> (changedKind: ConfigKind?, errors: [String], reply: Request)
+    ) async throws {
+        var pending = subscriptions[...]
+        if let first = pending.popFirst() { try await stream.send(try first.serializedBytes()) }
+        while let bytes = try await stream.receive() {
+            let response = try Response(serializedBytes: bytes)
+            received = true
+            let (kind, errors, reply) = handle(&session, response)
+            report(errors, typeURL: response.typeURL, nonce: response.nonce)
+            if let kind { apply(kind, session: session) }
+            try await stream.send(try reply.serializedBytes())
+            while let request = pending.popFirst() { try await stream.send(try request.serializedBytes()) }
+        }
     }
 
     private func requestMetadata() throws -> Metadata {
@@ -123,3 +132,12 @@ public struct MCPClient: Service {
         logger.info("NACK", metadata: ["xds.type_url": "\(typeURL)", "xds.nonce": "\(nonce)", "mcp.errors": "\(errors)"])
     }
 }
+
+/// What the client reads from a SotW or delta discovery response besides its resources.
+protocol DiscoveryResponseMessage: SwiftProtobuf.Message {
+    var typeURL: String { get }
+    var nonce: String { get }
+}
+
+extension Envoy_Service_Discovery_V3_DiscoveryResponse: DiscoveryResponseMessage {}
+extension Envoy_Service_Discovery_V3_DeltaDiscoveryResponse: DiscoveryResponseMessage {}
