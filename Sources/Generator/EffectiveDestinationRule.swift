@@ -1,5 +1,5 @@
 public import MeshAPI
-internal import Mesh
+public import Mesh
 
 /// The DestinationRule that applies to one host for one proxy, after merging as Istio does (subsets
 /// concatenated, a duplicate name keeps the first; the first traffic policy wins).
@@ -11,6 +11,8 @@ public struct EffectiveDestinationRule: Sendable, Hashable {
     public var trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy?
     /// Every subset.
     public var subsets: [Istio_Networking_V1alpha3_Subset]
+    /// The DestinationRules merged into this one, in merge order: what clusters built from it depend on.
+    public var sources: [ConfigKey] = []
 
     /// The subset named `name`.
     public func subset(named name: String) -> Istio_Networking_V1alpha3_Subset? {

@@ -17,9 +17,6 @@ public struct GeneratedConfig: Sendable {
     public var routes: [Envoy_Config_Route_V3_RouteConfiguration]
     /// What could not be honoured, sorted and de-duplicated.
     public var diagnostics: [String]
-    /// Resources already prepared by an earlier build (from a ``GenerationCache``), by type URL and name.
-    var reusable: [String: PreparedResource] = [:]
-
     /// A config from its parts (each list is sorted by name).
     public init(
         nodeID: String, listeners: [Envoy_Config_Listener_V3_Listener], clusters: [Envoy_Config_Cluster_V3_Cluster],
@@ -34,26 +31,16 @@ public struct GeneratedConfig: Sendable {
         self.diagnostics = Array(Set(diagnostics)).sorted()
     }
 
-    /// The resources prepared (serialized once, content-versioned) for the xDS server.
-    /// - Throws: a serialization error (not expected for generated messages).
-    public func preparedResources() throws -> [PreparedResource] {
-        var resources: [PreparedResource] = []
-        resources.reserveCapacity(listeners.count + clusters.count + endpoints.count + routes.count)
-        func prepare(_ message: any SwiftProtobuf.Message, _ typeURL: String, _ name: String) throws -> PreparedResource {
-            try reusable[Self.reuseKey(typeURL, name)] ?? PreparedResource(message)
-        }
-        for cluster in clusters { resources.append(try prepare(cluster, TypeURL.cluster, cluster.name)) }
-        for assignment in endpoints { resources.append(try prepare(assignment, TypeURL.endpoint, assignment.clusterName)) }
-        for listener in listeners { resources.append(try prepare(listener, TypeURL.listener, listener.name)) }
-        for route in routes { resources.append(try prepare(route, TypeURL.route, route.name)) }
-        return resources
-    }
-
-    static func reuseKey(_ typeURL: String, _ name: String) -> String { typeURL + "\u{0}" + name }
-
-    /// The proxy's xDS snapshot, labelled with its node id.
-    /// - Throws: a serialization error (not expected for generated messages).
-    public func snapshot() throws -> Snapshot {
-        Snapshot(resources: try preparedResources(), label: nodeID)
+    /// The config a snapshot holds, decoded back into messages.
+    /// - Throws: a decoding error when a resource's bytes are not its type's message.
+    public init(nodeID: String, snapshot: Snapshot, diagnostics: [String]) throws {
+        self.init(
+            nodeID: nodeID,
+            listeners: try snapshot.resources(TypeURL.listener).sorted.map { try .init(serializedBytes: $0.bytes) },
+            clusters: try snapshot.resources(TypeURL.cluster).sorted.map { try .init(serializedBytes: $0.bytes) },
+            endpoints: try snapshot.resources(TypeURL.endpoint).sorted.map { try .init(serializedBytes: $0.bytes) },
+            routes: try snapshot.resources(TypeURL.route).sorted.map { try .init(serializedBytes: $0.bytes) },
+            diagnostics: diagnostics
+        )
     }
 }

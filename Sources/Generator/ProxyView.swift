@@ -20,7 +20,7 @@ public struct ProxyView: Sendable {
         public var subsets: [String] { destinationRule?.subsets.map(\.name) ?? [] }
     }
 
-    /// The proxy.
+    /// The proxy (for a shared scope: the first proxy of the scope, see ``ScopeKey``).
     public let proxy: ProxyIdentity
     /// The visible services, sorted by host name.
     public let entries: [Entry]
@@ -29,34 +29,44 @@ public struct ProxyView: Sendable {
     public let ownServices: [Entry]
     /// `ALLOW_ANY` or `REGISTRY_ONLY` for this proxy.
     public let outboundTrafficPolicy: GeneratorOptions.OutboundTrafficPolicy
+    private let rules: ScopedRules
+    private let annotations: [ConfigKey: [String: String]]
 
     /// Gathers the view of `proxy` from `index`.
     public init(index: MeshIndex, proxy: ProxyIdentity, options: GeneratorOptions) {
         self.proxy = proxy
         let rules = ScopedRules(index: index, proxy: proxy)
-        func entry(_ service: MeshService) -> Entry {
-            Entry(
-                service: service, annotations: index.snapshot[service.source]?.annotations ?? [:],
-                destinationRule: rules.destinationRule(for: service),
-                virtualServices: rules.virtualServices(for: service.hostname)
-            )
+        self.rules = rules
+        var annotations: [ConfigKey: [String: String]] = [:]
+        let visible = index.services(visibleTo: proxy)
+        for service in visible where annotations[service.source] == nil {
+            annotations[service.source] = index.snapshot[service.source]?.annotations ?? [:]
         }
-        self.entries = index.services(visibleTo: proxy).map(entry)
-        let ips = Set(proxy.ipAddresses)
-        self.ownServices = index.services.filter { service in
-            if let selector = service.workloadSelector, service.namespace == proxy.namespace,
-                !selector.isEmpty, selector.allSatisfy({ proxy.labels[$0.key] == $0.value })
-            {
-                return true
-            }
-            guard let port = service.ports.first else { return false }
-            return index.endpoints(of: service, port: port.number).contains { ips.contains($0.address) }
-        }.map(entry)
+        self.annotations = annotations
+        self.entries = visible.map { Self.entry($0, rules: rules, annotations: annotations[$0.source] ?? [:]) }
+        self.ownServices = index.ownServices(of: proxy).map {
+            Self.entry($0, rules: rules, annotations: index.snapshot[$0.source]?.annotations ?? [:])
+        }
         var policy = options.outboundTrafficPolicy
         if let sidecar = index.sidecar(for: proxy)?.spec, sidecar.hasOutboundTrafficPolicy {
             policy = sidecar.outboundTrafficPolicy.mode == .registryOnly ? .registryOnly : .allowAny
         }
         self.outboundTrafficPolicy = policy
+    }
+
+    /// The own services of another proxy of the same scope, with this view's rules.
+    func ownServices(of other: ProxyIdentity, index: MeshIndex) -> [Entry] {
+        index.ownServices(of: other).map {
+            Self.entry($0, rules: rules, annotations: annotations[$0.source] ?? index.snapshot[$0.source]?.annotations ?? [:])
+        }
+    }
+
+    private static func entry(_ service: MeshService, rules: ScopedRules, annotations: [String: String]) -> Entry {
+        Entry(
+            service: service, annotations: annotations,
+            destinationRule: rules.destinationRule(for: service),
+            virtualServices: rules.virtualServices(for: service.hostname)
+        )
     }
 
     /// The plugin binding of `entry` for `port`.

@@ -7,8 +7,6 @@ public struct PluginOutput: Sendable {
     public var filters: [Envoy_Config_Listener_V3_Filter]
     /// Extra RDS route configurations the filters refer to by name.
     public var routes: [Envoy_Config_Route_V3_RouteConfiguration]
-    /// Cluster name → `typed_extension_protocol_options` entries the filters need on that cluster.
-    public var clusterOptions: [String: [String: Google_Protobuf_Any]]
     /// Things the plugin ignored or could not honour (unsupported matches, unknown subsets), sorted
     /// into the generator's diagnostics.
     public var diagnostics: [String]
@@ -16,11 +14,10 @@ public struct PluginOutput: Sendable {
     /// An output from its parts.
     public init(
         filters: [Envoy_Config_Listener_V3_Filter], routes: [Envoy_Config_Route_V3_RouteConfiguration] = [],
-        clusterOptions: [String: [String: Google_Protobuf_Any]] = [:], diagnostics: [String] = []
+        diagnostics: [String] = []
     ) {
         self.filters = filters
         self.routes = routes
-        self.clusterOptions = clusterOptions
         self.diagnostics = diagnostics
     }
 }

@@ -40,7 +40,7 @@ extension Aeraki {
             let proxy: ProxyIdentity
             do { proxy = try ProxyNode.identity(id: node, metadata: values) } catch { throw ValidationError("\(error)") }
             let (index, problems) = MeshDirectory.load(paths: [config], options: MeshIndex.Options(domainSuffix: domainSuffix))
-            let generated = ProxySnapshotBuilder(registry: .standard).build(index: index, proxy: proxy)
+            let generated = try ProxySnapshotBuilder(registry: .standard).build(index: index, proxy: proxy)
             var report = problems.map { "rejected: \($0)" }
             report += generated.diagnostics.map { "note: \($0)" }
             if !report.isEmpty { FileHandle.standardError.write(Data((report.joined(separator: "\n") + "\n").utf8)) }

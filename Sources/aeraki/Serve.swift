@@ -2,6 +2,7 @@ import AerakiServer
 import ArgumentParser
 import Admin
 import Foundation
+import Generator
 import LibGRPCTransport
 import Logging
 import ServiceLifecycle
@@ -37,7 +38,7 @@ extension Aeraki {
             let configuration = try options.configuration()
             let logger = Logger(label: "io.aeraki.serve")
             let server = try AerakiServer(
-                configuration: configuration, generator: MeshSnapshotGenerator(), version: AerakiVersion.current
+                configuration: configuration, generator: SharedGenerator(), version: AerakiVersion.current
             )
             let group = server.serviceGroup()
             try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -1,4 +1,5 @@
 public import Admin
+internal import Generator
 public import Logging
 public import Mesh
 public import ServiceLifecycle
@@ -7,12 +8,13 @@ public import XDSCache
 
 /// The change → rebuild → push loop.
 ///
-/// Waits for debounced config change batches and for newly connected proxies. On a batch it
-/// rebuilds the mesh index once, regenerates the snapshots of the connected proxies whose view the
-/// change can touch (``ChangeScope``; in parallel), and
-/// hands the cache only the snapshots whose content changed; the xDS server then pushes only the
-/// types (and, in delta, the resources) that changed. A proxy whose generation fails keeps its
-/// last good snapshot. A newly connected proxy is built at once from the current index.
+/// Waits for debounced config change batches and for newly connected proxies. On a batch it works
+/// out what changed (``ConfigChangeImpact``), updates the mesh index (in place when only endpoints
+/// changed), tells the generator which inputs changed — it rebuilds exactly the resources built
+/// from them, once for all proxies that share them — and hands the cache only the snapshots whose
+/// content changed; the xDS server then pushes only the types (and, in delta, the resources) that
+/// changed. A proxy whose generation fails keeps its last good snapshot. A newly connected proxy is
+/// served at once from the shared parts of the current index.
 public final class PushLoop: Service, Sendable {
     private enum Work: Sendable {
         case config(ConfigChangeBatch)
@@ -93,16 +95,21 @@ public final class PushLoop: Service, Sendable {
     /// The index the loop last built (nil before the first).
     public var index: MeshIndex? { currentIndex.withLock { $0 } }
 
-    /// Rebuilds the index from `snapshot`, then the snapshots of the connected proxies the change
-    /// can affect (see ``ChangeScope``); `keys` empty means a full rebuild.
+    /// Moves to `snapshot` (`keys` changed since the previous one; empty means everything) and
+    /// updates every connected proxy whose snapshot that changes.
     func apply(snapshot: ConfigSnapshot, keys: Set<ConfigKey>) {
         let started = ContinuousClock.now
-        let index = MeshIndex(snapshot: snapshot, options: options)
-        let previous = currentIndex.withLock { current -> MeshIndex? in
-            defer { current = index }
-            return current
+        let previous = currentIndex.withLock { $0 }
+        let impact = previous.map { ConfigChangeImpact(keys: keys, old: $0.snapshot, new: snapshot) }
+        let index: MeshIndex
+        if let previous, let impact, !keys.isEmpty, impact.endpointsOnly {
+            index = previous.updatingEndpoints(of: impact.endpointSources, snapshot: snapshot)
+        } else {
+            index = MeshIndex(snapshot: snapshot, options: options)
         }
-        let scope = ChangeScope(keys: keys, old: previous?.snapshot, new: snapshot, domainSuffix: options.domainSuffix)
+        currentIndex.withLock { $0 = index }
+        let incremental = keys.isEmpty ? nil : impact
+        generator.update(index: index, changes: incremental?.dependencies, endpointsOnly: incremental?.endpointsOnly ?? false)
         if !keys.isEmpty { metrics.recordConfigEvent(resources: keys.count) }
         metrics.setRejectedResources(store.rejections().count + problems.all().count)
         onConfigApplied(snapshot.version)
@@ -110,9 +117,9 @@ public final class PushLoop: Service, Sendable {
             logger.debug("config applied before the first full config; proxies wait", metadata: ["config.version": "\(snapshot.version)"])
             return
         }
-        let connected = registry.all()
-        let proxies = connected.filter { cache.snapshot(forNode: $0.id) == nil || scope.affects($0, old: previous, new: index) }
-        let outcomes = build(proxies, index: index)
+        let proxies = registry.all()
+        let outcomes = build(proxies)
+        generator.retain(proxies)
         var changed = 0
         var failed = 0
         for (proxy, outcome) in zip(proxies, outcomes) {
@@ -135,7 +142,7 @@ public final class PushLoop: Service, Sendable {
         metrics.recordGeneration(duration: duration, proxies: proxies.count, errors: failed)
         logger.info("config applied", metadata: [
             "config.version": "\(snapshot.version)", "config.changed_keys": "\(keys.count)",
-            "config.resources": "\(snapshot.count)", "proxies.connected": "\(connected.count)",
+            "config.resources": "\(snapshot.count)", "config.endpoints_only": "\(incremental?.endpointsOnly ?? false)",
             "generation.proxies": "\(proxies.count)", "generation.changed": "\(changed)",
             "generation.failed": "\(failed)", "generation.duration": "\(duration)",
         ])
@@ -157,11 +164,11 @@ public final class PushLoop: Service, Sendable {
             logger.debug("proxies wait for the first full config", metadata: ["proxies.waiting": "\(nodeIDs.count)"])
             return
         }
-        guard let index = currentIndex.withLock({ $0 }) else { return }
+        guard currentIndex.withLock({ $0 }) != nil else { return }
         let proxies = nodeIDs.compactMap { registry.identity(of: $0) }
         let started = ContinuousClock.now
         var failed = 0
-        for (proxy, outcome) in zip(proxies, build(proxies, index: index)) {
+        for (proxy, outcome) in zip(proxies, build(proxies)) {
             switch outcome {
             case .changed(let snapshot):
                 registry.markPending(proxy.id, since: started)
@@ -188,9 +195,9 @@ public final class PushLoop: Service, Sendable {
     }
 
     /// Generates snapshots for `proxies` and compares each with what its node is served now.
-    private func build(_ proxies: [ProxyIdentity], index: MeshIndex) -> [Outcome] {
+    private func build(_ proxies: [ProxyIdentity]) -> [Outcome] {
         guard !proxies.isEmpty else { return [] }
-        return zip(proxies, generator.snapshots(for: proxies, index: index)).map { proxy, result in
+        return zip(proxies, generator.snapshots(for: proxies)).map { proxy, result in
             switch result {
             case .success(let new):
                 if let old = cache.snapshot(forNode: proxy.id), old.sameContent(as: new) { return .unchanged }

@@ -1,41 +1,49 @@
+public import Generator
 public import Mesh
+internal import Synchronization
 public import XDSCache
 
-/// Builds one proxy's snapshot from the mesh index: the seam between serving and generation.
+/// Generates proxies' snapshots from the mesh index: the seam between serving and generation.
 ///
-/// `aeraki serve` plugs in the generator (`ProxySnapshotBuilder` with the standard plugin
-/// registry); tests plug in small fakes.
+/// `aeraki serve` plugs in ``SharedGenerator`` with the standard plugin registry; tests plug in
+/// small fakes.
 public protocol SnapshotGenerating: Sendable {
-    /// The snapshot `proxy` should be served, given `index`.
-    func snapshot(for proxy: ProxyIdentity, index: MeshIndex) throws -> Snapshot
+    /// Takes a new index. `changes` are the inputs that changed since the previous one (nil:
+    /// unknown, rebuild everything); `endpointsOnly` says only endpoints changed.
+    func update(index: MeshIndex, changes: Set<Dependency>?, endpointsOnly: Bool)
 
-    /// The snapshots of many proxies from one index, in order. The default builds each one, in
-    /// parallel over the cores; a generator may share work between proxies with the same view.
-    func snapshots(for proxies: [ProxyIdentity], index: MeshIndex) -> [Result<Snapshot, any Error>]
+    /// The snapshots of `proxies` from the current index, in order.
+    func snapshots(for proxies: [ProxyIdentity]) -> [Result<Snapshot, any Error>]
+
+    /// Lets go of what no proxy of `connected` needs any more.
+    func retain(_ connected: [ProxyIdentity])
 }
 
-extension SnapshotGenerating {
-    /// Builds each proxy's snapshot, in parallel over the cores.
-    public func snapshots(for proxies: [ProxyIdentity], index: MeshIndex) -> [Result<Snapshot, any Error>] {
-        let one = { (proxy: ProxyIdentity) in Result { try self.snapshot(for: proxy, index: index) } }
-        let workers = min(ParallelMap.workers, proxies.count)
-        return workers > 1 ? ParallelMap.map(proxies, workers: workers, one) : proxies.map(one)
-    }
-}
+extension SharedGenerator: SnapshotGenerating {}
 
-/// A generator from a closure.
-public struct ClosureSnapshotGenerator: SnapshotGenerating {
+/// A generator from a closure, called per proxy with the current index.
+public final class ClosureSnapshotGenerator: SnapshotGenerating {
     private let body: @Sendable (ProxyIdentity, MeshIndex) throws -> Snapshot
+    private let index = Mutex<MeshIndex?>(nil)
 
     /// A generator calling `body`.
     public init(_ body: @escaping @Sendable (ProxyIdentity, MeshIndex) throws -> Snapshot) {
         self.body = body
     }
 
-    /// Calls the closure.
-    public func snapshot(for proxy: ProxyIdentity, index: MeshIndex) throws -> Snapshot {
-        try body(proxy, index)
+    /// Keeps `index` for the next calls.
+    public func update(index: MeshIndex, changes: Set<Dependency>?, endpointsOnly: Bool) {
+        self.index.withLock { $0 = index }
     }
+
+    /// Calls the closure for each proxy.
+    public func snapshots(for proxies: [ProxyIdentity]) -> [Result<Snapshot, any Error>] {
+        guard let index = index.withLock({ $0 }) else { return proxies.map { _ in .failure(GenerationError.noIndex) } }
+        return proxies.map { proxy in Result { try body(proxy, index) } }
+    }
+
+    /// Nothing to let go of.
+    public func retain(_ connected: [ProxyIdentity]) {}
 }
 
 extension Snapshot {

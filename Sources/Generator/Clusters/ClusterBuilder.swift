@@ -4,66 +4,64 @@ internal import MeshAPI
 internal import Protocols
 internal import SwiftProtobuf
 
-/// Builds the outbound clusters of one service port (the default one and one per DestinationRule
-/// subset) with their load assignments, and the inbound clusters.
+/// Builds outbound clusters (`outbound|PORT||HOST`, one per DestinationRule subset too) with their
+/// load assignments, the inbound clusters and the special ones.
 struct ClusterBuilder {
-    let index: MeshIndex
-    let proxy: ProxyIdentity
     let options: GeneratorOptions
-
-    /// One generated cluster, with the load assignment it needs when it is an EDS cluster.
-    struct Output {
-        var cluster: Envoy_Config_Cluster_V3_Cluster
-        var assignment: Envoy_Config_Endpoint_V3_ClusterLoadAssignment?
-    }
-
-    /// `outbound|PORT||HOST` and `outbound|PORT|SUBSET|HOST` for every subset. DNS clusters without
-    /// endpoints are dropped, as istiod does.
-    func outbound(_ entry: ProxyView.Entry, port: MeshServicePort, endpoints: [ServiceEndpoint], diagnostics: inout [String]) -> [Output] {
-        let service = entry.service
-        var outputs: [Output] = []
-        for subset in [""] + entry.subsets {
-            let name = ClusterName.outbound(port: port.number, subset: subset, host: service.hostname)
-            var selected = endpoints
-            if !subset.isEmpty, let labels = entry.destinationRule?.subset(named: subset)?.labels {
-                selected = endpoints.filter { endpoint in labels.allSatisfy { endpoint.labels[$0.key] == $0.value } }
-            }
-            var cluster = base(name: name)
-            var assignment: Envoy_Config_Endpoint_V3_ClusterLoadAssignment?
-            switch service.resolution {
-            case .dns, .dnsRoundRobin:
-                guard !selected.isEmpty else {
-                    diagnostics.append("\(name): DNS cluster without endpoints dropped")
-                    continue
-                }
-                cluster.type = service.resolution == .dns ? .strictDns : .logicalDns
-                let dnsEndpoints = service.resolution == .dnsRoundRobin ? Array(selected.prefix(1)) : selected
-                cluster.loadAssignment = EndpointBuilder.assignment(name, dnsEndpoints)
-                cluster.respectDnsTtl = true
-                cluster.dnsLookupFamily = ipv4Only ? .v4Only : .all
-            case .none:
-                cluster.type = .originalDst
-                cluster.lbPolicy = .clusterProvided
-            default:
-                cluster.type = .eds
-                var eds = Envoy_Config_Cluster_V3_Cluster.EdsClusterConfig()
-                eds.serviceName = name
-                eds.edsConfig = Proto.adsConfigSource
-                cluster.edsClusterConfig = eds
-                assignment = EndpointBuilder.assignment(name, selected)
-            }
-            if let policy = entry.destinationRule?.trafficPolicy(port: port.number, subset: subset) {
-                ClusterTrafficPolicy.apply(policy, to: &cluster, sni: ClusterName.sni(port: port.number, subset: subset, host: service.hostname),
-                                           subjectAltNames: service.subjectAltNames, diagnostics: &diagnostics)
-                if cluster.type == .originalDst { assignment = nil }
-            }
-            outputs.append(Output(cluster: cluster, assignment: assignment))
-        }
-        return outputs
-    }
-
     /// Whether the proxy has only IPv4 addresses (DNS clusters then look up A records only).
-    var ipv4Only: Bool { proxy.ipAddresses.allSatisfy { !$0.contains(":") } }
+    let ipv4Only: Bool
+
+    /// The cluster of `subset` ("" for the default one) of a service port. `endpoints` are the port's
+    /// endpoints (only DNS clusters embed them). Nil for a DNS cluster without endpoints, which
+    /// istiod drops too (noted in `diagnostics`).
+    func outbound(
+        _ entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: [ServiceEndpoint], diagnostics: inout [String]
+    ) -> Envoy_Config_Cluster_V3_Cluster? {
+        let service = entry.service
+        let name = ClusterName.outbound(port: port.number, subset: subset, host: service.hostname)
+        var cluster = base(name: name)
+        switch service.resolution {
+        case .dns, .dnsRoundRobin:
+            let selected = Self.select(endpoints, subset: subset, rule: entry.destinationRule)
+            guard !selected.isEmpty else {
+                diagnostics.append("\(name): DNS cluster without endpoints dropped")
+                return nil
+            }
+            cluster.type = service.resolution == .dns ? .strictDns : .logicalDns
+            let dnsEndpoints = service.resolution == .dnsRoundRobin ? Array(selected.prefix(1)) : selected
+            cluster.loadAssignment = EndpointBuilder.assignment(name, dnsEndpoints)
+            cluster.respectDnsTtl = true
+            cluster.dnsLookupFamily = ipv4Only ? .v4Only : .all
+        case .none:
+            cluster.type = .originalDst
+            cluster.lbPolicy = .clusterProvided
+        default:
+            cluster.type = .eds
+            var eds = Envoy_Config_Cluster_V3_Cluster.EdsClusterConfig()
+            eds.serviceName = name
+            eds.edsConfig = Proto.adsConfigSource
+            cluster.edsClusterConfig = eds
+        }
+        if let policy = entry.destinationRule?.trafficPolicy(port: port.number, subset: subset) {
+            ClusterTrafficPolicy.apply(policy, to: &cluster, sni: ClusterName.sni(port: port.number, subset: subset, host: service.hostname),
+                                       subjectAltNames: service.subjectAltNames, diagnostics: &diagnostics)
+        }
+        return cluster
+    }
+
+    /// The load assignment of an EDS cluster of `subset`: the port's endpoints the subset selects.
+    static func assignment(
+        _ entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: [ServiceEndpoint]
+    ) -> Envoy_Config_Endpoint_V3_ClusterLoadAssignment {
+        let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
+        return EndpointBuilder.assignment(name, select(endpoints, subset: subset, rule: entry.destinationRule))
+    }
+
+    /// The endpoints `subset`'s labels select (all of them for the default cluster).
+    static func select(_ endpoints: [ServiceEndpoint], subset: String, rule: EffectiveDestinationRule?) -> [ServiceEndpoint] {
+        guard !subset.isEmpty, let labels = rule?.subset(named: subset)?.labels else { return endpoints }
+        return endpoints.filter { endpoint in labels.allSatisfy { endpoint.labels[$0.key] == $0.value } }
+    }
 
     /// A cluster with Istio's defaults: connect timeout, LEAST_REQUEST, wide-open circuit breakers.
     func base(name: String) -> Envoy_Config_Cluster_V3_Cluster {

@@ -10,6 +10,7 @@ internal import MeshAPI
 /// give the same answers on every golden case.
 struct ScopedRules {
     private struct Candidate {
+        var key: ConfigKey
         var host: String
         var rule: Istio_Networking_V1alpha3_DestinationRule
     }
@@ -43,7 +44,7 @@ struct ScopedRules {
             guard case .destinationRule(let rule) = resource.spec else { continue }
             let namespace = resource.key.namespace
             if rule.hasWorkloadSelector, !rule.workloadSelector.matchLabels.allSatisfy({ proxy.labels[$0.key] == $0.value }) { continue }
-            let candidate = Candidate(host: HostName.resolve(rule.host, namespace: namespace, domainSuffix: suffix).lowercased(), rule: rule)
+            let candidate = Candidate(key: resource.key, host: HostName.resolve(rule.host, namespace: namespace, domainSuffix: suffix).lowercased(), rule: rule)
             if namespace == proxy.namespace {
                 Self.add(candidate, to: &ownRules)
             }
@@ -91,6 +92,7 @@ struct ScopedRules {
             guard !candidates.isEmpty else { continue }
             var merged = EffectiveDestinationRule(trafficPolicy: nil, subsets: [])
             for candidate in candidates {
+                merged.sources.append(candidate.key)
                 if merged.trafficPolicy == nil, candidate.rule.hasTrafficPolicy { merged.trafficPolicy = candidate.rule.trafficPolicy }
                 for subset in candidate.rule.subsets where merged.subset(named: subset.name) == nil { merged.subsets.append(subset) }
             }

@@ -11,9 +11,9 @@ struct InboundChainBuilder {
     let options: GeneratorOptions
 
     /// The chains, sorted by target port, and the target ports that need an `inbound|PORT||` cluster.
-    func chains(_ view: ProxyView, diagnostics: inout [String]) -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [UInt32]) {
+    func chains(_ ownServices: [ProxyView.Entry], diagnostics: inout [String]) -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [UInt32]) {
         var byPort: [UInt32: [ServiceBinding]] = [:]
-        for entry in view.ownServices {
+        for entry in ownServices {
             for port in entry.service.ports {
                 let target = port.targetPort != 0 ? port.targetPort : port.number
                 if target == options.inboundPort || target == options.outboundPort {

@@ -30,17 +30,24 @@ extension MeshIndex {
                     creationTime: resource.creationTime
                 ))
             }
-            var templates = se.endpoints.map { EndpointTemplate(entry: $0, source: resource.key) }
-            if let selector {
-                for we in workloadEntries where we.key.namespace == resource.key.namespace {
-                    guard case .workloadEntry(let entry) = we.spec, Self.labels(entry.labels, match: selector) else { continue }
-                    templates.append(EndpointTemplate(entry: entry, source: we.key))
-                }
-            }
-            endpoints[resource.key] = templates
+            endpoints[resource.key] = endpointTemplates(of: se, key: resource.key, workloadEntries: workloadEntries)
         }
         services.sort { ($0.hostname, $0.namespace, $0.source.name) < ($1.hostname, $1.namespace, $1.source.name) }
         return (services, endpoints)
+    }
+
+    /// The endpoints of ServiceEntry `key`: its inline ones, then the WorkloadEntries of its namespace
+    /// that its workload selector matches.
+    static func endpointTemplates(
+        of se: Istio_Networking_V1alpha3_ServiceEntry, key: ConfigKey, workloadEntries: [MeshResource]
+    ) -> [EndpointTemplate] {
+        var templates = se.endpoints.map { EndpointTemplate(entry: $0, source: key) }
+        guard se.hasWorkloadSelector else { return templates }
+        for we in workloadEntries where we.key.namespace == key.namespace {
+            guard case .workloadEntry(let entry) = we.spec, Self.labels(entry.labels, match: se.workloadSelector.labels) else { continue }
+            templates.append(EndpointTemplate(entry: entry, source: we.key))
+        }
+        return templates
     }
 
     /// A /32 or /128 CIDR becomes a plain IP, as istiod does.

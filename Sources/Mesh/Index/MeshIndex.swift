@@ -37,6 +37,7 @@ public struct MeshIndex: Sendable {
     let destinationRules: [MeshResource]
     let virtualServiceList: [ResolvedVirtualService]
     let sidecars: [MeshResource]
+    let derived: Derived
 
     /// Indexes `snapshot`.
     public init(snapshot: ConfigSnapshot, options: Options = .defaults) {
@@ -55,6 +56,26 @@ public struct MeshIndex: Sendable {
         self.virtualServiceList = snapshot.resources(of: .virtualService).sorted(by: MeshResource.creationOrder)
             .compactMap { ResolvedVirtualService($0, domainSuffix: options.domainSuffix) }
         self.sidecars = snapshot.resources(of: .sidecar).sorted(by: MeshResource.creationOrder)
+        self.derived = Derived(
+            services: services, endpointsBySource: endpoints, destinationRules: destinationRules, virtualServices: virtualServiceList
+        )
+    }
+
+    /// `base` with a newer snapshot and endpoints (see ``updatingEndpoints(of:snapshot:)``).
+    init(updating base: MeshIndex, snapshot: ConfigSnapshot, endpointsBySource: [ConfigKey: [EndpointTemplate]]) {
+        self.snapshot = snapshot
+        self.options = base.options
+        self.services = base.services
+        self.codecs = base.codecs
+        self.servicesByHost = base.servicesByHost
+        self.endpointsBySource = endpointsBySource
+        self.destinationRules = base.destinationRules
+        self.virtualServiceList = base.virtualServiceList
+        self.sidecars = base.sidecars
+        self.derived = Derived(
+            services: services, endpointsBySource: endpointsBySource, destinationRules: destinationRules,
+            virtualServices: virtualServiceList
+        )
     }
 
     /// Every service with `hostname` (several namespaces may define one).

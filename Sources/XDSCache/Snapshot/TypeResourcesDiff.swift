@@ -1,5 +1,3 @@
-import Synchronization
-
 /// What changed between two sets of one type: computed once per pair of sets and shared by every
 /// stream that moves from one to the other.
 public struct TypeResourcesDiff: Sendable {
@@ -29,22 +27,8 @@ public struct TypeResourcesDiff: Sendable {
 }
 
 extension TypeResources {
-    private static let diffCache = Mutex<[DiffKey: TypeResourcesDiff]>([:])
-
-    private struct DiffKey: Hashable {
-        var old: UInt64
-        var new: UInt64
-    }
-
-    /// The diff from `old` to this set, cached for the most recent pairs.
+    /// The diff from `old` to this set, computed once and kept with this set.
     public func diff(from old: TypeResources) -> TypeResourcesDiff {
-        let key = DiffKey(old: old.id, new: id)
-        if let cached = Self.diffCache.withLock({ $0[key] }) { return cached }
-        let diff = TypeResourcesDiff(from: old, to: self)
-        Self.diffCache.withLock { cache in
-            if cache.count >= 64 { cache.removeAll(keepingCapacity: true) }
-            cache[key] = diff
-        }
-        return diff
+        memo.diff(from: old.id) { TypeResourcesDiff(from: old, to: self) }
     }
 }

@@ -1,68 +1,42 @@
 import LibGRPCTransport
-import Synchronization
 internal import XDSCache
-
-/// Encoded response prefixes (version, every resource, type URL) of whole sets, shared by all the
-/// streams that are sent the same set: only the nonce differs between their responses. Also the
-/// complete shared responses (nonce `s<set id>`) as transport payloads, sent without copying.
-final class EncodedSetCache: Sendable {
-    private let entries = Mutex<[String: [UInt8]]>([:])
-    private let payloads = Mutex<[String: Payload]>([:])
-
-    func payload(typeURL: String, set: TypeResources, build: () -> [UInt8]) -> Payload {
-        let key = "\(set.id)#\(typeURL)"
-        if let cached = payloads.withLock({ $0[key] }) { return cached }
-        let payload = Payload(build())
-        return payloads.withLock { payloads in
-            if let raced = payloads[key] { return raced }
-            if payloads.count >= 32 { payloads.removeAll(keepingCapacity: true) }
-            payloads[key] = payload
-            return payload
-        }
-    }
-
-    func prefix(typeURL: String, set: TypeResources, build: () -> [UInt8]) -> [UInt8] {
-        let key = "\(set.id)#\(typeURL)"
-        if let cached = entries.withLock({ $0[key] }) { return cached }
-        let bytes = build()
-        entries.withLock { entries in
-            if entries.count >= 32 { entries.removeAll(keepingCapacity: true) }
-            entries[key] = bytes
-        }
-        return bytes
-    }
-}
 
 /// Assembles discovery responses in the protobuf wire format around the cached `Any` bytes of each
 /// resource: resources are never re-encoded.
 struct ResponseEncoder: Sendable {
     /// The encoded `control_plane` field (6 in SotW, 7 in delta share the payload), or empty.
     private let controlPlanePayload: [UInt8]
-    private let setCache = EncodedSetCache()
+    /// Distinguishes this encoder's encodings in a set's memo (they embed the control plane id).
+    private let memoSuffix: String
 
     /// An encoder that stamps `controlPlaneID` into every response (empty: none).
     init(controlPlaneID: String) {
         var writer = ProtoWriter()
         writer.stringField(1, controlPlaneID)
         controlPlanePayload = writer.bytes
+        memoSuffix = "#" + controlPlaneID
     }
 
     /// The shared `DiscoveryResponse` carrying every resource of `wholeSet` with nonce `nonce`
     /// (`s<set id>`), encoded once for all streams.
     func sharedSotW(typeURL: String, wholeSet: TypeResources, nonce: String) -> Payload {
-        setCache.payload(typeURL: typeURL, set: wholeSet) {
-            var writer = ProtoWriter(
-                capacity: wholeSet.sorted.reduce(96) { $0 + ProtoWriter.fieldSize(payloadSize: $1.anyBytes.count) }
-            )
-            writer.stringField(1, wholeSet.version)
-            for resource in wholeSet.sorted {
-                writer.bytesField(2, resource.anyBytes)
-            }
-            writer.stringField(4, typeURL)
-            writer.stringField(5, nonce)
-            if !controlPlanePayload.isEmpty { writer.bytesField(6, controlPlanePayload) }
-            return writer.bytes
+        wholeSet.memo.value("sotw-response#" + typeURL + memoSuffix) {
+            Payload(encodeWholeSet(typeURL: typeURL, wholeSet: wholeSet, nonce: nonce))
         }
+    }
+
+    private func encodeWholeSet(typeURL: String, wholeSet: TypeResources, nonce: String) -> [UInt8] {
+        var writer = ProtoWriter(
+            capacity: wholeSet.sorted.reduce(96) { $0 + ProtoWriter.fieldSize(payloadSize: $1.anyBytes.count) }
+        )
+        writer.stringField(1, wholeSet.version)
+        for resource in wholeSet.sorted {
+            writer.bytesField(2, resource.anyBytes)
+        }
+        writer.stringField(4, typeURL)
+        writer.stringField(5, nonce)
+        if !controlPlanePayload.isEmpty { writer.bytesField(6, controlPlanePayload) }
+        return writer.bytes
     }
 
     /// A `DiscoveryResponse`. When `wholeSet` is given the resources are exactly that set, in name
@@ -77,7 +51,7 @@ struct ResponseEncoder: Sendable {
         guard let wholeSet else {
             return sotwBody(typeURL: typeURL, version: version, nonce: nonce, resources: resources)
         }
-        let prefix = setCache.prefix(typeURL: typeURL, set: wholeSet) {
+        let prefix = wholeSet.memo.value("sotw-prefix#" + typeURL + memoSuffix) {
             var writer = ProtoWriter(capacity: resources.reduce(64) { $0 + ProtoWriter.fieldSize(payloadSize: $1.anyBytes.count) })
             writer.stringField(1, version)
             for resource in wholeSet.sorted {

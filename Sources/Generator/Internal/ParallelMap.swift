@@ -1,13 +1,13 @@
-import Foundation
-import Synchronization
+internal import Foundation
+internal import Synchronization
 
 /// A blocking parallel map over a few threads (one per core), for CPU-bound snapshot generation.
-enum ParallelMap {
+package enum ParallelMap {
     /// One worker per active core.
-    static var workers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    package static var workers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// `transform` applied to every element, in order, on `workers` threads; returns when all are done.
-    static func map<T, R>(_ items: [T], workers: Int, _ transform: (T) -> R) -> [R] {
+    package static func map<T, R>(_ items: [T], workers: Int, _ transform: (T) -> R) -> [R] {
         withoutActuallyEscaping(transform) { transform in
             let shared = SharedWork(items: items, transform: transform)
             let next = Atomic<Int>(0)

@@ -1,0 +1,47 @@
+internal import Mesh
+internal import MeshAPI
+
+extension ResolvedVirtualService {
+    /// Every destination host the VirtualService routes or mirrors to (resolved), sorted.
+    var destinationHosts: [String] {
+        var hosts = Set<String>()
+        for http in spec.http {
+            for route in http.route { hosts.insert(route.destination.host.lowercased()) }
+            if http.hasMirror { hosts.insert(http.mirror.host.lowercased()) }
+            for mirror in http.mirrors { hosts.insert(mirror.destination.host.lowercased()) }
+        }
+        for tcp in spec.tcp { for route in tcp.route { hosts.insert(route.destination.host.lowercased()) } }
+        for tls in spec.tls { for route in tls.route { hosts.insert(route.destination.host.lowercased()) } }
+        return hosts.sorted()
+    }
+}
+
+extension ProxyView.Entry {
+    /// The inputs of the clusters of this service: the ServiceEntry and the DestinationRules in
+    /// effect, plus the endpoints for DNS services (their clusters embed them).
+    var clusterInputs: [Dependency] {
+        var inputs: [Dependency] = [.config(service.source)]
+        inputs += (destinationRule?.sources ?? []).map(Dependency.config)
+        if embedsEndpoints { inputs.append(.endpoints(service.source)) }
+        return inputs
+    }
+
+    /// The inputs of a load assignment of this service: its endpoints, and for a subset the
+    /// DestinationRules whose labels select them.
+    func assignmentInputs(subset: String) -> [Dependency] {
+        var inputs: [Dependency] = [.endpoints(service.source), .config(service.source)]
+        if !subset.isEmpty { inputs += (destinationRule?.sources ?? []).map(Dependency.config) }
+        return inputs
+    }
+
+    /// The inputs of a listener chain that binds this service: the cluster inputs, and the
+    /// VirtualServices routing it.
+    var bindingInputs: [Dependency] {
+        clusterInputs + virtualServices.map { .config($0.key) }
+    }
+
+    /// Whether the service's clusters carry their endpoints inline (DNS resolution).
+    var embedsEndpoints: Bool {
+        service.resolution == .dns || service.resolution == .dnsRoundRobin
+    }
+}

@@ -1,0 +1,75 @@
+public import MeshAPI
+
+extension MeshIndex {
+    /// The label selectors that can make two proxies of one namespace see the mesh differently:
+    /// DestinationRule workload selectors and VirtualService `sourceLabels`, de-duplicated and sorted.
+    /// (Sidecar selectors are accounted for by the Sidecar that applies.) A proxy's outbound config
+    /// depends on its labels only through which of these match.
+    public var labelSelectors: [[String: String]] { derived.labelSelectors }
+
+    /// Which of ``labelSelectors`` `labels` satisfy, as a bit string (one flag per selector).
+    public func matchingSelectors(_ labels: [String: String]) -> [Bool] {
+        labelSelectors.map { Self.labels(labels, match: $0) }
+    }
+
+    /// The services `proxy` serves: those whose workload selector matches its labels in its
+    /// namespace, or with an endpoint (on the first port) at one of its IPs. Sorted by host name.
+    public func ownServices(of proxy: ProxyIdentity) -> [MeshService] {
+        var positions = Set<Int>()
+        for ip in proxy.ipAddresses { positions.formUnion(derived.servicesByEndpointAddress[ip] ?? []) }
+        for position in derived.selectingServicesByNamespace[proxy.namespace] ?? [] {
+            if let selector = services[position].workloadSelector, !selector.isEmpty, Self.labels(proxy.labels, match: selector) {
+                positions.insert(position)
+            }
+        }
+        return positions.sorted().map { services[$0] }
+    }
+
+    /// A copy whose endpoints of the ServiceEntries `sources` are taken from `snapshot`, which must
+    /// differ from this index's snapshot only in those entries' endpoints and in WorkloadEntries:
+    /// the incremental path for endpoint changes, which skips rebuilding services and rules.
+    public func updatingEndpoints(of sources: Set<ConfigKey>, snapshot: ConfigSnapshot) -> MeshIndex {
+        var endpoints = endpointsBySource
+        let workloadEntries = snapshot.resources(of: .workloadEntry)
+        for key in sources {
+            guard let resource = snapshot[key], case .serviceEntry(let se) = resource.spec else {
+                endpoints[key] = nil
+                continue
+            }
+            endpoints[key] = Self.endpointTemplates(of: se, key: key, workloadEntries: workloadEntries)
+        }
+        return MeshIndex(updating: self, snapshot: snapshot, endpointsBySource: endpoints)
+    }
+
+    /// What is derived from services and rules, rebuilt with them.
+    struct Derived: Sendable {
+        var labelSelectors: [[String: String]] = []
+        var servicesByEndpointAddress: [String: [Int]] = [:]
+        var selectingServicesByNamespace: [String: [Int]] = [:]
+
+        init() {}
+
+        init(services: [MeshService], endpointsBySource: [ConfigKey: [EndpointTemplate]],
+             destinationRules: [MeshResource], virtualServices: [ResolvedVirtualService]) {
+            var selectors = Set<[String: String]>()
+            for resource in destinationRules {
+                if case .destinationRule(let rule) = resource.spec, rule.hasWorkloadSelector { selectors.insert(rule.workloadSelector.matchLabels) }
+            }
+            for vs in virtualServices {
+                for route in vs.spec.http { for match in route.match where !match.sourceLabels.isEmpty { selectors.insert(match.sourceLabels) } }
+                for route in vs.spec.tcp { for match in route.match where !match.sourceLabels.isEmpty { selectors.insert(match.sourceLabels) } }
+                for route in vs.spec.tls { for match in route.match where !match.sourceLabels.isEmpty { selectors.insert(match.sourceLabels) } }
+            }
+            labelSelectors = selectors.sorted { $0.sorted(by: <).lexicographicallyPrecedes($1.sorted(by: <)) { ($0.key, $0.value) < ($1.key, $1.value) } }
+            for (position, service) in services.enumerated() {
+                if let selector = service.workloadSelector, !selector.isEmpty {
+                    selectingServicesByNamespace[service.namespace, default: []].append(position)
+                }
+                guard service.ports.first != nil else { continue }
+                for template in endpointsBySource[service.source] ?? [] where !template.entry.address.isEmpty {
+                    servicesByEndpointAddress[template.entry.address, default: []].append(position)
+                }
+            }
+        }
+    }
+}
