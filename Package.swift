@@ -185,7 +185,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "GeneratorBench",
-            dependencies: ["Generator", "Protocols", "Mesh", "XDSCache"],
+            dependencies: ["Generator", "Protocols", "Mesh", "MeshAPI", "XDSCache"],
             path: "Benchmarks/GeneratorBench",
             swiftSettings: defaultSwiftSettings
         ),

@@ -1,12 +1,13 @@
 // Generation benchmark: one proxy seeing N services (Dubbo, Thrift and TCP, two subsets each, a
 // VirtualService splitting traffic for each). Prints `key: value` lines: the time to build one
-// snapshot (view + listeners/clusters/endpoints + serialization) and the time to rebuild after one
-// VirtualService changes: a full rebuild from the new config snapshot (index, view, every resource),
-// and a rebuild with the proxy's GenerationCache (new index and view; only the listener of the
-// changed VirtualService's host rebuilt and re-serialized).
+// snapshot from scratch (index, view, listeners/clusters/endpoints, serialization), and the
+// incremental updates of the shared generator after one VirtualService changes (new index and view,
+// only the listener of its host rebuilt) and after one endpoint moves (index updated in place, one
+// load assignment rebuilt), with their ratios to the full build measured in the same run.
 import Foundation
 import Generator
 import Mesh
+import MeshAPI
 import Protocols
 import XDSCache
 
@@ -73,44 +74,65 @@ func seconds(_ duration: Duration) -> Double {
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 let proxy = try ProxyNode.identity(id: "sidecar~10.9.0.1~client-1.ns-0~ns-0.svc.cluster.local", metadata: [:])
-let builder = ProxySnapshotBuilder(registry: .standard)
 let store = ConfigStore()
 _ = store.replace(origin: "bench", with: resources(meshYAML(services: count)))
 let changedResources = resources(meshYAML(services: count, changed: count / 2))
 let changedVS = changedResources.first { $0.key.kind == .virtualService && $0.key.name == "svc-\(count / 2)" }!
 let original = store.snapshot().resources.values.first { $0.key == changedVS.key }!
 
+/// Applies `upserts` to the store and moves `generator` to the result the way the push loop does.
+func change(_ generator: SharedGenerator, index: MeshIndex, upserts: [MeshResource]) -> MeshIndex {
+    let old = store.snapshot()
+    let changed = Set(upserts.map(\.key))
+    _ = store.apply(origin: "bench", upserts: upserts)
+    let new = store.snapshot()
+    let impact = ConfigChangeImpact(keys: changed, old: old, new: new)
+    let next = impact.endpointsOnly ? index.updatingEndpoints(of: impact.endpointSources, snapshot: new) : MeshIndex(snapshot: new)
+    generator.update(index: next, changes: impact.dependencies, endpointsOnly: impact.endpointsOnly)
+    return next
+}
+
+/// The ServiceEntry of service `n` with its first endpoint moved to `address`.
+func movedEndpoint(_ n: Int, to address: String) -> MeshResource {
+    var resource = store.snapshot().resources.values.first { $0.key.kind == .serviceEntry && $0.key.name == "svc-\(n)" }!
+    guard case .serviceEntry(var entry) = resource.spec else { fatalError("svc-\(n) is not a ServiceEntry") }
+    entry.endpoints[0].address = address
+    resource.spec = .serviceEntry(entry)
+    return resource
+}
+
 let clock = ContinuousClock()
-var buildTimes: [Double] = []
 var indexTimes: [Double] = []
-var rebuildTimes: [Double] = []
 var viewTimes: [Double] = []
-var cachedRebuildTimes: [Double] = []
-var cachedIndexTimes: [Double] = []
-var cacheStats = (reused: 0, rebuilt: 0)
-let cache = GenerationCache()
+var buildTimes: [Double] = []
+var vsTimes: [Double] = []
+var endpointTimes: [Double] = []
+var vsBuilds = 0
+var endpointBuilds = 0
 var snapshot: Snapshot?
 for round in 0..<rounds {
     var index: MeshIndex?
     indexTimes.append(seconds(clock.measure { index = MeshIndex(snapshot: store.snapshot()) }))
     viewTimes.append(seconds(clock.measure { _ = ProxyView(index: index!, proxy: proxy, options: .defaults) }))
-    buildTimes.append(seconds(try clock.measure { snapshot = try builder.build(index: index!, proxy: proxy).snapshot() }))
-    // One VirtualService changes: new config snapshot, new index, full rebuild.
-    _ = store.apply(origin: "bench", upserts: [round % 2 == 0 ? changedVS : original])
-    rebuildTimes.append(seconds(try clock.measure {
-        let changed = MeshIndex(snapshot: store.snapshot())
-        snapshot = try builder.build(index: changed, proxy: proxy).snapshot()
+    let generator = SharedGenerator()
+    buildTimes.append(seconds(try clock.measure {
+        generator.update(index: index!, changes: nil)
+        snapshot = try generator.snapshots(for: [proxy])[0].get()
     }))
-    // The same change with the cache warm from the previous configuration.
-    _ = store.apply(origin: "bench", upserts: [round % 2 == 0 ? original : changedVS])
-    _ = try builder.build(index: MeshIndex(snapshot: store.snapshot()), proxy: proxy, cache: cache).snapshot()
-    _ = store.apply(origin: "bench", upserts: [round % 2 == 0 ? changedVS : original])
-    var changedIndex: MeshIndex?
-    cachedIndexTimes.append(seconds(clock.measure { changedIndex = MeshIndex(snapshot: store.snapshot()) }))
-    cachedRebuildTimes.append(seconds(try clock.measure {
-        snapshot = try builder.build(index: changedIndex!, proxy: proxy, cache: cache).snapshot()
+    // One VirtualService changes: the index is rebuilt, the scope's view refreshed, one listener rebuilt.
+    var builds = generator.statistics.builds
+    vsTimes.append(seconds(try clock.measure {
+        index = change(generator, index: index!, upserts: [round % 2 == 0 ? changedVS : original])
+        snapshot = try generator.snapshots(for: [proxy])[0].get()
     }))
-    cacheStats = cache.lastBuild
+    vsBuilds = generator.statistics.builds - builds
+    // One endpoint moves: the index is updated in place, one load assignment rebuilt.
+    builds = generator.statistics.builds
+    endpointTimes.append(seconds(try clock.measure {
+        index = change(generator, index: index!, upserts: [movedEndpoint(count / 3, to: "10.250.0.\(round + 1)")])
+        snapshot = try generator.snapshots(for: [proxy])[0].get()
+    }))
+    endpointBuilds = generator.statistics.builds - builds
 }
 let s = snapshot!
 print("services: \(count)")
@@ -122,9 +144,11 @@ print("rounds: \(rounds)")
 print(String(format: "index_build_ms: %.1f", median(indexTimes) * 1000))
 print(String(format: "proxy_view_ms: %.1f", median(viewTimes) * 1000))
 print(String(format: "snapshot_build_ms: %.1f", median(buildTimes) * 1000))
-print(String(format: "rebuild_full_ms: %.1f", median(rebuildTimes) * 1000))
-print("rebuild_full_includes: index, proxy view, every resource built and serialized")
-print(String(format: "rebuild_cached_ms: %.1f", (median(cachedRebuildTimes) + median(cachedIndexTimes)) * 1000))
-print("rebuild_cached_includes: index, proxy view, cache lookups, changed listener rebuilt")
-print("rebuild_cached_reused: \(cacheStats.reused)")
-print("rebuild_cached_rebuilt: \(cacheStats.rebuilt)")
+print(String(format: "vs_change_ms: %.1f", median(vsTimes) * 1000))
+print("vs_change_includes: index, scope view, table lookups, changed listener rebuilt")
+print("vs_change_rebuilt: \(vsBuilds)")
+print(String(format: "vs_change_ratio: %.3f", median(vsTimes) / median(buildTimes)))
+print(String(format: "endpoint_change_ms: %.1f", median(endpointTimes) * 1000))
+print("endpoint_change_includes: index endpoint update, table lookups, changed assignment rebuilt")
+print("endpoint_change_rebuilt: \(endpointBuilds)")
+print(String(format: "endpoint_change_ratio: %.3f", median(endpointTimes) / median(buildTimes)))

@@ -24,6 +24,7 @@ public struct ProxySnapshotBuilder: Sendable {
     /// Everything `proxy` needs, built from `index`.
     /// - Throws: a serialization error (not expected for generated messages).
     public func build(index: MeshIndex, proxy: ProxyIdentity) throws -> GeneratedConfig {
+        GeneratedMessageTypes.register()
         let generator = SharedGenerator(registry: registry, options: options)
         generator.update(index: index, changes: nil)
         let generated = try generator.generated(for: [proxy])[0].get()

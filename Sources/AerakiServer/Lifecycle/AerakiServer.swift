@@ -6,6 +6,7 @@ public import ServiceLifecycle
 public import UnixSignals
 public import XDSCache
 public import XDSServer
+internal import Generator
 
 /// The composition root of `aeraki serve`: config source → store → index → generator → snapshot
 /// cache → xDS server, plus the admin endpoint.
@@ -48,7 +49,7 @@ public final class AerakiServer: Sendable {
     ) throws {
         self.configuration = configuration
         self.logger = logger
-        ResourceTypes.register()
+        GeneratedMessageTypes.register()
         let store = ConfigStore()
         let cache = SnapshotCache()
         let registry = ProxyRegistry()

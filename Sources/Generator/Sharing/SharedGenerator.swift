@@ -41,6 +41,12 @@ public final class SharedGenerator: Sendable {
         var inbound: [ObjectIdentifier]
     }
 
+    /// A scope's set of one type with a workload's resources of that type added.
+    private struct MergeKey: Hashable {
+        var base: UInt64
+        var added: [ObjectIdentifier]
+    }
+
     private struct Combined: Sendable {
         var snapshot: Snapshot
         var diagnostics: [String]
@@ -52,6 +58,7 @@ public final class SharedGenerator: Sendable {
         var endpointsOnly = false
         var scopes: [ScopeKey: Scope] = [:]
         var combined: [CombinedKey: Combined] = [:]
+        var merged: [MergeKey: TypeResources] = [:]
         var nextRevision: UInt64 = 1
     }
 
@@ -110,6 +117,9 @@ public final class SharedGenerator: Sendable {
             let used = Set(proxies.map { ScopeKey($0, index: index) })
             state.scopes = state.scopes.filter { used.contains($0.key) && !$0.value.stale }
             state.combined = state.combined.filter { state.scopes[$0.key.scope]?.revision == $0.key.scopeRevision }
+            var served = Set<UInt64>()
+            for combined in state.combined.values { for set in combined.snapshot.types.values { served.insert(set.id) } }
+            state.merged = state.merged.filter { served.contains($0.value.id) }
         }
         table.sweep()
         table.startGeneration()
@@ -192,7 +202,18 @@ public final class SharedGenerator: Sendable {
         if let combined = state.withLock({ $0.combined[key] }) { return (combined.snapshot, combined.diagnostics) }
         var types = scope.sets
         for (typeURL, resources) in Dictionary(grouping: inbound.resources, by: \.typeURL) {
-            types[typeURL] = (types[typeURL] ?? .empty).merging(resources)
+            let base = types[typeURL] ?? .empty
+            let mergeKey = MergeKey(base: base.id, added: resources.map { ObjectIdentifier($0) })
+            if let merged = state.withLock({ $0.merged[mergeKey] }) {
+                types[typeURL] = merged
+                continue
+            }
+            let merged = base.merging(resources)
+            types[typeURL] = state.withLock { state in
+                if let raced = state.merged[mergeKey] { return raced }
+                state.merged[mergeKey] = merged
+                return merged
+            }
         }
         let combined = Combined(
             snapshot: Snapshot(types: types, label: scopeKey.description),

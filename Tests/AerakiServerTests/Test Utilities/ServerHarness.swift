@@ -8,9 +8,9 @@ import ServiceLifecycle
 import SwiftProtobuf
 import XDSCache
 
-/// A generator that serves one EDS cluster per service host: enough to watch config flow.
-struct HostClustersGenerator: SnapshotGenerating {
-    func snapshot(for proxy: ProxyIdentity, index: MeshIndex) throws -> Snapshot {
+/// A generator that serves one static cluster per service host: enough to watch config flow.
+func hostClustersGenerator() -> ClosureSnapshotGenerator {
+    ClosureSnapshotGenerator { _, index in
         try Snapshot(resources: index.services.map(\.hostname).sorted().map { host in
             var cluster = Envoy_Config_Cluster_V3_Cluster()
             cluster.name = "outbound|0||\(host)"
@@ -58,7 +58,7 @@ enum Harness {
             debounce: .init(quietPeriod: .milliseconds(20), maxDelay: .milliseconds(200)),
             shutdownGracePeriod: .milliseconds(200)
         )
-        let server = try AerakiServer(configuration: configuration, generator: HostClustersGenerator(), version: "test")
+        let server = try AerakiServer(configuration: configuration, generator: hostClustersGenerator(), version: "test")
         let group = server.serviceGroup(signals: [])
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -3,6 +3,7 @@ import Generator
 import Mesh
 import Protocols
 import Testing
+import XDSCache
 
 /// One golden case under `Fixtures/<name>`: `input/*.yaml`, optional `node.json`, `expected.json`.
 struct GoldenCase: Sendable, CustomTestStringConvertible {
@@ -54,7 +55,14 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
     /// The generated config.
     func generate() throws -> GeneratedConfig {
         let (index, _) = index()
-        return ProxySnapshotBuilder(registry: .standard).build(index: index, proxy: try proxy())
+        return try ProxySnapshotBuilder(registry: .standard).build(index: index, proxy: try proxy())
+    }
+
+    /// The snapshot the shared generator serves the case's proxy.
+    func snapshot() throws -> Snapshot {
+        let generator = SharedGenerator()
+        generator.update(index: index().0, changes: nil)
+        return try generator.snapshots(for: [try proxy()])[0].get()
     }
 
     func expected() throws -> String {

@@ -1,9 +1,9 @@
-import EnvoyAPI
-import SwiftProtobuf
+internal import EnvoyAPI
+internal import SwiftProtobuf
 
 /// The message types that appear in served resources, top level or inside `typed_config` Anys,
 /// registered so `/debug/config_dump` can render cached resource bytes as JSON.
-enum ResourceTypes {
+public enum GeneratedMessageTypes {
     static let all: [any SwiftProtobuf.Message.Type] = [
         Envoy_Config_Cluster_V3_Cluster.self,
         Envoy_Config_Endpoint_V3_ClusterLoadAssignment.self,
@@ -25,7 +25,7 @@ enum ResourceTypes {
     ]
 
     /// Registers every type for JSON `Any` (idempotent; the registry is process-wide).
-    static func register() {
+    public static func register() {
         for type in all {
             Google_Protobuf_Any.register(messageType: type)
         }
