@@ -57,12 +57,12 @@ public final class XDSObserver: Sendable {
     private func request(_ info: StreamInfo, _ request: RequestEvent) throws {
         let known = streams.withLock { $0[info.id] != nil }
         if !known {
-            guard !info.nodeID.isEmpty else {
+            guard let node = info.node, !info.nodeID.isEmpty else {
                 throw RPCError(code: .invalidArgument, message: "the first request must carry a node")
             }
             let identity: ProxyIdentity
             do {
-                identity = try ProxyIdentity(node: node(of: info))
+                identity = try ProxyIdentity(node: node)
             } catch {
                 logger.info("xDS stream refused", metadata: ["xds.node.id": "\(info.nodeID)", "xds.error": "\(error)"])
                 throw RPCError(code: .invalidArgument, message: "\(error)")
@@ -92,18 +92,5 @@ public final class XDSObserver: Sendable {
         logger.info("proxy disconnected", metadata: [
             "xds.node.id": "\(entry.nodeID)", "xds.stream.id": "\(info.id)", "xds.last_stream": "\(last)",
         ])
-    }
-
-    /// The node the stream's first request carried (from the stream's status), or one with just the id.
-    private func node(of info: StreamInfo) -> Envoy_Config_Core_V3_Node {
-        for watcher in cache.watchers(forNode: info.nodeID) {
-            if let provider = watcher as? any StreamStatusProviding {
-                let status = provider.status()
-                if status.streamID == info.id { return status.node }
-            }
-        }
-        var node = Envoy_Config_Core_V3_Node()
-        node.id = info.nodeID
-        return node
     }
 }

@@ -1,3 +1,5 @@
+public import EnvoyAPI
+
 /// What the hooks know about a stream.
 public struct StreamInfo: Sendable {
     /// A process-unique stream id.
@@ -10,6 +12,8 @@ public struct StreamInfo: Sendable {
     public var isDelta: Bool
     /// The node id, once the first request has told it (empty before).
     public var nodeID: String
+    /// The node the first request carried (nil before).
+    public var node: Envoy_Config_Core_V3_Node?
 }
 
 /// One request, as the hooks see it.

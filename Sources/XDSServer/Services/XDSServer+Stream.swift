@@ -2,6 +2,7 @@ import EnvoyAPI
 import LibGRPCTransport
 import Logging
 import SwiftProtobuf
+import Synchronization
 import XDSCache
 
 /// A request as the shared read loop needs it, whatever the protocol (SotW or delta).
@@ -19,7 +20,7 @@ protocol DiscoveryRequestFields: Sendable {
 }
 
 /// A stream's state (SotW or delta) as the shared read loop drives it.
-protocol DiscoveryStreamCore: SnapshotWatcher {
+protocol DiscoveryStreamCore: SnapshotWatcher, StreamStatusProviding {
     associatedtype Request: DiscoveryRequestFields
     /// The stream id.
     var id: UInt64 { get }
@@ -64,8 +65,10 @@ extension XDSServer {
             id: core.id, method: stream.context.method, peer: stream.context.peer, isDelta: isDelta, nodeID: ""
         )
         try runHook { try hooks.onStreamOpen?(info) }
+        streams.withLock { $0[core.id] = core }
         defer {
             core.close()
+            streams.withLock { $0[core.id] = nil }
             if let node = core.nodeID { cache.removeWatcher(core, forNode: node) }
             hooks.onStreamClosed?(info)
         }
@@ -87,6 +90,7 @@ extension XDSServer {
                     }
                     if let node = core.adoptNode(request.nodeIfPresent) {
                         info.nodeID = node
+                        info.node = request.nodeIfPresent
                         let (snapshot, sequence) = cache.addWatcher(core, forNode: node)
                         core.snapshotDidChange(snapshot, sequence: sequence)
                     }

@@ -36,6 +36,8 @@ public final class XDSServer: Sendable {
     let logger: Logger
     let encoder: ResponseEncoder
     private let nextStreamID = Atomic<UInt64>(1)
+    /// The open streams, by stream id.
+    let streams = Mutex<[UInt64: any StreamStatusProviding]>([:])
 
     /// A server over `cache`.
     public init(
@@ -77,9 +79,7 @@ public final class XDSServer: Sendable {
 
     /// Every open stream's state, by node id.
     public func streamStatuses() -> [StreamStatus] {
-        cache.connectedNodeIDs().flatMap { node in
-            cache.watchers(forNode: node).compactMap { ($0 as? any StreamStatusProviding)?.status() }
-        }.sorted { $0.streamID < $1.streamID }
+        streams.withLock { Array($0.values) }.map { $0.status() }.filter { !$0.nodeID.isEmpty }.sorted { $0.streamID < $1.streamID }
     }
 
     func makeStreamID() -> UInt64 {

@@ -9,8 +9,11 @@ struct SotWSubscription: Sendable, Equatable {
     private(set) var legacy: Bool
     /// Whether the client is subscribed to every resource of the type.
     private(set) var wildcard: Bool
+    /// The explicitly named resources (without `*`), shared with streams naming the same ones.
+    private var shared: SharedNameSet?
+
     /// The explicitly named resources (without `*`).
-    private(set) var names: Set<String> = []
+    var names: Set<String> { shared?.names ?? [] }
 
     /// A fresh subscription; `legacyWildcard: false` makes an empty list mean nothing.
     init(legacyWildcard: Bool) {
@@ -38,17 +41,23 @@ struct SotWSubscription: Sendable, Equatable {
         let wildcard = names.remove("*") != nil
         guard wildcard != self.wildcard || names != self.names else { return false }
         self.wildcard = wildcard
-        self.names = names
+        self.shared = names.isEmpty ? nil : SharedNameSet.intern(names, key: key)
         return true
+    }
+
+    static func == (a: SotWSubscription, b: SotWSubscription) -> Bool {
+        a.legacy == b.legacy && a.wildcard == b.wildcard && a.names == b.names
     }
 
     /// Whether `name` is covered.
     func covers(_ name: String) -> Bool {
-        wildcard || names.contains(name)
+        wildcard || shared?.names.contains(name) == true
     }
 
     /// The names of `available` that are covered, sorted.
     func coveredNames(in available: [String]) -> [String] {
-        wildcard ? available : available.filter { names.contains($0) }
+        guard !wildcard else { return available }
+        guard let names = shared?.names else { return [] }
+        return available.filter { names.contains($0) }
     }
 }
