@@ -16,12 +16,6 @@ public import XDSCache
 /// changed. A proxy whose generation fails keeps its last good snapshot. A newly connected proxy is
 /// served at once from the shared parts of the current index.
 public final class PushLoop: Service, Sendable {
-    private enum Work: Sendable {
-        case config(ConfigChangeBatch)
-        case arrivals
-        case unbuilt
-    }
-
     private let store: ConfigStore
     private let registry: ProxyRegistry
     private let cache: SnapshotCache
@@ -32,8 +26,8 @@ public final class PushLoop: Service, Sendable {
     private let debounce: DebounceConfiguration
     private let onConfigApplied: @Sendable (UInt64) -> Void
     private let isReady: @Sendable () -> Bool
-    private let work: AsyncStream<Work>
-    private let input: AsyncStream<Work>.Continuation
+    private let pending = PendingWork()
+    private let executor = GenerationExecutor(label: "io.aeraki.server.push")
     private let logger: Logger
     private let currentIndex: Mutex<MeshIndex?> = Mutex(nil)
 
@@ -54,13 +48,13 @@ public final class PushLoop: Service, Sendable {
         self.debounce = debounce
         self.onConfigApplied = onConfigApplied
         self.isReady = isReady
-        (work, input) = AsyncStream.makeStream(of: Work.self)
         self.logger = logger
     }
 
-    /// Runs until graceful shutdown or cancellation.
+    /// Runs until graceful shutdown or cancellation. Generation runs on the loop's own executor,
+    /// off the cooperative pool; work that piles up while it runs is merged (``PendingWork``).
     public func run() async throws {
-        let (work, input) = (self.work, self.input)
+        let pending = self.pending
         let registry = self.registry
         let store = self.store
         let debounce = self.debounce
@@ -69,27 +63,23 @@ public final class PushLoop: Service, Sendable {
                 group.addTask {
                     // Subscribe before reading the first snapshot, so no change is missed in between.
                     var changes = store.changes(debounce: debounce).makeAsyncIterator()
-                    input.yield(.config(ConfigChangeBatch(keys: [], snapshot: store.snapshot())))
-                    while let batch = await changes.next() { input.yield(.config(batch)) }
+                    pending.add(ConfigChangeBatch(keys: [], snapshot: store.snapshot()))
+                    while let batch = await changes.next() { pending.add(batch) }
                 }
                 group.addTask {
-                    for await _ in registry.newProxies { input.yield(.arrivals) }
+                    for await _ in registry.newProxies { pending.addArrivals() }
                 }
-                for await item in work {
-                    if Task.isCancelled { break }
-                    switch item {
-                    case .config(let batch):
-                        self.apply(snapshot: batch.snapshot, keys: batch.keys)
-                    case .arrivals:
-                        self.buildNewProxies(registry.takeArrivals())
-                    case .unbuilt:
-                        self.buildProxiesWithoutSnapshot()
+                await withTaskExecutorPreference(self.executor) {
+                    while !Task.isCancelled, let work = await pending.next() {
+                        if let batch = work.config { self.apply(snapshot: batch.snapshot, keys: batch.keys) }
+                        if work.arrivals { self.buildNewProxies(registry.takeArrivals()) }
+                        if work.unbuilt { self.buildProxiesWithoutSnapshot() }
                     }
                 }
                 group.cancelAll()
             }
         }
-        input.finish()
+        pending.finish()
     }
 
     /// The index the loop last built (nil before the first).
@@ -150,7 +140,7 @@ public final class PushLoop: Service, Sendable {
 
     /// Asks the loop to build every connected proxy that has no snapshot yet (on readiness).
     public func buildWaitingProxies() {
-        input.yield(.unbuilt)
+        pending.addUnbuilt()
     }
 
     private func buildProxiesWithoutSnapshot() {
