@@ -36,10 +36,10 @@ public struct GeneratedConfig: Sendable {
     public init(nodeID: String, snapshot: Snapshot, diagnostics: [String]) throws {
         self.init(
             nodeID: nodeID,
-            listeners: try snapshot.resources(TypeURL.listener).sorted.map { try .init(serializedBytes: $0.bytes) },
-            clusters: try snapshot.resources(TypeURL.cluster).sorted.map { try .init(serializedBytes: $0.bytes) },
-            endpoints: try snapshot.resources(TypeURL.endpoint).sorted.map { try .init(serializedBytes: $0.bytes) },
-            routes: try snapshot.resources(TypeURL.route).sorted.map { try .init(serializedBytes: $0.bytes) },
+            listeners: try snapshot.resources(TypeURL.listener).sorted.map { try .init(serializedBytes: Array($0.bytes)) },
+            clusters: try snapshot.resources(TypeURL.cluster).sorted.map { try .init(serializedBytes: Array($0.bytes)) },
+            endpoints: try snapshot.resources(TypeURL.endpoint).sorted.map { try .init(serializedBytes: Array($0.bytes)) },
+            routes: try snapshot.resources(TypeURL.route).sorted.map { try .init(serializedBytes: Array($0.bytes)) },
             diagnostics: diagnostics
         )
     }

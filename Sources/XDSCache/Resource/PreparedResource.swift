@@ -9,18 +9,22 @@ public final class PreparedResource: Sendable {
     public let typeURL: String
     /// The resource name (a ClusterLoadAssignment's `cluster_name`, otherwise `name`).
     public let name: String
-    /// The deterministic protobuf serialization of the resource.
-    public let bytes: [UInt8]
     /// The version: a hash of `bytes`, equal for equal content in every process.
     public let version: String
-    /// The encoded `google.protobuf.Any` (type_url + value) holding the resource.
-    public let anyBytes: [UInt8]
-    /// The encoded `envoy.service.discovery.v3.Resource` (name, version, resource) for delta.
+    /// The encoded `envoy.service.discovery.v3.Resource` (version, resource, name) for delta: the one
+    /// stored encoding; ``anyBytes`` and ``bytes`` are slices of it.
     public let deltaResourceBytes: [UInt8]
+    private let anyRange: Range<Int>
+    private let bytesRange: Range<Int>
     /// For an EDS cluster, the name of its ClusterLoadAssignment; nil otherwise.
     public let edsServiceName: String?
     /// For a listener, the RDS route configuration names it refers to.
     public let routeReferences: [String]
+
+    /// The deterministic protobuf serialization of the resource.
+    public var bytes: ArraySlice<UInt8> { deltaResourceBytes[bytesRange] }
+    /// The encoded `google.protobuf.Any` (type_url + value) holding the resource.
+    public var anyBytes: ArraySlice<UInt8> { deltaResourceBytes[anyRange] }
 
     /// Prepares already serialized bytes.
     public init(
@@ -32,25 +36,31 @@ public final class PreparedResource: Sendable {
     ) {
         self.typeURL = typeURL
         self.name = name
-        self.bytes = bytes
         self.version = ContentHash.hex(of: bytes)
         self.edsServiceName = edsServiceName
         self.routeReferences = routeReferences
-        var any = ProtoWriter(capacity: bytes.count + typeURL.utf8.count + 8)
-        any.stringField(1, typeURL)
-        any.bytesField(2, bytes)
-        self.anyBytes = any.bytes
-        var resource = ProtoWriter(capacity: anyBytes.count + name.utf8.count + 32)
-        resource.stringField(1, version)
-        resource.bytesField(2, anyBytes)
-        resource.stringField(3, name)
-        self.deltaResourceBytes = resource.bytes
+        let anySize = ProtoWriter.fieldSize(payloadSize: typeURL.utf8.count) + ProtoWriter.fieldSize(payloadSize: bytes.count)
+        var writer = ProtoWriter(capacity: anySize + version.utf8.count + name.utf8.count + 16)
+        writer.stringField(1, version)
+        writer.header(field: 2, length: anySize)
+        let anyStart = writer.bytes.count
+        writer.stringField(1, typeURL)
+        writer.header(field: 2, length: bytes.count)
+        let bytesStart = writer.bytes.count
+        writer.raw(bytes)
+        let anyEnd = writer.bytes.count
+        writer.stringField(3, name)
+        self.deltaResourceBytes = writer.bytes
+        self.anyRange = anyStart..<anyEnd
+        self.bytesRange = bytesStart..<anyEnd
     }
 
-    /// Serializes `message` once (deterministically) and prepares it. The name is taken from the
-    /// message (see `ResourceNaming`).
+    /// Serializes `message` once (deterministically) and prepares it. The name is the xDS name of
+    /// the message (see `ResourceNaming`); what the resource refers to by name is the producer's to
+    /// say: `routeReferences` for a listener whose filters use RDS (the cache never looks inside
+    /// filters). An EDS cluster's assignment name is read from the cluster.
     /// - Throws: a SwiftProtobuf encoding error, or `ResourceError` when the name is empty.
-    public convenience init(_ message: any SwiftProtobuf.Message) throws {
+    public convenience init(_ message: any SwiftProtobuf.Message, routeReferences: [String] = []) throws {
         var options = BinaryEncodingOptions()
         options.useDeterministicOrdering = true
         let bytes: [UInt8] = try message.serializedBytes(options: options)
@@ -64,7 +74,7 @@ public final class PreparedResource: Sendable {
             name: name,
             bytes: bytes,
             edsServiceName: ResourceNaming.edsServiceName(of: message),
-            routeReferences: ResourceNaming.routeReferences(of: message)
+            routeReferences: routeReferences
         )
     }
 }

@@ -1,7 +1,8 @@
 internal import EnvoyAPI
 internal import SwiftProtobuf
 
-/// How resources are named and what they refer to.
+/// How xDS names resources of each type (the xDS protocol's rule, not any filter's): a
+/// ClusterLoadAssignment by its `cluster_name`, everything else by its `name`.
 enum ResourceNaming {
     /// The xDS name of a resource message.
     static func name(of message: any SwiftProtobuf.Message) -> String {
@@ -25,27 +26,4 @@ enum ResourceNaming {
         let service = cluster.edsClusterConfig.serviceName
         return service.isEmpty ? cluster.name : service
     }
-
-    /// The RDS route configuration names an HTTP connection manager in a listener refers to.
-    static func routeReferences(of message: any SwiftProtobuf.Message) -> [String] {
-        guard let listener = message as? Envoy_Config_Listener_V3_Listener else { return [] }
-        var chains = listener.filterChains
-        if listener.hasDefaultFilterChain { chains.append(listener.defaultFilterChain) }
-        var names: [String] = []
-        for chain in chains {
-            for filter in chain.filters where filter.typedConfig.typeURL.hasSuffix(hcmSuffix) {
-                guard
-                    let hcm = try? Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager(
-                        serializedBytes: filter.typedConfig.value
-                    ),
-                    case .rds(let rds) = hcm.routeSpecifier
-                else { continue }
-                names.append(rds.routeConfigName)
-            }
-        }
-        return names
-    }
-
-    private static let hcmSuffix =
-        "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
 }

@@ -43,7 +43,7 @@ package struct ProtoWriter: Sendable {
     }
 
     /// Appends a length-delimited field holding `payload`.
-    package mutating func bytesField(_ field: Int, _ payload: [UInt8]) {
+    package mutating func bytesField(_ field: Int, _ payload: some Collection<UInt8>) {
         header(field: field, length: payload.count)
         bytes.append(contentsOf: payload)
     }
@@ -56,7 +56,7 @@ package struct ProtoWriter: Sendable {
     }
 
     /// Appends raw bytes (an already encoded field).
-    package mutating func raw(_ payload: [UInt8]) {
+    package mutating func raw(_ payload: some Collection<UInt8>) {
         bytes.append(contentsOf: payload)
     }
 }

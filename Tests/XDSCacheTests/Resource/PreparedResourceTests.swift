@@ -25,10 +25,19 @@ struct PreparedResourceTests {
         #expect(try PreparedResource(cla).name == "svc")
     }
 
+    @Test("One stored encoding: the message and its Any are slices of the delta Resource bytes")
+    func oneEncoding() throws {
+        let resource = try PreparedResource(Self.cluster("a", eds: true))
+        #expect(resource.anyBytes.indices.contains(resource.bytes.startIndex))
+        #expect(resource.anyBytes.endIndex == resource.bytes.endIndex)
+        #expect(Array(resource.deltaResourceBytes[resource.bytes.indices]) == Array(resource.bytes))
+        #expect(resource.deltaResourceBytes.count < 2 * resource.bytes.count + 128)
+    }
+
     @Test("The cached Any decodes back to the same message")
     func anyRoundTrip() throws {
         let resource = try PreparedResource(Self.cluster("a", eds: true))
-        let any = try Google_Protobuf_Any(serializedBytes: resource.anyBytes)
+        let any = try Google_Protobuf_Any(serializedBytes: Array(resource.anyBytes))
         #expect(any.typeURL == TypeURL.cluster)
         #expect(try Envoy_Config_Cluster_V3_Cluster(unpackingAny: any) == Self.cluster("a", eds: true))
         let wrapped = try Envoy_Service_Discovery_V3_Resource(serializedBytes: resource.deltaResourceBytes)
