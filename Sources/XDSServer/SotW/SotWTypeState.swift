@@ -19,10 +19,16 @@ struct SotWTypeState: Sendable {
         var wholeSet: TypeResources?
     }
 
+    /// When and in which response a resource was sent (for CSDS).
+    struct SentRecord: Sendable, Equatable {
+        var nonce: UInt64
+        var responseVersion: String
+        var time: Double
+    }
+
     let typeURL: String
     let fullState: Bool
     private(set) var subscription: SotWSubscription
-    private(set) var sent: [String: SentEntry] = [:]
     /// The stream-internal sequence number of the last response (orders ACKs for CSDS).
     private(set) var lastSentNonce: UInt64?
     /// The nonce string the last response carried on the wire (what ACKs and NACKs echo).
@@ -34,14 +40,21 @@ struct SotWTypeState: Sendable {
     private var nackedWireNonce: String?
     private(set) var lastSentVersion = ""
     private(set) var lastSentTime: Double = 0
-    /// The set `sent` was last reconciled with; while `synced`, `sent` holds exactly the covered
-    /// names of it, at its versions, so the next set only needs the (shared, cached) diff.
-    private var lastSet: TypeResources?
+    /// What the client holds, without a per-name map: every name of `heldSet` that `heldCoverage`
+    /// covers, at `heldSet`'s version, except the names in `unheld` (unsubscribed since). After every
+    /// decision the client holds exactly the covered part of the set decided on, so this is exact;
+    /// the set is shared with every other stream that was sent it.
+    private var heldSet: TypeResources?
+    private var heldCoverage: SotWSubscription?
+    private var unheld: Set<String> = []
+    /// Whether the subscription is unchanged since `heldSet` was decided on, so the next set only
+    /// needs the (shared, cached) diff from it.
     private var synced = false
-    /// Full-state types keep no per-name map: the client holds the covered names of the set last
-    /// sent (every response carries all of them), minus names unsubscribed since then.
-    private var lastSentSet: TypeResources?
-    private var unsubscribedSinceSend: Set<String> = []
+    /// The response that carried the held names (for CSDS), except those carried later, in
+    /// `sentSince` (a few names: compacted into `baseline` past ``sentSinceLimit``).
+    private var baseline: SentRecord?
+    private var sentSince: [String: SentRecord] = [:]
+    private static let sentSinceLimit = 256
     private(set) var ackedNonce: UInt64?
     private(set) var ackedVersion = ""
     private(set) var lastNack: NackRecord?
@@ -105,16 +118,9 @@ struct SotWTypeState: Sendable {
             ackedWireNonce = lastSentWireNonce
             ackedVersion = lastSentVersion
         }
-        let previous = subscription
         if subscription.update(key: namesKey, isEmpty: noNames, names) {
             synced = false
-            if fullState {
-                for name in lastSentSet?.sortedNames ?? [] where previous.covers(name) && !subscription.covers(name) {
-                    unsubscribedSinceSend.insert(name)
-                }
-            } else {
-                sent = sent.filter { subscription.covers($0.key) }
-            }
+            for name in heldNames() where !subscription.covers(name) { unheld.insert(name) }
         }
         if kind != .stale { forceReady = true }
         return kind
@@ -137,28 +143,32 @@ struct SotWTypeState: Sendable {
         let forcedHits = forceReady && !forced.isEmpty
             ? forced.sorted().compactMap { subscription.covers($0) ? resources[$0] : nil }
             : []
-        guard synced, let last = lastSet, lastSentNonce != nil else {
+        guard synced, let last = heldSet, lastSentNonce != nil else {
             return fullPlan(resources, forcedHits: forcedHits, nonce: nonce, now: now)
         }
         if last.id == resources.id && forcedHits.isEmpty { return nil }
         let diff = resources.diff(from: last)
-        lastSet = resources
-        for name in diff.removed { sent[name] = nil }
         var changed: [PreparedResource] = []
         for resource in diff.added where subscription.covers(resource.name) { changed.append(resource) }
         for resource in diff.changed where subscription.covers(resource.name) { changed.append(resource) }
         let toSend: [PreparedResource]
         if fullState {
             let removedCovered = diff.removed.contains { subscription.covers($0) }
-            guard !changed.isEmpty || removedCovered || !forcedHits.isEmpty else { return nil }
+            guard !changed.isEmpty || removedCovered || !forcedHits.isEmpty else {
+                hold(resources)
+                return nil
+            }
             toSend = subscription.wildcard ? resources.sorted : subscription.names.sorted().compactMap { resources[$0] }
         } else {
             var byName: [String: PreparedResource] = [:]
             for resource in changed + forcedHits { byName[resource.name] = resource }
-            guard !byName.isEmpty else { return nil }
+            guard !byName.isEmpty else {
+                hold(resources)
+                return nil
+            }
             toSend = byName.keys.sorted().map { byName[$0]! }
         }
-        record(fullState ? forcedHits : toSend, in: resources, nonce: nonce, now: now)
+        record(toSend, carriesAllHeld: fullState, in: resources, nonce: nonce, now: now)
         return Plan(
             resources: toSend, changed: changed, version: resources.version,
             wholeSet: toSend.count == resources.count ? resources : nil
@@ -172,58 +182,77 @@ struct SotWTypeState: Sendable {
         nonce: UInt64,
         now: Double
     ) -> Plan? {
-        lastSet = resources
-        synced = true
         let covered = subscription.wildcard
             ? resources.sorted : subscription.coveredNames(in: resources.sortedNames).map { resources[$0]! }
+        let changed = covered.filter { heldVersion($0.name) != $0.version }
         if fullState {
-            let held = lastSentSet
-            let changed = covered.filter {
-                held?[$0.name]?.version != $0.version || unsubscribedSinceSend.contains($0.name)
+            let deleted = heldNames().contains { resources[$0] == nil && subscription.covers($0) }
+            guard lastSentNonce == nil || !changed.isEmpty || deleted || !forcedHits.isEmpty else {
+                hold(resources)
+                return nil
             }
-            let deleted = held?.sortedNames.contains {
-                resources[$0] == nil && subscription.covers($0) && !unsubscribedSinceSend.contains($0)
-            } ?? false
-            guard lastSentNonce == nil || !changed.isEmpty || deleted || !forcedHits.isEmpty else { return nil }
-            record(forcedHits, in: resources, nonce: nonce, now: now)
+            record(covered, carriesAllHeld: true, in: resources, nonce: nonce, now: now)
             return Plan(
                 resources: covered, changed: changed, version: resources.version,
                 wholeSet: covered.count == resources.count ? resources : nil
             )
         }
-        if sent.keys.contains(where: { resources[$0] == nil }) {
-            sent = sent.filter { resources[$0.key] != nil }
-        }
-        let changed = covered.filter { sent[$0.name]?.version != $0.version }
         let forcedNames = Set(forcedHits.map(\.name))
-        let toSend = covered.filter { sent[$0.name]?.version != $0.version || forcedNames.contains($0.name) }
-        guard !toSend.isEmpty else { return nil }
-        record(toSend, in: resources, nonce: nonce, now: now)
+        let toSend = covered.filter { heldVersion($0.name) != $0.version || forcedNames.contains($0.name) }
+        guard !toSend.isEmpty else {
+            hold(resources)
+            return nil
+        }
+        record(toSend, carriesAllHeld: toSend.count == covered.count, in: resources, nonce: nonce, now: now)
         return Plan(
             resources: toSend, changed: changed, version: resources.version,
             wholeSet: toSend.count == resources.count ? resources : nil
         )
     }
 
-    /// Records a response built from `resources`; `updated` are the resources of a partial
-    /// (non-full-state) response, whose per-name entries change.
-    private mutating func record(_ updated: [PreparedResource], in resources: TypeResources, nonce: UInt64, now: Double) {
-        if fullState {
-            lastSentSet = resources
-            unsubscribedSinceSend.removeAll()
-            for resource in updated { forced.remove(resource.name) }
-        } else {
-            for resource in updated {
-                sent[resource.name] = SentEntry(
-                    version: resource.version, responseVersion: resources.version, nonce: nonce, time: now
-                )
-                forced.remove(resource.name)
+    /// Notes that the client holds the covered part of `resources` (nothing needed sending).
+    private mutating func hold(_ resources: TypeResources) {
+        heldSet = resources
+        heldCoverage = subscription
+        unheld.removeAll()
+        synced = true
+    }
+
+    /// Records a response built from `resources` carrying `sent`; `carriesAllHeld` when it carries
+    /// every covered resource (then it is the one response every held name was last sent in).
+    private mutating func record(
+        _ sent: [PreparedResource], carriesAllHeld: Bool, in resources: TypeResources, nonce: UInt64, now: Double
+    ) {
+        let record = SentRecord(nonce: nonce, responseVersion: resources.version, time: now)
+        if carriesAllHeld || baseline == nil {
+            baseline = record
+            sentSince.removeAll()
+        }
+        if !carriesAllHeld {
+            for resource in sent { sentSince[resource.name] = record }
+            if sentSince.count > Self.sentSinceLimit {
+                baseline = record
+                sentSince.removeAll()
             }
         }
+        for resource in sent { forced.remove(resource.name) }
+        hold(resources)
         lastSentNonce = nonce
         lastSentWireNonce = String(nonce)
         lastSentVersion = resources.version
         lastSentTime = now
+    }
+
+    /// The version of `name` the client holds, if any.
+    private func heldVersion(_ name: String) -> String? {
+        guard let set = heldSet, heldCoverage?.covers(name) == true, !unheld.contains(name) else { return nil }
+        return set[name]?.version
+    }
+
+    /// Every name the client holds.
+    private func heldNames() -> [String] {
+        guard let set = heldSet, let coverage = heldCoverage else { return [] }
+        return coverage.coveredNames(in: set.sortedNames).filter { !unheld.contains($0) }
     }
 
     /// Chooses the nonce string of the response just planned: `s<set id>` when it carries a whole
@@ -253,15 +282,14 @@ struct SotWTypeState: Sendable {
         )
     }
 
-    /// What the client is believed to hold, by name.
+    /// What the client is believed to hold, by name (built on demand, for status pages).
     var held: [String: SentEntry] {
-        guard fullState else { return sent }
-        guard let set = lastSentSet, let nonce = lastSentNonce else { return [:] }
+        guard let set = heldSet, let baseline else { return [:] }
         var held: [String: SentEntry] = [:]
-        for resource in set.sorted where subscription.covers(resource.name) && !unsubscribedSinceSend.contains(resource.name) {
-            held[resource.name] = SentEntry(
-                version: resource.version, responseVersion: lastSentVersion, nonce: nonce, time: lastSentTime
-            )
+        for name in heldNames() {
+            guard let resource = set[name] else { continue }
+            let record = sentSince[name] ?? baseline
+            held[name] = SentEntry(version: resource.version, responseVersion: record.responseVersion, nonce: record.nonce, time: record.time)
         }
         return held
     }

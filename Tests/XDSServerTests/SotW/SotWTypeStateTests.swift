@@ -110,10 +110,10 @@ struct SotWTypeStateFastPathTests {
         let v2 = v1.replacing(Fixtures.assignment("c7", port: 99))
         let plan = state.plan(v2, nonce: 2, now: 0)
         #expect(plan?.resources.map(\.name) == ["c7"] && plan?.wholeSet == nil)
-        #expect(state.sent["c7"]?.version == v2["c7"]!.version)
+        #expect(state.held["c7"]?.version == v2["c7"]!.version)
         let v3 = TypeResources(v2.sorted.filter { $0.name != "c8" } + [Fixtures.assignment("new")])
         #expect(state.plan(v3, nonce: 3, now: 0) == nil, "a new name nobody asked for is not sent")
-        #expect(state.sent["c8"] == nil)
+        #expect(state.held["c8"] == nil)
     }
 
     @Test("Full state: a deletion under the wildcard resends the whole set, an unrelated one does not")
