@@ -16,13 +16,31 @@ struct DeltaTypeState: Sendable {
         var version: String
     }
 
+    /// How the client's copy of one resource differs from the held set.
+    private enum Override: Sendable, Equatable {
+        /// The client holds this version (from `initial_resource_versions`; "" forces a resend).
+        case version(String)
+        /// The client does not hold it.
+        case notHeld
+    }
+
     let typeURL: String
     private let legacyWildcardAllowed: Bool
     private(set) var wildcard = false
-    private(set) var names: Set<String> = []
-    /// Name → version the client holds ("" forces a resend, or a removal if missing).
-    private(set) var held: [String: String] = [:]
-    private(set) var sent: [String: SentEntry] = [:]
+    /// The explicitly subscribed names, shared with streams subscribed to the same ones.
+    private var subscribed: SharedNameSet?
+    /// What the client holds, without a per-name map: the names of `heldSet` that were covered when
+    /// it was decided on (`heldWildcard`, `heldNames`), at its versions, except `overrides`. After
+    /// every decision the client holds exactly the covered part of the set, so `overrides` only
+    /// lists what requests changed since.
+    private var heldSet: TypeResources?
+    private var heldWildcard = false
+    private var heldNames: SharedNameSet?
+    private var overrides: [String: Override] = [:]
+    /// The response that last carried the held names (for CSDS), except the few carried later.
+    private var baseline: SotWTypeState.SentRecord?
+    private var sentSince: [String: SotWTypeState.SentRecord] = [:]
+    private static let sentSinceLimit = 256
     private var reportedMissing: Set<String> = []
     private var needsInitialResponse = false
     private(set) var started = false
@@ -38,6 +56,9 @@ struct DeltaTypeState: Sendable {
         self.legacyWildcardAllowed = legacyWildcard
     }
 
+    /// The explicitly subscribed names.
+    var names: Set<String> { subscribed?.names ?? [] }
+
     /// Applies a request: subscription changes first (always), then ACK/NACK by nonce.
     mutating func receive(
         subscribe: [String],
@@ -49,13 +70,15 @@ struct DeltaTypeState: Sendable {
     ) -> RequestKind {
         requestCount += 1
         let first = !started
+        var names = self.names
+        let before = names
         if first {
             started = true
             if subscribe.isEmpty && legacyWildcardAllowed { wildcard = true }
             for name in subscribe {
                 if name == "*" { wildcard = true } else { names.insert(name) }
             }
-            held = initialVersions
+            overrides = initialVersions.mapValues { .version($0) }
             needsInitialResponse = wildcard
         } else {
             for name in subscribe {
@@ -63,7 +86,7 @@ struct DeltaTypeState: Sendable {
                     wildcard = true
                 } else {
                     names.insert(name)
-                    held[name] = nil
+                    overrides[name] = .notHeld
                     reportedMissing.remove(name)
                 }
             }
@@ -71,17 +94,15 @@ struct DeltaTypeState: Sendable {
         for name in unsubscribe {
             if name == "*" {
                 wildcard = false
-                held = held.filter { names.contains($0.key) }
-                sent = sent.filter { names.contains($0.key) }
+                // The client drops what it no longer subscribes to; nothing to report.
+                for held in heldNamesList() where !names.contains(held) { overrides[held] = .notHeld }
             } else if names.remove(name) != nil {
                 reportedMissing.remove(name)
-                if wildcard && held[name] != nil {
-                    held[name] = ""
-                } else {
-                    held[name] = nil
-                    sent[name] = nil
-                }
+                overrides[name] = wildcard && heldVersion(name) != nil ? .version("") : .notHeld
             }
+        }
+        if names != before {
+            subscribed = names.isEmpty ? nil : SharedNameSet.intern(names, key: Self.key(of: names))
         }
         guard !nonce.isEmpty else { return first ? .initial : .subscriptionChange }
         guard let sentNonce = lastSentNonce, UInt64(nonce) == sentNonce else { return first ? .initial : .stale }
@@ -96,40 +117,86 @@ struct DeltaTypeState: Sendable {
 
     /// Whether `name` is in scope.
     func covers(_ name: String) -> Bool {
-        wildcard || names.contains(name)
+        wildcard || subscribed?.names.contains(name) == true
     }
 
     /// Decides the next response from `resources` (nil: no snapshot yet, so hold) and records it.
+    /// When only the set changed since the last decision, the work is the size of the (shared) diff.
     mutating func plan(_ resources: TypeResources?, nonce: UInt64, now: Double) -> Plan? {
         guard started, let resources else { return nil }
         var toSend: [PreparedResource] = []
-        let candidates = wildcard ? resources.sortedNames : names.sorted()
-        for name in candidates {
-            guard let resource = resources[name] else { continue }
-            if held[name] != resource.version { toSend.append(resource) }
-        }
         var removed: [String] = []
-        for name in held.keys.sorted() where resources[name] == nil || !covers(name) {
-            removed.append(name)
+        if let last = heldSet, overrides.isEmpty, heldWildcard == wildcard, heldNames === subscribed {
+            if last.id == resources.id && !needsInitialResponse { return nil }
+            let diff = resources.diff(from: last)
+            toSend = (diff.added + diff.changed).filter { covers($0.name) }.sorted { $0.name < $1.name }
+            removed = diff.removed.filter { covers($0) }
+        } else {
+            let candidates = wildcard ? resources.sortedNames : names.sorted()
+            for name in candidates {
+                guard let resource = resources[name] else { continue }
+                if heldVersion(name) != resource.version { toSend.append(resource) }
+            }
+            var heldNow = Set(heldNamesList())
+            for (name, override) in overrides {
+                if case .version = override { heldNow.insert(name) }
+            }
+            for name in heldNow.sorted() where resources[name] == nil || !covers(name) {
+                removed.append(name)
+            }
+            for name in names.sorted() where resources[name] == nil && !heldNow.contains(name) && !reportedMissing.contains(name) {
+                removed.append(name)
+                reportedMissing.insert(name)
+            }
         }
-        for name in names.sorted() where resources[name] == nil && held[name] == nil && !reportedMissing.contains(name) {
-            removed.append(name)
-            reportedMissing.insert(name)
-        }
-        guard !toSend.isEmpty || !removed.isEmpty || needsInitialResponse else { return nil }
+        let mustRespond = needsInitialResponse
         needsInitialResponse = false
-        for resource in toSend {
-            held[resource.name] = resource.version
-            reportedMissing.remove(resource.name)
-            sent[resource.name] = SentEntry(version: resource.version, responseVersion: resources.version, nonce: nonce, time: now)
+        heldSet = resources
+        heldWildcard = wildcard
+        heldNames = subscribed
+        overrides.removeAll()
+        guard !toSend.isEmpty || !removed.isEmpty || mustRespond else { return nil }
+        for resource in toSend { reportedMissing.remove(resource.name) }
+        for name in removed where resources[name] == nil && names.contains(name) { reportedMissing.insert(name) }
+        let record = SotWTypeState.SentRecord(nonce: nonce, responseVersion: resources.version, time: now)
+        if baseline == nil || toSend.count >= (wildcard ? resources.count : names.count) {
+            baseline = record
+            sentSince.removeAll()
+        } else {
+            for resource in toSend { sentSince[resource.name] = record }
+            if sentSince.count > Self.sentSinceLimit {
+                baseline = record
+                sentSince.removeAll()
+            }
         }
-        for name in removed {
-            held[name] = nil
-            sent[name] = nil
-        }
+        for name in removed { sentSince[name] = nil }
         lastSentNonce = nonce
         lastSentVersion = resources.version
         return Plan(resources: toSend, removed: removed, version: resources.version)
+    }
+
+    /// The version of `name` the client holds, if any.
+    private func heldVersion(_ name: String) -> String? {
+        if let override = overrides[name] {
+            if case .version(let version) = override { return version }
+            return nil
+        }
+        guard let set = heldSet, heldWildcard || heldNames?.names.contains(name) == true else { return nil }
+        return set[name]?.version
+    }
+
+    /// The names of the held set the client holds (overrides aside).
+    private func heldNamesList() -> [String] {
+        guard let set = heldSet else { return [] }
+        let listed = set.sortedNames.filter { heldWildcard || heldNames?.names.contains($0) == true }
+        return listed.filter { overrides[$0] == nil || overrides[$0] != .notHeld }
+    }
+
+    /// A key for interning a subscription: a hash of its sorted names.
+    private static func key(of names: Set<String>) -> UInt64 {
+        var hash = ContentHash()
+        for name in names.sorted() { hash.combine(string: name) }
+        return hash.value
     }
 
     /// The ACK state, for status pages.
@@ -149,8 +216,18 @@ struct DeltaTypeState: Sendable {
 
     /// The CSDS view: every sent or explicitly subscribed name with its status.
     func statuses() -> [(name: String, entry: SentEntry?, status: ResourceSyncStatus)] {
-        var result = sent.map { (name: $0.key, entry: Optional($0.value), status: $0.value.status(ackedNonce: ackedNonce, lastNack: lastNack)) }
-        for name in names where sent[name] == nil {
+        var result: [(name: String, entry: SentEntry?, status: ResourceSyncStatus)] = []
+        var listed = Set<String>()
+        if let set = heldSet, let baseline {
+            for name in heldNamesList() {
+                guard let resource = set[name] else { continue }
+                let record = sentSince[name] ?? baseline
+                let entry = SentEntry(version: resource.version, responseVersion: record.responseVersion, nonce: record.nonce, time: record.time)
+                result.append((name: name, entry: entry, status: entry.status(ackedNonce: ackedNonce, lastNack: lastNack)))
+                listed.insert(name)
+            }
+        }
+        for name in names where !listed.contains(name) {
             result.append((name: name, entry: nil, status: .notSent))
         }
         return result.sorted { $0.name < $1.name }

@@ -75,4 +75,29 @@ struct DeltaTypeStateTests {
         #expect(state.plan(TypeResources([]), nonce: 1, now: 0)?.removed == ["missing"])
         #expect(state.plan(TypeResources([]), nonce: 2, now: 0) == nil)
     }
+
+    @Test("After the first sync a change costs its diff: only the changed and removed names, held set shared")
+    func incrementalFromSharedSet() {
+        let names = (0..<200).map { "cla-\($0)" }
+        let v1 = TypeResources(names.map { Fixtures.assignment($0) })
+        var a = State(typeURL: TypeURL.endpoint, legacyWildcard: false)
+        var b = State(typeURL: TypeURL.endpoint, legacyWildcard: false)
+        _ = a.receive(subscribe: names, unsubscribe: [], initialVersions: [:], nonce: "", errorMessage: nil, now: 0)
+        _ = b.receive(subscribe: names.reversed(), unsubscribe: [], initialVersions: [:], nonce: "", errorMessage: nil, now: 0)
+        #expect(a.plan(v1, nonce: 1, now: 0)?.resources.count == 200)
+        #expect(b.plan(v1, nonce: 1, now: 0)?.resources.count == 200)
+        let v2 = TypeResources(v1.sorted.filter { $0.name != "cla-9" }).replacing(Fixtures.assignment("cla-7", port: 99))
+        let plan = a.plan(v2, nonce: 2, now: 0)
+        #expect(plan?.resources.map(\.name) == ["cla-7"])
+        #expect(plan?.removed == ["cla-9"])
+        #expect(a.plan(v2, nonce: 3, now: 0) == nil)
+        // Resubscribing the removed name reports it missing once, not on every push.
+        _ = a.receive(subscribe: ["cla-9"], unsubscribe: [], initialVersions: [:], nonce: "", errorMessage: nil, now: 0)
+        #expect(a.plan(v2, nonce: 4, now: 0)?.removed == ["cla-9"])
+        #expect(a.plan(v2.replacing(Fixtures.assignment("cla-8", port: 98)), nonce: 5, now: 0)?.removed == [])
+        // Streams subscribed to the same names share one set of them.
+        #expect(a.names == b.names)
+        let statuses = a.statuses()
+        #expect(statuses.count == 200 && statuses.first { $0.name == "cla-9" }?.status == .notSent)
+    }
 }

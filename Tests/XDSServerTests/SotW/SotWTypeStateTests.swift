@@ -154,4 +154,19 @@ struct SotWFullStateTests {
         _ = state.receive(names: [], nonce: "1", errorMessage: "no", versionInfo: "", now: 3)
         #expect(state.statuses().map(\.status) == [.error(message: "no", time: 3), .error(message: "no", time: 3)])
     }
+
+    @Test("Many single-name pushes keep what the client holds exact while the per-name records stay bounded")
+    func heldStaysExact() {
+        var state = SotWTypeState(typeURL: TypeURL.endpoint, legacyWildcard: false)
+        var set = TypeResources((0..<400).map { Fixtures.assignment("c\($0)") })
+        _ = state.receive(names: set.sortedNames, nonce: "", errorMessage: nil, versionInfo: "", now: 0)
+        #expect(state.plan(set, nonce: 1, now: 0)?.resources.count == 400)
+        for round in 0..<300 {
+            set = set.replacing(Fixtures.assignment("c\(round)", port: UInt32(1000 + round)))
+            #expect(state.plan(set, nonce: UInt64(round + 2), now: 0)?.resources.map(\.name) == ["c\(round)"])
+        }
+        let held = state.held
+        #expect(held.count == 400)
+        #expect(held.allSatisfy { set[$0.key]?.version == $0.value.version })
+    }
 }
