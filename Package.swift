@@ -184,6 +184,12 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
         .executableTarget(
+            name: "ScaleBench",
+            dependencies: ["LibGRPCTransport"],
+            path: "Benchmarks/ScaleBench",
+            swiftSettings: defaultSwiftSettings
+        ),
+        .executableTarget(
             name: "GeneratorBench",
             dependencies: ["Generator", "Protocols", "Mesh", "MeshAPI", "XDSCache"],
             path: "Benchmarks/GeneratorBench",
