@@ -29,13 +29,13 @@ public struct ProxyView: Sendable {
     public let ownServices: [Entry]
     /// `ALLOW_ANY` or `REGISTRY_ONLY` for this proxy.
     public let outboundTrafficPolicy: GeneratorOptions.OutboundTrafficPolicy
-    private let rules: ScopedRules
+    private let rules: ProxyRules
     private let annotations: [ConfigKey: [String: String]]
 
     /// Gathers the view of `proxy` from `index`.
     public init(index: MeshIndex, proxy: ProxyIdentity, options: GeneratorOptions) {
         self.proxy = proxy
-        let rules = ScopedRules(index: index, proxy: proxy)
+        let rules = ProxyRules(index: index, proxy: proxy)
         self.rules = rules
         var annotations: [ConfigKey: [String: String]] = [:]
         let visible = index.services(visibleTo: proxy)
@@ -61,7 +61,7 @@ public struct ProxyView: Sendable {
         }
     }
 
-    private static func entry(_ service: MeshService, rules: ScopedRules, annotations: [String: String]) -> Entry {
+    private static func entry(_ service: MeshService, rules: ProxyRules, annotations: [String: String]) -> Entry {
         Entry(
             service: service, annotations: annotations,
             destinationRule: rules.destinationRule(for: service),

@@ -59,8 +59,7 @@ struct ClusterBuilder {
 
     /// The endpoints `subset`'s labels select (all of them for the default cluster).
     static func select(_ endpoints: [ServiceEndpoint], subset: String, rule: EffectiveDestinationRule?) -> [ServiceEndpoint] {
-        guard !subset.isEmpty, let labels = rule?.subset(named: subset)?.labels else { return endpoints }
-        return endpoints.filter { endpoint in labels.allSatisfy { endpoint.labels[$0.key] == $0.value } }
+        rule?.select(endpoints, subset: subset) ?? endpoints
     }
 
     /// A cluster with Istio's defaults: connect timeout, LEAST_REQUEST, wide-open circuit breakers.

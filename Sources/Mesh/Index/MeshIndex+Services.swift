@@ -61,21 +61,14 @@ extension MeshIndex {
         selector.allSatisfy { labels[$0.key] == $0.value }
     }
 
-    /// The endpoints of `service` for service port `port`, restricted to `subset`'s labels (from the
-    /// DestinationRule that applies to `proxy`, or the service's namespace when no proxy is given).
+    /// The endpoints of `service` for service port `port` (a subset's are chosen by its
+    /// ``EffectiveDestinationRule``).
     ///
     /// The endpoint port is the WorkloadEntry's port for the service port's name, else the target
     /// port, else the service port; unix sockets get 0. DNS entries without endpoints resolve the host
-    /// itself. An unknown subset yields no endpoints.
-    public func endpoints(of service: MeshService, port: UInt32, subset: String? = nil, proxy: ProxyIdentity? = nil) -> [ServiceEndpoint] {
+    /// itself.
+    public func endpoints(of service: MeshService, port: UInt32) -> [ServiceEndpoint] {
         guard let servicePort = service.port(port) else { return [] }
-        var subsetLabels: [String: String]?
-        if let subset, !subset.isEmpty {
-            let rule = proxy.map { destinationRule(for: service.hostname, proxy: $0) }
-                ?? destinationRule(for: service.hostname, namespace: service.namespace, labels: [:], serviceNamespace: service.namespace)
-            guard let found = rule?.subset(named: subset) else { return [] }
-            subsetLabels = found.labels
-        }
         let templates = endpointsBySource[service.source] ?? []
         var result: [ServiceEndpoint] = templates.map { template in
             let entry = template.entry
@@ -95,7 +88,6 @@ extension MeshIndex {
                 labels: [:], weight: 0, locality: "", network: "", serviceAccount: "", source: service.source
             )]
         }
-        if let subsetLabels { result = result.filter { Self.labels($0.labels, match: subsetLabels) } }
         return result
     }
 }

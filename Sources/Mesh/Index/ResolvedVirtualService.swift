@@ -42,18 +42,19 @@ public struct ResolvedVirtualService: Sendable {
 }
 
 extension MeshIndex {
-    /// The VirtualServices for `hostname` that apply to sidecar `proxy`: bound to `mesh`, exported to
-    /// its namespace and imported by its Sidecar; in creation order.
+    /// The VirtualServices for `hostname` that apply to sidecar `proxy` (see ``ProxyRules``; for
+    /// tools and tests: generation computes the rules once per scope).
     public func virtualServices(for hostname: String, proxy: ProxyIdentity) -> [ResolvedVirtualService] {
-        let egress = egressHosts(for: proxy)
-        return virtualServiceList.filter { vs in
-            vs.appliesToSidecars
-                && Visibility.isExported(vs.spec.exportTo, from: vs.key.namespace, to: proxy.namespace)
-                && vs.hosts.contains { host in
-                    HostName.matches(host, hostname)
-                        && Visibility.imports(egress, hostname: host, namespace: vs.key.namespace, proxyNamespace: proxy.namespace)
-                }
-        }
+        ProxyRules(index: self, proxy: proxy).virtualServices(for: hostname)
+    }
+
+    /// The DestinationRule for `hostname` as `proxy` sees it (see ``ProxyRules``; for tools and
+    /// tests: generation computes the rules once per scope).
+    public func destinationRule(for hostname: String, proxy: ProxyIdentity) -> EffectiveDestinationRule? {
+        guard let service = services(visibleTo: proxy).first(where: { $0.hostname.lowercased() == hostname.lowercased() })
+            ?? services(hostname: hostname).first
+        else { return nil }
+        return ProxyRules(index: self, proxy: proxy).destinationRule(for: service)
     }
 
     /// Every VirtualService, resolved, in creation order.

@@ -65,9 +65,10 @@ struct MeshIndexTests {
         #expect(dubbo.first { $0.address == "10.0.0.2" }?.weight == 3)
         #expect(dubbo.first { $0.address == "10.0.0.1" }?.locality == "us/east/1a")
         #expect(index.endpoints(of: a, port: 9090).allSatisfy { $0.port == 19090 }, "else the target port")
-        #expect(index.endpoints(of: a, port: 20880, subset: "v1").map(\.address) == ["10.0.0.1"])
-        #expect(index.endpoints(of: a, port: 20880, subset: "v2").map(\.address) == ["10.0.0.2"], "subset from the merged second rule")
-        #expect(index.endpoints(of: a, port: 20880, subset: "nope").isEmpty)
+        let rule = try #require(index.destinationRule(for: a.hostname, proxy: Self.proxy("dubbo")))
+        #expect(rule.select(dubbo, subset: "v1")?.map(\.address) == ["10.0.0.1"])
+        #expect(rule.select(dubbo, subset: "v2")?.map(\.address) == ["10.0.0.2"], "subset from the merged second rule")
+        #expect(rule.select(dubbo, subset: "nope") == nil)
         #expect(index.endpoints(of: a, port: 1).isEmpty)
     }
 

@@ -1,12 +1,12 @@
 public import MeshAPI
-public import Mesh
 
 /// The DestinationRule that applies to one host for one proxy, after merging as Istio does (subsets
-/// concatenated, a duplicate name keeps the first; the first traffic policy wins).
-///
-/// The same rules as Mesh's `ResolvedDestinationRule`, built by ``ScopedRules`` from a per-proxy
-/// precomputation so a snapshot costs O(services), not O(services²).
+/// concatenated, a duplicate name keeps the first; the first traffic policy wins); see ``ProxyRules``.
 public struct EffectiveDestinationRule: Sendable, Hashable {
+    /// The rules' host, resolved to an FQDN (may be a wildcard).
+    public var host: String
+    /// The namespace the rules come from.
+    public var namespace: String
     /// The top-level traffic policy, if any.
     public var trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy?
     /// Every subset.
@@ -17,6 +17,13 @@ public struct EffectiveDestinationRule: Sendable, Hashable {
     /// The subset named `name`.
     public func subset(named name: String) -> Istio_Networking_V1alpha3_Subset? {
         subsets.first { $0.name == name }
+    }
+
+    /// The endpoints `subset` selects ("": all of them); nil for a subset the rule does not define.
+    public func select(_ endpoints: [ServiceEndpoint], subset: String) -> [ServiceEndpoint]? {
+        guard !subset.isEmpty else { return endpoints }
+        guard let labels = self.subset(named: subset)?.labels else { return nil }
+        return endpoints.filter { endpoint in labels.allSatisfy { endpoint.labels[$0.key] == $0.value } }
     }
 
     /// The effective policy for service port `port` and `subset` (empty for none); see

@@ -1,21 +1,19 @@
 internal import Foundation
-internal import Mesh
 internal import MeshAPI
 
-/// The DestinationRules and VirtualServices that apply to one proxy, precomputed once per build and
-/// indexed by host, so each service's lookup is O(1) plus the wildcard rules.
-///
-/// Follows Mesh's `MeshIndex.destinationRule(for:proxy:)` and `virtualServices(for:proxy:)`, which
-/// scan every service / rule per call (O(n²) per snapshot); ``ScopedRulesTests`` checks that both
-/// give the same answers on every golden case.
-struct ScopedRules {
-    private struct Candidate {
+/// The DestinationRules and VirtualServices that apply to one proxy (in practice, to every proxy of
+/// its scope), precomputed once and indexed by host, so each service's lookup is O(1) plus the
+/// wildcard rules. The one implementation of Istio's rule selection: the proxy namespace's rules,
+/// then the service namespace's exported ones, then the root namespace's; VirtualServices bound to
+/// `mesh`, exported to the proxy's namespace and imported by its Sidecar.
+public struct ProxyRules: Sendable {
+    private struct Candidate: Sendable {
         var key: ConfigKey
         var host: String
         var rule: Istio_Networking_V1alpha3_DestinationRule
     }
 
-    private struct NamespaceRules {
+    private struct NamespaceRules: Sendable {
         var exact: [String: [Candidate]] = [:]
         var wildcards: [Candidate] = []
     }
@@ -30,7 +28,8 @@ struct ScopedRules {
     private var exactVirtualServices: [String: [Int]] = [:]
     private var wildcardVirtualServices: [(pattern: String, position: Int)] = []
 
-    init(index: MeshIndex, proxy: ProxyIdentity) {
+    /// The rules that apply to `proxy` in `index`.
+    public init(index: MeshIndex, proxy: ProxyIdentity) {
         proxyNamespace = proxy.namespace
         rootNamespace = index.options.rootNamespace
         let suffix = index.options.domainSuffix
@@ -76,7 +75,7 @@ struct ScopedRules {
     /// The DestinationRule for `service`: the proxy namespace's rules, then the service namespace's
     /// exported rules, then the root namespace's; the most specific host wins and rules with that
     /// same host are merged.
-    func destinationRule(for service: MeshService) -> EffectiveDestinationRule? {
+    public func destinationRule(for service: MeshService) -> EffectiveDestinationRule? {
         let host = service.hostname.lowercased()
         var levels: [NamespaceRules] = [ownRules]
         if service.namespace != proxyNamespace, let rules = exportedRules[service.namespace] { levels.append(rules) }
@@ -90,7 +89,7 @@ struct ScopedRules {
                 candidates = candidates.filter { $0.host == candidates[0].host }
             }
             guard !candidates.isEmpty else { continue }
-            var merged = EffectiveDestinationRule(trafficPolicy: nil, subsets: [])
+            var merged = EffectiveDestinationRule(host: candidates[0].host, namespace: candidates[0].key.namespace, trafficPolicy: nil, subsets: [])
             for candidate in candidates {
                 merged.sources.append(candidate.key)
                 if merged.trafficPolicy == nil, candidate.rule.hasTrafficPolicy { merged.trafficPolicy = candidate.rule.trafficPolicy }
@@ -102,7 +101,7 @@ struct ScopedRules {
     }
 
     /// The VirtualServices for `hostname`, in creation order.
-    func virtualServices(for hostname: String) -> [ResolvedVirtualService] {
+    public func virtualServices(for hostname: String) -> [ResolvedVirtualService] {
         var positions = Set(exactVirtualServices[hostname.lowercased()] ?? [])
         for (pattern, position) in wildcardVirtualServices where HostName.matches(pattern, hostname) { positions.insert(position) }
         return positions.sorted().map { virtualServiceList[$0] }
