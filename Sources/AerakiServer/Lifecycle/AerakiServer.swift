@@ -92,9 +92,11 @@ public final class AerakiServer: Sendable {
         let source: any Service
         switch configuration.source {
         case .directory(let paths, let pollInterval):
-            source = YAMLDirectoryWatcher(
-                paths: paths, pollInterval: pollInterval, store: store, problems: problems,
-                onFirstScan: { readiness.sourceLoaded(storeVersion: store.snapshot().version) }
+            source = DirectorySource(
+                configuration: .init(paths: paths, pollInterval: pollInterval), store: store,
+                onParseErrors: { problems.set($0, for: "directory") },
+                onFirstScan: { readiness.sourceLoaded(storeVersion: store.snapshot().version) },
+                logger: Logger(label: "io.aeraki.server.directory")
             )
         case .custom(_, let make):
             source = make(store, readiness)

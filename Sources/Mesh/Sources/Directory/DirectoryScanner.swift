@@ -1,11 +1,14 @@
 import Foundation
 
 /// Finds the YAML files under some paths and re-parses those that changed since the previous scan.
+///
+/// A file that stops parsing keeps its last good resources (the errors are reported with them), so
+/// a half-saved edit never takes config away; a deleted file takes its resources with it. Changes
+/// are found by content, so a rewrite that keeps the size and modification time is still seen.
 /// Not thread-safe: owned by one ``DirectorySource`` run loop (or a test).
 package struct DirectoryScanner {
     private struct FileState {
-        var modified: Date
-        var size: Int
+        var fingerprint: Int
         var result: MeshYAMLParser.Result
     }
 
@@ -50,20 +53,24 @@ package struct DirectoryScanner {
             changed = true
         }
         for path in current {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { continue }
-            let modified = attributes[.modificationDate] as? Date ?? .distantPast
-            let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-            if let known = files[path], known.modified == modified, known.size == size { continue }
-            let text = (try? String(contentsOfFile: path, encoding: .utf8))
-            let result: MeshYAMLParser.Result
-            if let text {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            var hasher = Hasher()
+            hasher.combine(data)
+            let fingerprint = hasher.finalize()
+            if let known = files[path], known.fingerprint == fingerprint { continue }
+            var result: MeshYAMLParser.Result
+            if let text = String(data: data, encoding: .utf8) {
                 result = parser.parse(text, source: path)
             } else {
-                var failed = MeshYAMLParser.Result()
-                failed.errors.append(ValidationError(source: path, field: "", reason: "cannot read the file as UTF-8"))
-                result = failed
+                result = MeshYAMLParser.Result()
+                result.errors.append(ValidationError(source: path, field: "", reason: "cannot read the file as UTF-8"))
             }
-            files[path] = FileState(modified: modified, size: size, result: result)
+            if !result.errors.isEmpty, let previous = files[path]?.result.resources {
+                // Keep the last good version of anything this parse lost.
+                let parsed = Set(result.resources.map(\.key))
+                result.resources += previous.filter { !parsed.contains($0.key) }
+            }
+            files[path] = FileState(fingerprint: fingerprint, result: result)
             changed = true
         }
         return changed

@@ -3,7 +3,8 @@ public import ServiceLifecycle
 import Synchronization
 
 /// A config source that reads Kubernetes-style YAML from files and directories and keeps the store
-/// in step with them: files added, changed and removed while running are picked up on the next poll.
+/// in step with them: files added, changed and removed while running are picked up on the next poll,
+/// and a file that stops parsing keeps its last good resources (see `DirectoryScanner`).
 public struct DirectorySource: Service {
     /// How the directory is watched.
     public struct Configuration: Sendable {
@@ -27,12 +28,21 @@ public struct DirectorySource: Service {
 
     private let configuration: Configuration
     private let store: ConfigStore
+    private let onParseErrors: @Sendable ([ValidationError]) -> Void
+    private let onFirstScan: @Sendable () -> Void
     private let logger: Logger
 
-    /// A source feeding `store` from `configuration.paths`.
-    public init(configuration: Configuration, store: ConfigStore, logger: Logger = Logger(label: "io.aeraki.mesh.directory")) {
+    /// A source feeding `store` from `configuration.paths`. After every scan that found a change,
+    /// `onParseErrors` gets the files' current parse errors (empty when all parse); `onFirstScan`
+    /// runs once the first scan is in the store.
+    public init(
+        configuration: Configuration, store: ConfigStore, onParseErrors: @escaping @Sendable ([ValidationError]) -> Void = { _ in },
+        onFirstScan: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "io.aeraki.mesh.directory")
+    ) {
         self.configuration = configuration
         self.store = store
+        self.onParseErrors = onParseErrors
+        self.onFirstScan = onFirstScan
         self.logger = logger
     }
 
@@ -40,9 +50,11 @@ public struct DirectorySource: Service {
     public func run() async throws {
         let scanner = Mutex(DirectoryScanner(paths: configuration.paths, parser: MeshYAMLParser(defaultNamespace: configuration.defaultNamespace)))
         try? await cancelWhenGracefulShutdown {
+            scanner.withLock { sync(&$0) }
+            onFirstScan()
             while !Task.isCancelled {
-                scanner.withLock { sync(&$0) }
                 try await Task.sleep(for: configuration.pollInterval)
+                scanner.withLock { sync(&$0) }
             }
         }
     }
@@ -50,9 +62,12 @@ public struct DirectorySource: Service {
     private func sync(_ scanner: inout DirectoryScanner) {
         guard scanner.scan() else { return }
         let (resources, parseErrors, _) = scanner.collect()
-        let storeErrors = store.replace(origin: configuration.origin, with: resources)
-        for error in parseErrors + storeErrors {
-            logger.warning("rejected mesh resource", metadata: ["mesh.error": "\(error)"])
+        onParseErrors(parseErrors)
+        for error in parseErrors {
+            logger.warning("config file rejected; keeping its last good resources", metadata: ["mesh.error": "\(error)"])
+        }
+        for error in store.replace(origin: configuration.origin, with: resources) {
+            logger.warning("mesh resource rejected", metadata: ["mesh.error": "\(error)"])
         }
         logger.debug("directory synced", metadata: ["mesh.resources": "\(resources.count)"])
     }
