@@ -32,6 +32,7 @@
 #                                                  VirtualService edits, each waiting for all ACKs;
 #                                                  RSS afterwards, and its ratio to the connected RSS
 #   client_cpu_s, *_client_cpu_s                   the benchmark's own CPU (it shares the machine)
+#   loadavg_1m_before/_after                       the machine's load: other work skews every figure
 # Each wait is bounded by --timeout (default 120 s); a timed-out wait prints nan and the series stops.
 # The server polls the directory every 50 ms with a 20 ms debounce (so an edit is seen within ~70 ms).
 # Uses $AERAKI_BIN when set, else builds the release `aeraki`; the clients are always built release.
@@ -125,9 +126,12 @@ run_mode() {
         sleep 0.1
     done
     echo "aeraki ($mode) ready on $xds (admin $admin) after $((SECONDS - started)) s" >&2
+    # The machine's load before the run: figures taken next to other CPU-heavy work are not comparable.
+    echo "${prefix}loadavg_1m_before: $(cut -d' ' -f1 /proc/loadavg)"
     "$bench_bin" --mode "$mode" --sidecars "$sidecars" --services "$services" --timeout "$timeout" \
         --xds "$xds" --server-pid "$server_pid" --config-dir "$work/mesh" ${bench_args[@]+"${bench_args[@]}"} \
         | sed -u "s/^/$prefix/"
+    echo "${prefix}loadavg_1m_after: $(cut -d' ' -f1 /proc/loadavg)"
     kill -TERM "$server_pid"
     wait "$server_pid" || true
     server_pid=""

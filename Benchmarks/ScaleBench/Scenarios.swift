@@ -109,7 +109,9 @@ final class Scenarios {
         guard !names.isEmpty else { throw MeshEditError.notFound("an EDS subscription for \(layout.host(service))") }
         sequenceNext()
         return try await runEdit(watching: names, make: { try self.editor.editEndpoint(service: service, sequence: self.editSequence) }) { snapshot, since in
-            let mine = names.intersection(snapshot.subscribed[XDSType.endpoint] ?? [])
+            // `names` holds a name or three; filtering it keeps this poll O(1) per sidecar.
+            let subscribed = snapshot.subscribed[XDSType.endpoint] ?? []
+            let mine = names.filter { subscribed.contains($0) }
             if mine.isEmpty { return .unaffected }
             var latest = since
             for name in mine {
