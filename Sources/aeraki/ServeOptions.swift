@@ -14,7 +14,7 @@ struct ServeOptions: ParsableArguments {
         valueName: "path"))
     var configDirs: [String] = []
 
-    @Option(help: ArgumentHelp("How often to look for config file changes, in milliseconds (env AERAKI_POLL_INTERVAL_MS; default 200).", valueName: "ms"))
+    @Option(help: ArgumentHelp("How often to look for config file and mesh config changes, in milliseconds (env AERAKI_POLL_INTERVAL_MS; default 200).", valueName: "ms"))
     var pollIntervalMs: Int?
 
     @Option(help: ArgumentHelp("Take config from istiod over MCP-over-xDS at HOST:PORT, e.g. istiod.istio-system.svc:15012 (env ISTIOD_ADDRESS).", valueName: "host:port"))
@@ -183,7 +183,7 @@ extension ServeOptions {
             admin: .init(host: adminHost ?? Self.env("AERAKI_ADMIN_HOST") ?? "0.0.0.0", port: try int(adminPort, "AERAKI_ADMIN_PORT", 15014)),
             source: sources[0],
             additionalSources: Array(sources.dropFirst()),
-            meshConfig: .init(path: meshConfigPath),
+            meshConfig: .init(path: meshConfigPath, pollInterval: .milliseconds(try int(pollIntervalMs, "AERAKI_POLL_INTERVAL_MS", 200))),
             debounce: debounce,
             controlPlaneID: controlPlaneId ?? Self.env("AERAKI_CONTROL_PLANE_ID") ?? "aeraki",
             meshOptions: .init(
