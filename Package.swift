@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AerakiServerTests",
-            dependencies: ["AerakiServer", "Admin", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+            dependencies: ["AerakiServer", "Admin", "Generator", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
                            logging, serviceLifecycle],
             swiftSettings: defaultSwiftSettings
         ),

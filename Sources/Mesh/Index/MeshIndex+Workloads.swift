@@ -1,4 +1,4 @@
-public import MeshAPI
+internal import MeshAPI
 
 extension MeshIndex {
     /// The label selectors that can make two proxies of one namespace see the mesh differently:
