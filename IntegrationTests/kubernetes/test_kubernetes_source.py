@@ -175,6 +175,17 @@ def test_the_last_config_keeps_serving_through_an_outage_and_nothing_is_lost(clu
     assert "Kubernetes API unavailable; keeping the last config" in aeraki.logs()
 
 
+def test_sigterm_stops_the_watches_and_exits_cleanly(cluster):
+    api, serve = cluster
+    api.apply(metarouter("one"))
+    aeraki = serve()
+    assert wait_for(lambda: "meta/one" in resources(aeraki), timeout=10), aeraki.logs()
+    import time
+    started = time.time()
+    assert aeraki.terminate(timeout=10) == 0, aeraki.logs()
+    assert time.time() - started < 5
+
+
 def test_a_rotated_token_file_is_read_again(cluster):
     api, serve = cluster
     directory = tempfile.mkdtemp(prefix="aeraki-token-")
