@@ -13,6 +13,8 @@ let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio
 let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
 let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 
 // MARK: - Settings shared by every target
 
@@ -35,6 +37,7 @@ let package = Package(
         .library(name: "XDSCache", targets: ["XDSCache"]),
         .library(name: "XDSServer", targets: ["XDSServer"]),
         .library(name: "Mesh", targets: ["Mesh"]),
+        .library(name: "KubernetesSource", targets: ["KubernetesSource"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
@@ -45,6 +48,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // MARK: C interop and transport
@@ -114,6 +119,19 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
 
+        // MARK: Kubernetes API source (its own module, so Mesh links no HTTP client)
+
+        .target(
+            name: "KubernetesSource",
+            dependencies: ["Mesh", asyncHTTPClient, nioCore, nioHTTP1, nioSSL, logging, yams, serviceLifecycle],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "KubernetesSourceTests",
+            dependencies: ["KubernetesSource", "Mesh", "MeshAPI", nioCore, logging],
+            swiftSettings: defaultSwiftSettings
+        ),
+
         // MARK: Protocols and generation
 
         .target(
@@ -152,13 +170,13 @@ let package = Package(
         ),
         .target(
             name: "AerakiServer",
-            dependencies: ["Admin", "Generator", "Protocols", "XDSServer", "XDSCache", "Mesh", "MeshAPI", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+            dependencies: ["Admin", "Generator", "Protocols", "XDSServer", "XDSCache", "Mesh", "MeshAPI", "KubernetesSource", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
                            logging, coreMetrics, serviceLifecycle, .product(name: "UnixSignals", package: "swift-service-lifecycle")],
             swiftSettings: defaultSwiftSettings
         ),
         .testTarget(
             name: "AerakiServerTests",
-            dependencies: ["AerakiServer", "Admin", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+            dependencies: ["AerakiServer", "Admin", "Generator", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
                            logging, serviceLifecycle],
             swiftSettings: defaultSwiftSettings
         ),
@@ -167,7 +185,7 @@ let package = Package(
 
         .executableTarget(
             name: "aeraki",
-            dependencies: ["Generator", "Protocols", "AerakiServer", "Admin", "XDSServer", "XDSCache", "Mesh", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
+            dependencies: ["Generator", "Protocols", "AerakiServer", "Admin", "XDSServer", "XDSCache", "Mesh", "KubernetesSource", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
                            argumentParser, logging, yams, serviceLifecycle],
             swiftSettings: defaultSwiftSettings
         ),

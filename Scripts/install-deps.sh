@@ -2,6 +2,8 @@
 # Installs the Debian packages the build and tests need, when missing. Prints nothing when all is there.
 set -euo pipefail
 packages=(libgrpc-dev protobuf-compiler openssl)
+# kubectl renders deploy/ offline (kubectl kustomize); Debian's kubernetes-client when none is on PATH.
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -28,6 +28,7 @@ _MODULES = [
     "envoy.extensions.filters.network.thrift_proxy.router.v3.router_pb2",
     "envoy.extensions.filters.listener.original_dst.v3.original_dst_pb2",
     "envoy.extensions.transport_sockets.tls.v3.tls_pb2",
+    "envoy.extensions.access_loggers.file.v3.file_pb2",
 ]
 for _name in _MODULES:
     importlib.import_module(_name)

@@ -1,3 +1,5 @@
+public import Mesh
+
 /// Mesh-wide settings the generator applies to every proxy.
 public struct GeneratorOptions: Sendable, Hashable {
     /// What happens to traffic for hosts the proxy does not know.
@@ -18,17 +20,25 @@ public struct GeneratorOptions: Sendable, Hashable {
     public var inboundPort: UInt32
     /// Ports no wildcard listener may take (Envoy's status and Prometheus listeners, the capture ports).
     public var reservedPorts: Set<UInt32>
+    /// File access logging on the network filters that support it (mesh `accessLogFile`); nil: none.
+    public var accessLog: MeshConfig.AccessLog?
+    /// The mesh trust domain, then its aliases: SPIFFE SANs verified on ISTIO_MUTUAL clusters are
+    /// expanded to every one of them (mesh `trustDomain`, `trustDomainAliases`).
+    public var trustDomains: [String]
 
     /// Options from their parts.
     public init(
         outboundTrafficPolicy: OutboundTrafficPolicy = .allowAny, connectTimeoutSeconds: Int64 = 10,
-        outboundPort: UInt32 = 15001, inboundPort: UInt32 = 15006, reservedPorts: Set<UInt32> = [15001, 15006, 15021, 15090]
+        outboundPort: UInt32 = 15001, inboundPort: UInt32 = 15006, reservedPorts: Set<UInt32> = [15001, 15006, 15021, 15090],
+        accessLog: MeshConfig.AccessLog? = nil, trustDomains: [String] = ["cluster.local"]
     ) {
         self.outboundTrafficPolicy = outboundTrafficPolicy
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.outboundPort = outboundPort
         self.inboundPort = inboundPort
         self.reservedPorts = reservedPorts
+        self.accessLog = accessLog
+        self.trustDomains = trustDomains
     }
 
     /// Istio's defaults: `ALLOW_ANY`, 10 s, 15001 / 15006.

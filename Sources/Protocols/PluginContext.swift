@@ -45,14 +45,20 @@ public struct OutboundContext: Sendable {
     public var proxy: ProxyIdentity
     /// The clusters that exist for this proxy, to resolve and check route destinations.
     public var catalog: ClusterCatalog
+    /// The mesh's access log, for plugins whose filter can write one; nil: none.
+    public var accessLog: MeshConfig.AccessLog?
 
     /// A context from its parts.
-    public init(listenerPort: UInt32, listenerName: String, bindings: [ServiceBinding], proxy: ProxyIdentity, catalog: ClusterCatalog) {
+    public init(
+        listenerPort: UInt32, listenerName: String, bindings: [ServiceBinding], proxy: ProxyIdentity, catalog: ClusterCatalog,
+        accessLog: MeshConfig.AccessLog? = nil
+    ) {
         self.listenerPort = listenerPort
         self.listenerName = listenerName
         self.bindings = bindings
         self.proxy = proxy
         self.catalog = catalog
+        self.accessLog = accessLog
     }
 
     /// The primary binding.
@@ -67,12 +73,15 @@ public struct InboundContext: Sendable {
     public var bindings: [ServiceBinding]
     /// The proxy.
     public var proxy: ProxyIdentity
+    /// The mesh's access log, for plugins whose filter can write one; nil: none.
+    public var accessLog: MeshConfig.AccessLog?
 
     /// A context from its parts.
-    public init(targetPort: UInt32, bindings: [ServiceBinding], proxy: ProxyIdentity) {
+    public init(targetPort: UInt32, bindings: [ServiceBinding], proxy: ProxyIdentity, accessLog: MeshConfig.AccessLog? = nil) {
         self.targetPort = targetPort
         self.bindings = bindings
         self.proxy = proxy
+        self.accessLog = accessLog
     }
 
     /// `inbound|TARGETPORT||`.

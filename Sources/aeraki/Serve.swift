@@ -38,7 +38,7 @@ extension Aeraki {
             let configuration = try options.configuration()
             let logger = Logger(label: "io.aeraki.serve")
             let server = try AerakiServer(
-                configuration: configuration, generator: SharedGenerator(), version: AerakiVersion.current
+                configuration: configuration, makeGenerator: { SharedGenerator(options: $0) }, version: AerakiVersion.current
             )
             let group = server.serviceGroup()
             try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -47,11 +47,7 @@ extension Aeraki {
                     // Announce the bound ports (useful with port 0), once both listeners are up.
                     let xdsPorts = try await server.grpc.listeningPorts()
                     let adminPort = try await server.admin.listeningPort()
-                    let source: String
-                    switch configuration.source {
-                    case .directory(let paths, _): source = "directory " + paths.joined(separator: ",")
-                    case .custom(let name, _): source = name
-                    }
+                    let source = ([configuration.source] + configuration.additionalSources).map(\.name).joined(separator: " + ")
                     logger.info("aeraki serving", metadata: [
                         "xds.ports": "\(xdsPorts)", "admin.port": "\(adminPort)", "config.source": "\(source)",
                         "version": "\(AerakiVersion.current)",

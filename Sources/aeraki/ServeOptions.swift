@@ -2,6 +2,7 @@ import Admin
 import AerakiServer
 import ArgumentParser
 import Foundation
+import KubernetesSource
 import Logging
 import Mesh
 
@@ -13,7 +14,7 @@ struct ServeOptions: ParsableArguments {
         valueName: "path"))
     var configDirs: [String] = []
 
-    @Option(help: ArgumentHelp("How often to look for config file changes, in milliseconds (env AERAKI_POLL_INTERVAL_MS; default 200).", valueName: "ms"))
+    @Option(help: ArgumentHelp("How often to look for config file and mesh config changes, in milliseconds (env AERAKI_POLL_INTERVAL_MS; default 200).", valueName: "ms"))
     var pollIntervalMs: Int?
 
     @Option(help: ArgumentHelp("Take config from istiod over MCP-over-xDS at HOST:PORT, e.g. istiod.istio-system.svc:15012 (env ISTIOD_ADDRESS).", valueName: "host:port"))
@@ -76,8 +77,29 @@ struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The cluster DNS suffix (env AERAKI_DOMAIN_SUFFIX; default cluster.local).", valueName: "suffix"))
     var domainSuffix: String?
 
-    @Option(help: ArgumentHelp("The mesh root namespace (env AERAKI_ROOT_NAMESPACE; default istio-system).", valueName: "ns"))
+    @Option(help: ArgumentHelp("The mesh root namespace (env AERAKI_ROOT_NAMESPACE; default: the mesh config's rootNamespace, else istio-system).", valueName: "ns"))
     var rootNamespace: String?
+
+    @Flag(help: "Watch Aeraki's kinds (MetaRouter, ApplicationProtocol, RedisService, RedisDestination, DubboAuthorizationPolicy) through the Kubernetes API, with the pod's service account (env AERAKI_KUBERNETES=true). Composes with --istiod-address and --config-dir.")
+    var kubernetes = false
+
+    @Option(help: ArgumentHelp("Use this kubeconfig file for the Kubernetes API instead of the pod's service account; implies --kubernetes (env AERAKI_KUBECONFIG).", valueName: "path"))
+    var kubeconfig: String?
+
+    @Option(help: ArgumentHelp("The kubeconfig context (env AERAKI_KUBE_CONTEXT; default its current-context).", valueName: "name"))
+    var kubeContext: String?
+
+    @Flag(help: "Also watch Istio's networking kinds (ServiceEntry, VirtualService, DestinationRule, Sidecar, Gateway, WorkloadEntry) through the Kubernetes API, for a cluster without istiod's MCP (env AERAKI_KUBERNETES_ISTIO=true).")
+    var kubernetesIstioKinds = false
+
+    @Option(help: ArgumentHelp("The API version of Istio's kinds to watch (env AERAKI_KUBERNETES_ISTIO_VERSION; default v1).", valueName: "version"))
+    var kubernetesIstioVersion: String?
+
+    @Flag(inversion: .prefixedNo, help: "Write a Reconciled condition (False with the validation message when rejected) to the status of Aeraki resources (env AERAKI_KUBERNETES_STATUS=false to turn off).")
+    var kubernetesStatus = true
+
+    @Option(help: ArgumentHelp("The mesh config file, istiod's format, reloaded on change; a missing file means Istio's defaults (env AERAKI_MESH_CONFIG; default /etc/istio/config/mesh).", valueName: "path"))
+    var meshConfig: String?
 }
 
 extension ServeOptions {
@@ -108,13 +130,13 @@ extension ServeOptions {
             quietPeriod: .milliseconds(try int(debounceMs, "AERAKI_DEBOUNCE_MS", 100)),
             maxDelay: .milliseconds(try int(debounceMaxMs, "AERAKI_DEBOUNCE_MAX_MS", 1000))
         )
-        let source: AerakiServerConfiguration.ConfigSource
+        var sources: [AerakiServerConfiguration.ConfigSource] = []
         if let address = istiodAddress ?? Self.env("ISTIOD_ADDRESS") {
             let ca = istiodCAFile ?? Self.env("ISTIOD_CA_FILE")
             let serverName = istiodServerName ?? Self.env("ISTIOD_SERVER_NAME") ?? "istiod.istio-system.svc"
             let delta = istiodDelta || Self.env("ISTIOD_DELTA") == "true"
             let namespace = self.namespace ?? Self.env("POD_NAMESPACE") ?? "istio-system"
-            source = .istiod(MCPClient.Configuration(
+            sources.append(.istiod(MCPClient.Configuration(
                 address: address,
                 tls: ca.map { .init(rootCertificatesFile: $0, serverNameOverride: serverName) },
                 tokenFile: istiodTokenFile ?? Self.env("ISTIOD_TOKEN_FILE"),
@@ -122,19 +144,29 @@ extension ServeOptions {
                 namespace: namespace,
                 workloadName: Self.env("POD_NAME") ?? "aeraki",
                 ip: Self.env("POD_IP") ?? "127.0.0.1"
-            ))
-        } else {
-            var paths = configDirs
-            if paths.isEmpty, let env = Self.env("AERAKI_CONFIG_DIR") {
-                paths = env.split(separator: ",").map(String.init)
-            }
+            )))
+        }
+        let kubernetes = try kubernetesSource()
+        var paths = configDirs
+        if paths.isEmpty, let env = Self.env("AERAKI_CONFIG_DIR") {
+            paths = env.split(separator: ",").map(String.init)
+        }
+        if !paths.isEmpty || (sources.isEmpty && kubernetes == nil) {
             if paths.isEmpty {
                 guard let examples = Self.bundledExamples() else {
                     throw ArgumentParser.ValidationError("no --config-dir or --istiod-address given, and the bundled examples/ directory was not found (set AERAKI_EXAMPLES)")
                 }
                 paths = [examples]
             }
-            source = .directory(paths: paths, pollInterval: .milliseconds(try int(pollIntervalMs, "AERAKI_POLL_INTERVAL_MS", 200)))
+            sources.append(.directory(paths: paths, pollInterval: .milliseconds(try int(pollIntervalMs, "AERAKI_POLL_INTERVAL_MS", 200))))
+        }
+        if let kubernetes { sources.append(.kubernetes(kubernetes)) }
+        let meshConfigPath = meshConfig ?? Self.env("AERAKI_MESH_CONFIG") ?? "/etc/istio/config/mesh"
+        let mesh: MeshConfig
+        do {
+            mesh = try MeshConfigWatcher.load(meshConfigPath)
+        } catch {
+            throw ArgumentParser.ValidationError("--mesh-config: \(error)")
         }
         var tls: AerakiServerConfiguration.TLS?
         if let cert = tlsCert ?? Self.env("AERAKI_TLS_CERT"), let key = tlsKey ?? Self.env("AERAKI_TLS_KEY") {
@@ -149,14 +181,40 @@ extension ServeOptions {
             xdsPort: try int(xdsPort, "AERAKI_XDS_PORT", 15010),
             tls: tls,
             admin: .init(host: adminHost ?? Self.env("AERAKI_ADMIN_HOST") ?? "0.0.0.0", port: try int(adminPort, "AERAKI_ADMIN_PORT", 15014)),
-            source: source,
+            source: sources[0],
+            additionalSources: Array(sources.dropFirst()),
+            meshConfig: .init(path: meshConfigPath, pollInterval: .milliseconds(try int(pollIntervalMs, "AERAKI_POLL_INTERVAL_MS", 200))),
             debounce: debounce,
             controlPlaneID: controlPlaneId ?? Self.env("AERAKI_CONTROL_PLANE_ID") ?? "aeraki",
             meshOptions: .init(
                 domainSuffix: domainSuffix ?? Self.env("AERAKI_DOMAIN_SUFFIX") ?? "cluster.local",
-                rootNamespace: rootNamespace ?? Self.env("AERAKI_ROOT_NAMESPACE") ?? "istio-system"
+                rootNamespace: rootNamespace ?? Self.env("AERAKI_ROOT_NAMESPACE") ?? mesh.rootNamespace
             ),
             shutdownGracePeriod: .milliseconds(Int(drain * 1000))
+        )
+    }
+
+    /// The Kubernetes API source asked for, or nil.
+    func kubernetesSource() throws -> KubernetesSource.Configuration? {
+        let kubeconfig = self.kubeconfig ?? Self.env("AERAKI_KUBECONFIG")
+        guard kubernetes || Self.env("AERAKI_KUBERNETES") == "true" || kubeconfig != nil else { return nil }
+        let connection: KubernetesConnection
+        do {
+            if let kubeconfig {
+                connection = try .kubeconfig(path: kubeconfig, context: kubeContext ?? Self.env("AERAKI_KUBE_CONTEXT"))
+            } else {
+                connection = try .inCluster()
+            }
+        } catch {
+            throw ArgumentParser.ValidationError("--kubernetes: \(error)")
+        }
+        var resources = APIResource.aeraki
+        if kubernetesIstioKinds || Self.env("AERAKI_KUBERNETES_ISTIO") == "true" {
+            resources += APIResource.istio(version: kubernetesIstioVersion ?? Self.env("AERAKI_KUBERNETES_ISTIO_VERSION") ?? "v1")
+        }
+        return KubernetesSource.Configuration(
+            connection: connection, resources: resources,
+            writeStatus: kubernetesStatus && Self.env("AERAKI_KUBERNETES_STATUS") != "false"
         )
     }
 

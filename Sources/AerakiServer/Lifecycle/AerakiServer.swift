@@ -1,4 +1,6 @@
 public import Admin
+public import Generator
+internal import KubernetesSource
 public import LibGRPCTransport
 public import Logging
 public import Mesh
@@ -6,7 +8,6 @@ public import ServiceLifecycle
 public import UnixSignals
 public import XDSCache
 public import XDSServer
-internal import Generator
 
 /// The composition root of `aeraki serve`: config source → store → index → generator → snapshot
 /// cache → xDS server, plus the admin endpoint.
@@ -41,11 +42,31 @@ public final class AerakiServer: Sendable {
     public let services: [any Service]
     private let logger: Logger
 
-    /// Assembles a server; nothing runs until the services do.
+    /// Assembles a server whose generator is made by `makeGenerator` from the mesh config's
+    /// options, and made again whenever ``AerakiServerConfiguration/meshConfig`` changes.
+    /// - Throws: when TLS files cannot be read, or the mesh config file does not parse at start.
+    public convenience init(
+        configuration: AerakiServerConfiguration, makeGenerator: @escaping @Sendable (GeneratorOptions) -> any SnapshotGenerating,
+        version: String, logger: Logger = Logger(label: "io.aeraki.server")
+    ) throws {
+        let mesh = try configuration.meshConfig.map { file throws(MeshConfigError) in try MeshConfigWatcher.load(file.path) } ?? MeshConfig()
+        let generator = MeshConfiguredGenerator(options: GeneratorOptions(meshConfig: mesh), make: makeGenerator)
+        try self.init(configuration: configuration, generator: generator, meshGenerator: generator, version: version, logger: logger)
+    }
+
+    /// Assembles a server; nothing runs until the services do. The mesh config file, if any, is
+    /// not watched: `generator` has fixed options.
     /// - Throws: when TLS files cannot be read.
-    public init(
+    public convenience init(
         configuration: AerakiServerConfiguration, generator: any SnapshotGenerating, version: String,
         logger: Logger = Logger(label: "io.aeraki.server")
+    ) throws {
+        try self.init(configuration: configuration, generator: generator, meshGenerator: nil, version: version, logger: logger)
+    }
+
+    private init(
+        configuration: AerakiServerConfiguration, generator: any SnapshotGenerating, meshGenerator: MeshConfiguredGenerator?,
+        version: String, logger: Logger
     ) throws {
         self.configuration = configuration
         self.logger = logger
@@ -54,7 +75,7 @@ public final class AerakiServer: Sendable {
         let cache = SnapshotCache()
         let registry = ProxyRegistry()
         let metrics = AerakiMetrics()
-        let readiness = Readiness()
+        let readiness = Readiness(expectedSources: 1 + configuration.additionalSources.count)
         let problems = ConfigProblems()
         let observer = XDSObserver(registry: registry, cache: cache, metrics: metrics)
         let xds = XDSServer(
@@ -89,17 +110,13 @@ public final class AerakiServer: Sendable {
             onConfigApplied: { readiness.configApplied(storeVersion: $0) }, isReady: { readiness.isReady }
         )
         readiness.onReady { pushLoop.buildWaitingProxies() }
-        let source: any Service
-        switch configuration.source {
-        case .directory(let paths, let pollInterval):
-            source = DirectorySource(
-                configuration: .init(paths: paths, pollInterval: pollInterval), store: store,
-                onParseErrors: { problems.set($0, for: "directory") },
-                onFirstScan: { readiness.sourceLoaded(storeVersion: store.snapshot().version) },
-                logger: Logger(label: "io.aeraki.server.directory")
-            )
-        case .custom(_, let make):
-            source = make(store, readiness)
+        var sources = ([configuration.source] + configuration.additionalSources).map { source in
+            Self.service(for: source, store: store, readiness: readiness, problems: problems)
+        }
+        if let file = configuration.meshConfig, let meshGenerator {
+            sources.append(MeshConfigWatcher(path: file.path, pollInterval: file.pollInterval, problems: problems) { mesh in
+                if meshGenerator.reconfigure(GeneratorOptions(meshConfig: mesh)) { pushLoop.regenerateAll() }
+            })
         }
         self.store = store
         self.cache = cache
@@ -111,7 +128,30 @@ public final class AerakiServer: Sendable {
         self.readiness = readiness
         self.pushLoop = pushLoop
         self.problems = problems
-        self.services = [source, admin, pushLoop, XDSService(server: grpc, gracePeriod: configuration.shutdownGracePeriod)]
+        self.services = sources + [admin, pushLoop, XDSService(server: grpc, gracePeriod: configuration.shutdownGracePeriod)]
+    }
+
+    /// The service that runs `source`.
+    private static func service(
+        for source: AerakiServerConfiguration.ConfigSource, store: ConfigStore, readiness: Readiness, problems: ConfigProblems
+    ) -> any Service {
+        switch source {
+        case .directory(let paths, let pollInterval):
+            return DirectorySource(
+                configuration: .init(paths: paths, pollInterval: pollInterval), store: store,
+                onParseErrors: { problems.set($0, for: "directory") },
+                onFirstScan: { readiness.sourceLoaded(storeVersion: store.snapshot().version) },
+                logger: Logger(label: "io.aeraki.server.directory")
+            )
+        case .custom(_, let make):
+            return make(store, readiness)
+        case .kubernetes(let configuration):
+            return KubernetesSource(
+                configuration: configuration, store: store,
+                onSynced: { readiness.sourceLoaded(storeVersion: store.snapshot().version) },
+                onProblems: { problems.set($0, for: configuration.origin) }
+            )
+        }
     }
 
     /// A service group running every service, shutting down gracefully on `signals`, within the

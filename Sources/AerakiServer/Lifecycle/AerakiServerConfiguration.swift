@@ -1,4 +1,5 @@
 public import Admin
+public import KubernetesSource
 public import Mesh
 public import ServiceLifecycle
 
@@ -11,6 +12,31 @@ public struct AerakiServerConfiguration: Sendable {
         /// Any other source (istiod over MCP: see ``istiod(_:)``), built from the store it feeds
         /// and the readiness it marks once the first full config has landed.
         case custom(name: String, make: @Sendable (ConfigStore, Readiness) -> any Service)
+        /// The Kubernetes API: list and watch of Aeraki's kinds (and, if asked, Istio's).
+        case kubernetes(KubernetesSource.Configuration)
+
+        /// A short name for logs.
+        public var name: String {
+            switch self {
+            case .directory(let paths, _): "directory " + paths.joined(separator: ",")
+            case .custom(let name, _): name
+            case .kubernetes(let configuration): "kubernetes \(configuration.connection.server)"
+            }
+        }
+    }
+
+    /// The mesh config file and how often to look for changes.
+    public struct MeshConfigFile: Sendable {
+        /// The file (istiod's `/etc/istio/config/mesh`); a missing file is Istio's defaults.
+        public var path: String
+        /// How often to look for changes.
+        public var pollInterval: Duration
+
+        /// A mesh config file from its parts.
+        public init(path: String, pollInterval: Duration = .seconds(1)) {
+            self.path = path
+            self.pollInterval = pollInterval
+        }
     }
 
     /// TLS for the second xDS listener.
@@ -43,6 +69,11 @@ public struct AerakiServerConfiguration: Sendable {
     public var admin: AdminServer.Configuration
     /// The config source.
     public var source: ConfigSource
+    /// More sources feeding the same store (e.g. istiod for Istio's kinds, Kubernetes for Aeraki's);
+    /// the server is ready once every source has delivered its first full config.
+    public var additionalSources: [ConfigSource]
+    /// The mesh config file, watched for changes (with ``AerakiServer/init(configuration:makeGenerator:version:logger:)``).
+    public var meshConfig: MeshConfigFile?
     /// How config change events are batched.
     public var debounce: DebounceConfiguration
     /// The control plane id stamped into responses.
@@ -55,7 +86,8 @@ public struct AerakiServerConfiguration: Sendable {
     /// A configuration from its parts.
     public init(
         xdsHost: String = "0.0.0.0", xdsPort: Int = 15010, tls: TLS? = nil, admin: AdminServer.Configuration = .defaults,
-        source: ConfigSource, debounce: DebounceConfiguration = .defaults, controlPlaneID: String = "aeraki",
+        source: ConfigSource, additionalSources: [ConfigSource] = [], meshConfig: MeshConfigFile? = nil,
+        debounce: DebounceConfiguration = .defaults, controlPlaneID: String = "aeraki",
         meshOptions: MeshIndex.Options = .defaults, shutdownGracePeriod: Duration = .seconds(10)
     ) {
         self.xdsHost = xdsHost
@@ -63,6 +95,8 @@ public struct AerakiServerConfiguration: Sendable {
         self.tls = tls
         self.admin = admin
         self.source = source
+        self.additionalSources = additionalSources
+        self.meshConfig = meshConfig
         self.debounce = debounce
         self.controlPlaneID = controlPlaneID
         self.meshOptions = meshOptions

@@ -1,10 +1,12 @@
 import Synchronization
 
-/// Readiness: true once the config source has delivered its first full config and the push loop
-/// has applied a store version at least as new as that.
+/// Readiness: true once every config source has delivered its first full config and the push loop
+/// has applied a store version at least as new as the last of those.
 public final class Readiness: Sendable {
     private struct State {
         var loadedVersion: UInt64?
+        var sourcesLoaded = 0
+        var latestLoaded: UInt64 = 0
         var appliedVersion: UInt64?
         var ready = false
 
@@ -15,14 +17,19 @@ public final class Readiness: Sendable {
 
     private let state = Mutex(State())
     private let callbacks = Mutex<[@Sendable () -> Void]>([])
+    private let expectedSources: Int
 
-    /// Not ready.
-    public init() {}
+    /// Not ready until `expectedSources` sources have each called ``sourceLoaded(storeVersion:)``.
+    public init(expectedSources: Int = 1) {
+        self.expectedSources = max(1, expectedSources)
+    }
 
-    /// The source delivered its first full config; the store is at `storeVersion`.
+    /// A source delivered its first full config (each source calls this once); the store is at `storeVersion`.
     public func sourceLoaded(storeVersion: UInt64) {
         transition { state in
-            if state.loadedVersion == nil { state.loadedVersion = storeVersion }
+            state.sourcesLoaded += 1
+            state.latestLoaded = max(state.latestLoaded, storeVersion)
+            if state.loadedVersion == nil, state.sourcesLoaded >= expectedSources { state.loadedVersion = state.latestLoaded }
         }
     }
 

@@ -138,6 +138,12 @@ public final class PushLoop: Service, Sendable {
         ])
     }
 
+    /// Asks the loop to rebuild everything from the current store snapshot, as if every input had
+    /// changed (the mesh config changed under the generator).
+    public func regenerateAll() {
+        pending.add(ConfigChangeBatch(keys: [], snapshot: store.snapshot()))
+    }
+
     /// Asks the loop to build every connected proxy that has no snapshot yet (on readiness).
     public func buildWaitingProxies() {
         pending.addUnbuilt()

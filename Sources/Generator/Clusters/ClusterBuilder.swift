@@ -44,7 +44,8 @@ struct ClusterBuilder {
         }
         if let policy = entry.destinationRule?.trafficPolicy(port: port.number, subset: subset) {
             ClusterTrafficPolicy.apply(policy, to: &cluster, sni: ClusterName.sni(port: port.number, subset: subset, host: service.hostname),
-                                       subjectAltNames: service.subjectAltNames, diagnostics: &diagnostics)
+                                       subjectAltNames: UpstreamTLS.expanding(service.subjectAltNames, trustDomains: options.trustDomains),
+                                       diagnostics: &diagnostics)
         }
         return cluster
     }

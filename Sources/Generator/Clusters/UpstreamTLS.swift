@@ -33,6 +33,23 @@ enum UpstreamTLS {
         return source
     }
 
+    /// `sans` with every SPIFFE identity also in each of `trustDomains` (istiod's
+    /// `ExpandWithTrustDomains`): a workload whose certificate still names an old trust domain (an
+    /// alias) is accepted, and so is one already moved to the new one.
+    static func expanding(_ sans: [String], trustDomains: [String]) -> [String] {
+        var result: [String] = []
+        for san in sans {
+            if !result.contains(san) { result.append(san) }
+            guard san.hasPrefix("spiffe://") else { continue }
+            let path = san.dropFirst("spiffe://".count).drop { $0 != "/" }
+            for domain in trustDomains {
+                let variant = "spiffe://\(domain)\(path)"
+                if !result.contains(variant) { result.append(variant) }
+            }
+        }
+        return result
+    }
+
     /// The `envoy.transport_sockets.tls` socket, or nil for DISABLE.
     ///
     /// ISTIO_MUTUAL: workload certificate `default` and root `ROOTCA` over SDS, SNI `outbound_.…`,

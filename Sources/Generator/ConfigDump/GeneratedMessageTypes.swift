@@ -22,6 +22,7 @@ public enum GeneratedMessageTypes {
         Envoy_Extensions_Filters_Http_Router_V3_Router.self,
         Envoy_Extensions_TransportSockets_Tls_V3_UpstreamTlsContext.self,
         Envoy_Extensions_TransportSockets_Tls_V3_DownstreamTlsContext.self,
+        Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog.self,
     ]
 
     /// Registers every type for JSON `Any` (idempotent; the registry is process-wide).

@@ -10,6 +10,8 @@ struct OutboundListenerBuilder {
     let proxy: ProxyIdentity
     let catalog: ClusterCatalog
     let fallthroughCluster: String
+    /// The mesh access log handed to plugins.
+    var accessLog: MeshConfig.AccessLog? = nil
 
     /// The listener for `group`, with whatever routes and cluster options its plugin asked for.
     func listener(_ group: ListenerGroup, diagnostics: inout [String]) -> (Envoy_Config_Listener_V3_Listener, PluginOutput)? {
@@ -23,7 +25,8 @@ struct OutboundListenerBuilder {
                 diagnostics.append("\(group.name): \(binding.service.hostname) (\(binding.port.protocol)) conflicts with \(group.bindings[0].service.hostname) (\(primaryProtocol)); skipped")
             }
         }
-        let context = OutboundContext(listenerPort: group.port, listenerName: group.name, bindings: bindings, proxy: proxy, catalog: catalog)
+        let context = OutboundContext(listenerPort: group.port, listenerName: group.name, bindings: bindings, proxy: proxy, catalog: catalog,
+                                      accessLog: accessLog)
         let output: PluginOutput
         do {
             output = try plugin.outboundFilters(context)

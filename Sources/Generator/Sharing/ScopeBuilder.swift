@@ -43,7 +43,8 @@ struct ScopeBuilder {
         let catalog = ClusterCatalog(names: Set(out.clusters.map(\.name)), portsByHost: portsByHost)
 
         let fallthroughCluster = view.outboundTrafficPolicy == .allowAny ? ClusterName.passthrough : ClusterName.blackHole
-        let listenerBuilder = OutboundListenerBuilder(registry: registry, proxy: view.proxy, catalog: catalog, fallthroughCluster: fallthroughCluster)
+        let listenerBuilder = OutboundListenerBuilder(registry: registry, proxy: view.proxy, catalog: catalog, fallthroughCluster: fallthroughCluster,
+                                                     accessLog: options.accessLog)
         for group in ListenerGroup.groups(view, options: options, diagnostics: &out.diagnostics) {
             let key = ResourceKey(
                 kind: .listener, name: group.name, variant: .scope(scope),

@@ -9,6 +9,8 @@ internal import SwiftProtobuf
 /// method (exact / prefix / regex) and attachment (header) routing from every `http.match` entry of
 /// the host's VirtualService. The interface is the ServiceEntry's `interface` annotation, else the
 /// host name. Inbound, a catch-all route to `inbound|PORT||` — for every own service, selector or not.
+/// Envoy's `DubboProxy` has no `access_log` field, so the mesh access log does not apply (Aeraki
+/// lists Dubbo access logging as to do, too).
 public struct DubboPlugin: ProtocolPlugin {
     /// The network filter name.
     public static let filterName = "envoy.filters.network.dubbo_proxy"

@@ -44,6 +44,7 @@ public struct TCPProxyPlugin: ProtocolPlugin {
         }
         var proxy = Self.proxy(statPrefix: statPrefix, target: target)
         if let policy = binding.trafficPolicy { Self.apply(policy, to: &proxy) }
+        proxy.accessLog = try AccessLogBuilder.accessLogs(context.accessLog, plugin: Self.filterName)
         return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
     }
 
@@ -62,7 +63,9 @@ public struct TCPProxyPlugin: ProtocolPlugin {
     }
 
     public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
-        PluginOutput(filters: [try Self.filter(statPrefix: context.clusterName, target: .cluster(context.clusterName))])
+        var proxy = Self.proxy(statPrefix: context.clusterName, target: .cluster(context.clusterName))
+        proxy.accessLog = try AccessLogBuilder.accessLogs(context.accessLog, plugin: Self.filterName)
+        return PluginOutput(filters: [try .typed(Self.filterName, proxy)])
     }
 
     /// A tcp_proxy filter to `target`.

@@ -36,7 +36,8 @@ public struct ThriftPlugin: ProtocolPlugin {
             let fallback = L7Route(match: nil, target: .cluster(binding.defaultCluster), source: nil)
             config.routes = ThriftRouteBuilder.route(fallback, listenerPort: context.listenerPort, catalog: context.catalog, diagnostics: &diagnostics).map { [$0] } ?? []
         }
-        let proxy = try Self.proxy(statPrefix: binding.defaultCluster, routes: config)
+        var proxy = try Self.proxy(statPrefix: binding.defaultCluster, routes: config)
+        proxy.accessLog = try AccessLogBuilder.accessLogs(context.accessLog, plugin: Self.filterName)
         return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
     }
 
@@ -46,7 +47,9 @@ public struct ThriftPlugin: ProtocolPlugin {
         config.name = context.clusterName
         let route = L7Route(match: nil, target: .cluster(context.clusterName), source: nil)
         config.routes = ThriftRouteBuilder.route(route, listenerPort: context.targetPort, catalog: ClusterCatalog(), diagnostics: &ignored).map { [$0] } ?? []
-        return PluginOutput(filters: [try .typed(Self.filterName, try Self.proxy(statPrefix: context.clusterName, routes: config))])
+        var proxy = try Self.proxy(statPrefix: context.clusterName, routes: config)
+        proxy.accessLog = try AccessLogBuilder.accessLogs(context.accessLog, plugin: Self.filterName)
+        return PluginOutput(filters: [try .typed(Self.filterName, proxy)])
     }
 
     static func proxy(statPrefix: String, routes: Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration) throws(PluginError)

@@ -5,7 +5,8 @@ import Protocols
 import Testing
 import XDSCache
 
-/// One golden case under `Fixtures/<name>`: `input/*.yaml`, optional `node.json`, `expected.json`.
+/// One golden case under `Fixtures/<name>`: `input/*.yaml`, optional `node.json`, optional
+/// `meshconfig.yaml` (istiod's mesh config), `expected.json`.
 struct GoldenCase: Sendable, CustomTestStringConvertible {
     let name: String
 
@@ -52,15 +53,22 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
         MeshDirectory.load(paths: [directory.appendingPathComponent("input").path])
     }
 
+    /// The generator options of `meshconfig.yaml`, or the defaults.
+    func options() throws -> GeneratorOptions {
+        let file = directory.appendingPathComponent("meshconfig.yaml")
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return .defaults }
+        return GeneratorOptions(meshConfig: try MeshConfig.parse(yaml: text, source: file.path))
+    }
+
     /// The generated config.
     func generate() throws -> GeneratedConfig {
         let (index, _) = index()
-        return try ProxySnapshotBuilder(registry: .standard).build(index: index, proxy: try proxy())
+        return try ProxySnapshotBuilder(registry: .standard, options: try options()).build(index: index, proxy: try proxy())
     }
 
     /// The snapshot the shared generator serves the case's proxy.
     func snapshot() throws -> Snapshot {
-        let generator = SharedGenerator()
+        let generator = SharedGenerator(options: try options())
         generator.update(index: index().0, changes: nil)
         return try generator.snapshots(for: [try proxy()])[0].get()
     }

@@ -55,7 +55,7 @@ package struct DirectoryScanner {
         for path in current {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             var hasher = Hasher()
-            hasher.combine(data)
+            data.withUnsafeBytes { hasher.combine(bytes: $0) }  // every byte: Data's own hash reads a prefix only
             let fingerprint = hasher.finalize()
             if let known = files[path], known.fingerprint == fingerprint { continue }
             var result: MeshYAMLParser.Result

@@ -1,0 +1,73 @@
+public import EnvoyAPI
+public import Mesh
+internal import SwiftProtobuf
+
+/// The mesh's file access log as Envoy's `envoy.access_loggers.file`, as istiod builds it: the mesh
+/// `accessLogFormat` (or Istio's default format) as inline text, or as a JSON object of fields for
+/// the JSON encoding.
+public enum AccessLogBuilder {
+    /// The logger's name.
+    public static let loggerName = "envoy.access_loggers.file"
+
+    /// Istio's default text format (`EnvoyTextLogFormat`).
+    public static let defaultTextFormat = """
+        [%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% \
+        %RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% "%UPSTREAM_TRANSPORT_FAILURE_REASON%" %BYTES_RECEIVED% \
+        %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%" \
+        "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%" %UPSTREAM_CLUSTER_RAW% %UPSTREAM_LOCAL_ADDRESS% \
+        %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% %REQUESTED_SERVER_NAME% %ROUTE_NAME%
+
+        """
+
+    /// Istio's default JSON fields (`EnvoyJSONLogFormatIstio`).
+    public static let defaultJSONFields: [(String, String)] = [
+        ("start_time", "%START_TIME%"), ("route_name", "%ROUTE_NAME%"), ("method", "%REQ(:METHOD)%"),
+        ("path", "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%"), ("protocol", "%PROTOCOL%"), ("response_code", "%RESPONSE_CODE%"),
+        ("response_flags", "%RESPONSE_FLAGS%"), ("response_code_details", "%RESPONSE_CODE_DETAILS%"),
+        ("connection_termination_details", "%CONNECTION_TERMINATION_DETAILS%"), ("bytes_received", "%BYTES_RECEIVED%"),
+        ("bytes_sent", "%BYTES_SENT%"), ("duration", "%DURATION%"), ("upstream_service_time", "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%"),
+        ("x_forwarded_for", "%REQ(X-FORWARDED-FOR)%"), ("user_agent", "%REQ(USER-AGENT)%"), ("request_id", "%REQ(X-REQUEST-ID)%"),
+        ("authority", "%REQ(:AUTHORITY)%"), ("upstream_host", "%UPSTREAM_HOST%"), ("upstream_cluster", "%UPSTREAM_CLUSTER_RAW%"),
+        ("upstream_local_address", "%UPSTREAM_LOCAL_ADDRESS%"), ("downstream_local_address", "%DOWNSTREAM_LOCAL_ADDRESS%"),
+        ("downstream_remote_address", "%DOWNSTREAM_REMOTE_ADDRESS%"), ("requested_server_name", "%REQUESTED_SERVER_NAME%"),
+        ("upstream_transport_failure_reason", "%UPSTREAM_TRANSPORT_FAILURE_REASON%"),
+    ]
+
+    /// The access logs for `accessLog` (none when nil). A JSON format that does not parse as a JSON
+    /// object falls back to Istio's default fields, as istiod does.
+    public static func accessLogs(_ accessLog: MeshConfig.AccessLog?, plugin: String) throws(PluginError) -> [Envoy_Config_Accesslog_V3_AccessLog] {
+        guard let accessLog else { return [] }
+        var format = Envoy_Config_Core_V3_SubstitutionFormatString()
+        switch accessLog.encoding {
+        case .text:
+            var source = Envoy_Config_Core_V3_DataSource()
+            source.inlineString = accessLog.format.isEmpty ? defaultTextFormat : accessLog.format
+            format.textFormatSource = source
+        case .json:
+            if !accessLog.format.isEmpty, let custom = try? Google_Protobuf_Struct(jsonString: accessLog.format) {
+                format.jsonFormat = custom
+            } else {
+                var fields: [String: Google_Protobuf_Value] = [:]
+                for (key, value) in defaultJSONFields { fields[key] = Google_Protobuf_Value(stringValue: value) }
+                format.jsonFormat = Google_Protobuf_Struct(fields: fields)
+            }
+        }
+        var file = Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog()
+        file.path = accessLog.path
+        file.logFormat = format
+        var log = Envoy_Config_Accesslog_V3_AccessLog()
+        log.name = loggerName
+        // Packed deterministically: a JSON format is a map, and resource versions come from bytes.
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        do {
+            var any = Google_Protobuf_Any()
+            any.typeURL = "type.googleapis.com/" + Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog.protoMessageName
+            any.value = try file.serializedBytes(options: options)
+            log.typedConfig = any
+        } catch {
+            throw PluginError(plugin: plugin, message: "cannot encode the access log: \(error)")
+        }
+        return [log]
+    }
+}
