@@ -78,8 +78,15 @@ public final class AerakiServer: Sendable {
         let readiness = Readiness(expectedSources: 1 + configuration.additionalSources.count)
         let problems = ConfigProblems()
         let observer = XDSObserver(registry: registry, cache: cache, metrics: metrics)
+        let trimmer = MemoryTrimmer()
+        var hooks = observer.hooks
+        let onResponse = hooks.onResponse
+        hooks.onResponse = { info, response in
+            onResponse?(info, response)
+            trimmer.workHappened()
+        }
         let xds = XDSServer(
-            cache: cache, configuration: .init(controlPlaneID: configuration.controlPlaneID), hooks: observer.hooks,
+            cache: cache, configuration: .init(controlPlaneID: configuration.controlPlaneID), hooks: hooks,
             logger: Logger(label: "io.aeraki.xds")
         )
         var router = Router()
@@ -107,7 +114,8 @@ public final class AerakiServer: Sendable {
         let pushLoop = PushLoop(
             store: store, registry: registry, cache: cache, generator: generator, metrics: metrics, problems: problems,
             options: configuration.meshOptions, debounce: configuration.debounce,
-            onConfigApplied: { readiness.configApplied(storeVersion: $0) }, isReady: { readiness.isReady }
+            onConfigApplied: { readiness.configApplied(storeVersion: $0) }, isReady: { readiness.isReady },
+            onRoundDone: { trimmer.workHappened() }
         )
         readiness.onReady { pushLoop.buildWaitingProxies() }
         var sources = ([configuration.source] + configuration.additionalSources).map { source in
@@ -128,7 +136,7 @@ public final class AerakiServer: Sendable {
         self.readiness = readiness
         self.pushLoop = pushLoop
         self.problems = problems
-        self.services = sources + [admin, pushLoop, XDSService(server: grpc, gracePeriod: configuration.shutdownGracePeriod)]
+        self.services = sources + [admin, pushLoop, trimmer, XDSService(server: grpc, gracePeriod: configuration.shutdownGracePeriod)]
     }
 
     /// The service that runs `source`.

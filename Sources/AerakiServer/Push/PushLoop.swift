@@ -26,6 +26,7 @@ public final class PushLoop: Service, Sendable {
     private let debounce: DebounceConfiguration
     private let onConfigApplied: @Sendable (UInt64) -> Void
     private let isReady: @Sendable () -> Bool
+    private let onRoundDone: @Sendable () -> Void
     private let pending = PendingWork()
     private let executor = GenerationExecutor(label: "io.aeraki.server.push")
     private let logger: Logger
@@ -36,8 +37,10 @@ public final class PushLoop: Service, Sendable {
         store: ConfigStore, registry: ProxyRegistry, cache: SnapshotCache, generator: any SnapshotGenerating,
         metrics: AerakiMetrics, problems: ConfigProblems, options: MeshIndex.Options = .defaults,
         debounce: DebounceConfiguration = .defaults, onConfigApplied: @escaping @Sendable (UInt64) -> Void = { _ in },
-        isReady: @escaping @Sendable () -> Bool = { true }, logger: Logger = Logger(label: "io.aeraki.server.push")
+        isReady: @escaping @Sendable () -> Bool = { true }, onRoundDone: @escaping @Sendable () -> Void = {},
+        logger: Logger = Logger(label: "io.aeraki.server.push")
     ) {
+        self.onRoundDone = onRoundDone
         self.store = store
         self.registry = registry
         self.cache = cache
@@ -74,6 +77,7 @@ public final class PushLoop: Service, Sendable {
                         if let batch = work.config { self.apply(snapshot: batch.snapshot, keys: batch.keys) }
                         if work.arrivals { self.buildNewProxies(registry.takeArrivals()) }
                         if work.unbuilt { self.buildProxiesWithoutSnapshot() }
+                        self.onRoundDone()
                     }
                 }
                 group.cancelAll()

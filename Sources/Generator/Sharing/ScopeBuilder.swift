@@ -95,14 +95,40 @@ struct ScopeBuilder {
                 out.diagnostics += cluster.diagnostics
                 out.clusters += cluster.resources
                 guard cluster.resources.first?.edsServiceName != nil else { continue }
-                let key = ResourceKey(kind: .assignment, name: name, variant: .shared, inputs: entry.assignmentInputs(subset: subset))
-                let assignment = try table.entry(key) {
-                    let built = ClusterBuilder.assignment(entry, port: port, subset: subset, endpoints: portEndpoints())
-                    return ResourceTable.Entry(resources: [try PreparedResource(built)])
-                }
-                out.assignments += assignment.resources
+                out.assignments += try assignment(of: entry, port: port, subset: subset, endpoints: portEndpoints)
             }
         }
+    }
+
+    /// The load assignment of one EDS cluster of `entry` (`endpoints` is called only on a miss).
+    private func assignment(
+        of entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: () -> [ServiceEndpoint]
+    ) throws -> [PreparedResource] {
+        let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
+        let key = ResourceKey(kind: .assignment, name: name, variant: .shared, inputs: entry.assignmentInputs(subset: subset))
+        return try table.entry(key) {
+            let built = ClusterBuilder.assignment(entry, port: port, subset: subset, endpoints: endpoints())
+            return ResourceTable.Entry(resources: [try PreparedResource(built)])
+        }.resources
+    }
+
+    /// The load assignments of `entries` (services whose endpoints alone changed) for the EDS
+    /// clusters a scope has (`clusters`): the incremental path, which leaves everything else as it
+    /// is. Nil when a service embeds its endpoints in its clusters (DNS), which needs a full build.
+    func assignments(of entries: [ProxyView.Entry], clusters: TypeResources) throws -> [PreparedResource]? {
+        var assignments: [PreparedResource] = []
+        for entry in entries {
+            guard !entry.embedsEndpoints else { return nil }
+            for port in entry.service.ports {
+                let endpoints = index.endpoints(of: entry.service, port: port.number)
+                for subset in [""] + entry.subsets {
+                    let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
+                    guard clusters[name]?.edsServiceName != nil else { continue }
+                    assignments += try assignment(of: entry, port: port, subset: subset, endpoints: { endpoints })
+                }
+            }
+        }
+        return assignments
     }
 
     /// A listener's inputs: every bound service's (its ServiceEntry, DestinationRules and

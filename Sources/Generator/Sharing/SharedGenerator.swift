@@ -56,6 +56,8 @@ public final class SharedGenerator: Sendable {
         var index: MeshIndex?
         /// Whether the latest update changed only endpoints (scopes keep their views).
         var endpointsOnly = false
+        /// With `endpointsOnly`: the ServiceEntries whose endpoints changed.
+        var endpointSources: Set<ConfigKey> = []
         var scopes: [ScopeKey: Scope] = [:]
         var combined: [CombinedKey: Combined] = [:]
         var merged: [MergeKey: TypeResources] = [:]
@@ -83,6 +85,7 @@ public final class SharedGenerator: Sendable {
         if let changes { table.invalidate(changes) } else { table.removeAll() }
         state.withLock { state in
             state.endpointsOnly = endpointsOnly && changes != nil && state.index != nil
+            state.endpointSources = Set((changes ?? []).compactMap { if case .endpoints(let key) = $0 { key } else { nil } })
             state.index = index
             for key in state.scopes.keys { state.scopes[key]?.stale = true }
         }
@@ -95,12 +98,14 @@ public final class SharedGenerator: Sendable {
 
     /// The snapshot of each proxy with the diagnostics of its generation, in order.
     public func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
-        guard let (index, endpointsOnly) = state.withLock({ state in state.index.map { ($0, state.endpointsOnly) } }) else {
+        guard let (index, endpointSources) = state.withLock({ state in
+            state.index.map { ($0, state.endpointsOnly ? state.endpointSources : nil) }
+        }) else {
             return proxies.map { _ in .failure(GenerationError.noIndex) }
         }
         let scopeKeys = proxies.map { ScopeKey($0, index: index) }
         let builder = ScopeBuilder(table: table, registry: registry, options: options, index: index)
-        let scopes = buildScopes(scopeKeys: scopeKeys, proxies: proxies, builder: builder, endpointsOnly: endpointsOnly)
+        let scopes = buildScopes(scopeKeys: scopeKeys, proxies: proxies, builder: builder, endpointSources: endpointSources)
         return zip(proxies, scopeKeys).map { proxy, scopeKey in
             Result {
                 let scope = try scopes[scopeKey]!.get()
@@ -133,7 +138,7 @@ public final class SharedGenerator: Sendable {
 
     /// Builds (in parallel) every scope of `scopeKeys` that is missing or stale.
     private func buildScopes(
-        scopeKeys: [ScopeKey], proxies: [ProxyIdentity], builder: ScopeBuilder, endpointsOnly: Bool
+        scopeKeys: [ScopeKey], proxies: [ProxyIdentity], builder: ScopeBuilder, endpointSources: Set<ConfigKey>?
     ) -> [ScopeKey: Result<Scope, any Error>] {
         var representatives: [ScopeKey: ProxyIdentity] = [:]
         for (key, proxy) in zip(scopeKeys, proxies) where representatives[key] == nil { representatives[key] = proxy }
@@ -148,8 +153,12 @@ public final class SharedGenerator: Sendable {
         }
         let build = { (item: (key: ScopeKey, proxy: ProxyIdentity, previous: Scope?)) -> Result<Scope, any Error> in
             Result {
-                let view = endpointsOnly ? item.previous?.view ?? ProxyView(index: builder.index, proxy: item.proxy, options: self.options)
-                    : ProxyView(index: builder.index, proxy: item.proxy, options: self.options)
+                if let endpointSources, let previous = item.previous,
+                    let updated = try Self.updatingAssignments(previous, sources: endpointSources, builder: builder)
+                {
+                    return updated
+                }
+                let view = ProxyView(index: builder.index, proxy: item.proxy, options: self.options)
                 let outbound = try builder.outbound(view, scope: item.key)
                 return Self.scope(view: view, outbound: outbound, previous: item.previous)
             }
@@ -171,6 +180,21 @@ public final class SharedGenerator: Sendable {
             }
         }
         return results
+    }
+
+    /// `previous` with the load assignments of the services of `sources` rebuilt (their endpoints
+    /// alone changed; its view, clusters and listeners stay); nil when that needs a full build.
+    private static func updatingAssignments(_ previous: Scope, sources: Set<ConfigKey>, builder: ScopeBuilder) throws -> Scope? {
+        let entries = previous.view.entries.filter { sources.contains($0.service.source) }
+        guard let assignments = try builder.assignments(of: entries, clusters: previous.sets[TypeURL.cluster] ?? .empty) else { return nil }
+        var scope = previous
+        scope.stale = false
+        let current = previous.sets[TypeURL.endpoint] ?? .empty
+        let replaced = assignments.filter { current[$0.name] !== $0 }
+        guard !replaced.isEmpty else { return scope }
+        scope.sets[TypeURL.endpoint] = current.merging(replaced)
+        scope.revision = 0
+        return scope
     }
 
     /// A scope from its outbound resources, keeping `previous`'s sets (and revision) where unchanged.

@@ -1,15 +1,46 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Finds the YAML files under some paths and re-parses those that changed since the previous scan.
 ///
 /// A file that stops parsing keeps its last good resources (the errors are reported with them), so
 /// a half-saved edit never takes config away; a deleted file takes its resources with it. Changes
-/// are found by content, so a rewrite that keeps the size and modification time is still seen.
+/// are found by `stat` (inode, size, modification and change times to the nanosecond), and a file
+/// whose status changed is parsed again only when its content did.
 /// Not thread-safe: owned by one ``DirectorySource`` run loop (or a test).
 package struct DirectoryScanner {
     private struct FileState {
+        var status: FileStatus
         var fingerprint: Int
         var result: MeshYAMLParser.Result
+    }
+
+    /// What `stat` says of a file: a file whose status is unchanged is not read again. An atomic
+    /// replace changes the inode, an in-place rewrite the change time (to the nanosecond).
+    private struct FileStatus: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modified: timespec
+        var changed: timespec
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            modified = info.st_mtim
+            changed = info.st_ctim
+        }
+
+        static func == (a: FileStatus, b: FileStatus) -> Bool {
+            a.device == b.device && a.inode == b.inode && a.size == b.size
+                && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+                && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
+        }
     }
 
     let paths: [String]
@@ -53,11 +84,16 @@ package struct DirectoryScanner {
             changed = true
         }
         for path in current {
+            guard let status = FileStatus(path: path) else { continue }
+            if files[path]?.status == status { continue }
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             var hasher = Hasher()
             data.withUnsafeBytes { hasher.combine(bytes: $0) }  // every byte: Data's own hash reads a prefix only
             let fingerprint = hasher.finalize()
-            if let known = files[path], known.fingerprint == fingerprint { continue }
+            if let known = files[path], known.fingerprint == fingerprint {
+                files[path]?.status = status
+                continue
+            }
             var result: MeshYAMLParser.Result
             if let text = String(data: data, encoding: .utf8) {
                 result = parser.parse(text, source: path)
@@ -70,7 +106,7 @@ package struct DirectoryScanner {
                 let parsed = Set(result.resources.map(\.key))
                 result.resources += previous.filter { !parsed.contains($0.key) }
             }
-            files[path] = FileState(fingerprint: fingerprint, result: result)
+            files[path] = FileState(status: status, fingerprint: fingerprint, result: result)
             changed = true
         }
         return changed
