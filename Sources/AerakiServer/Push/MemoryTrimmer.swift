@@ -12,7 +12,7 @@ final class MemoryTrimmer: Service, Sendable {
     let quietPeriod: Duration
     private let lastWork = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(quietPeriod: Duration = .seconds(1)) {
+    init(quietPeriod: Duration = .milliseconds(250)) {
         self.quietPeriod = quietPeriod
     }
 
