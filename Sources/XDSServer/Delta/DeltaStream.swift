@@ -12,6 +12,11 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
         var version: String
         var resources: [PreparedResource]
         var removed: [String]
+        var wholeSet: TypeResources?
+        /// The nonce on the wire.
+        var wireNonce: String
+        /// Whether the encoding (with `wireNonce`) is the one shared by all streams for `wholeSet`.
+        var shared: Bool
     }
 
     let id: UInt64
@@ -67,15 +72,14 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     func nextOutbound(now: Double) -> Outbound? {
         state.withLock { state -> Outbound? in
             let due = state.nextDue { typeState, resources, nonce in
-                typeState.plan(resources, nonce: nonce, now: now)
+                typeState.plan(resources, nonce: nonce, now: now).map { plan in
+                    (plan: plan, wire: typeState.chooseWireNonce(for: plan))
+                }
             }
-            guard let (typeURL, nonce, plan) = due else { return nil }
+            guard let (typeURL, nonce, (plan, wire)) = due else { return nil }
             return Outbound(
-                typeURL: typeURL,
-                nonce: nonce,
-                version: plan.version,
-                resources: plan.resources,
-                removed: plan.removed
+                typeURL: typeURL, nonce: nonce, version: plan.version, resources: plan.resources, removed: plan.removed,
+                wholeSet: plan.wholeSet, wireNonce: wire.nonce, shared: wire.shared
             )
         }
     }

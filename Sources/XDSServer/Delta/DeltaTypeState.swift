@@ -14,6 +14,9 @@ struct DeltaTypeState: Sendable {
         var removed: [String]
         /// The `system_version_info` (the type set's content version).
         var version: String
+        /// The set, when the response carries every resource of it and removes nothing (its
+        /// encoding can then be shared by every stream sent the same set).
+        var wholeSet: TypeResources?
     }
 
     /// How the client's copy of one resource differs from the held set.
@@ -45,6 +48,12 @@ struct DeltaTypeState: Sendable {
     private var needsInitialResponse = false
     private(set) var started = false
     private(set) var lastSentNonce: UInt64?
+    /// The nonce string the last response carried on the wire (what ACKs and NACKs echo).
+    private(set) var lastSentWireNonce: String?
+    /// The largest set id used in a shared nonce (`s<id>`) on this stream (see `chooseWireNonce`).
+    private var lastSharedSetID: UInt64 = 0
+    private var ackedWireNonce: String?
+    private var nackedWireNonce: String?
     private(set) var ackedNonce: UInt64?
     private(set) var lastNack: NackRecord?
     private(set) var lastSentVersion = ""
@@ -105,12 +114,14 @@ struct DeltaTypeState: Sendable {
             subscribed = names.isEmpty ? nil : SharedNameSet.intern(names, key: Self.key(of: names))
         }
         guard !nonce.isEmpty else { return first ? .initial : .subscriptionChange }
-        guard let sentNonce = lastSentNonce, UInt64(nonce) == sentNonce else { return first ? .initial : .stale }
+        guard let sentNonce = lastSentNonce, nonce == lastSentWireNonce else { return first ? .initial : .stale }
         if let errorMessage {
             lastNack = NackRecord(nonce: sentNonce, message: errorMessage, versionInfo: "", time: now)
+            nackedWireNonce = lastSentWireNonce
             return .nack(message: errorMessage)
         }
         ackedNonce = sentNonce
+        ackedWireNonce = lastSentWireNonce
         ackedVersion = lastSentVersion
         return .ack
     }
@@ -171,8 +182,22 @@ struct DeltaTypeState: Sendable {
         }
         for name in removed { sentSince[name] = nil }
         lastSentNonce = nonce
+        lastSentWireNonce = String(nonce)
         lastSentVersion = resources.version
-        return Plan(resources: toSend, removed: removed, version: resources.version)
+        let whole = removed.isEmpty && toSend.count == resources.count && !toSend.isEmpty
+        return Plan(resources: toSend, removed: removed, version: resources.version, wholeSet: whole ? resources : nil)
+    }
+
+    /// Chooses the nonce string of the response just planned: `s<set id>` when it carries a whole
+    /// set whose id is newer than any shared before on this stream (so its encoding, nonce included,
+    /// is shared by every stream), else the sequence number.
+    mutating func chooseWireNonce(for plan: Plan) -> (nonce: String, shared: Bool) {
+        if let set = plan.wholeSet, set.id > lastSharedSetID {
+            lastSharedSetID = set.id
+            lastSentWireNonce = "s\(set.id)"
+            return (lastSentWireNonce!, true)
+        }
+        return (lastSentWireNonce ?? "", false)
     }
 
     /// The version of `name` the client holds, if any.
@@ -203,11 +228,11 @@ struct DeltaTypeState: Sendable {
     var typeStatus: StreamStatus.TypeState {
         StreamStatus.TypeState(
             typeURL: typeURL,
-            lastSentNonce: lastSentNonce.map { String($0) },
+            lastSentNonce: lastSentWireNonce,
             lastSentVersion: lastSentVersion,
-            ackedNonce: ackedNonce.map { String($0) },
+            ackedNonce: ackedWireNonce,
             ackedVersion: ackedVersion,
-            nackedNonce: lastNack.map { String($0.nonce) },
+            nackedNonce: nackedWireNonce,
             nackMessage: lastNack?.message,
             nackTime: lastNack?.time,
             requestCount: requestCount

@@ -22,15 +22,23 @@ extension XDSServer {
         while !core.isClosed {
             await core.wakeup.wait()
             while let out = core.nextOutbound(now: Self.now()) {
-                let bytes = encoder.delta(
-                    typeURL: out.typeURL, version: out.version, nonce: out.nonce,
-                    resources: out.resources, removed: out.removed
-                )
-                try await stream.send(bytes)
+                let byteCount: Int
+                if out.shared, let set = out.wholeSet {
+                    let payload = encoder.sharedDelta(typeURL: out.typeURL, wholeSet: set, nonce: out.wireNonce)
+                    byteCount = payload.count
+                    try await stream.send(payload)
+                } else {
+                    let bytes = encoder.delta(
+                        typeURL: out.typeURL, version: out.version, nonce: out.wireNonce,
+                        resources: out.resources, removed: out.removed
+                    )
+                    byteCount = bytes.count
+                    try await stream.send(bytes)
+                }
                 if let node = core.nodeID { info.nodeID = node }
                 hooks.onResponse?(info, ResponseEvent(
-                    typeURL: out.typeURL, nonce: String(out.nonce), version: out.version,
-                    resourceCount: out.resources.count, removedCount: out.removed.count, byteCount: bytes.count
+                    typeURL: out.typeURL, nonce: out.wireNonce, version: out.version,
+                    resourceCount: out.resources.count, removedCount: out.removed.count, byteCount: byteCount
                 ))
             }
         }

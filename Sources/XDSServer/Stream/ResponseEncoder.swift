@@ -85,11 +85,19 @@ struct ResponseEncoder: Sendable {
         return writer.bytes
     }
 
+    /// The shared `DeltaDiscoveryResponse` carrying every resource of `wholeSet` and removing nothing,
+    /// with nonce `nonce` (`s<set id>`), encoded once for all streams.
+    func sharedDelta(typeURL: String, wholeSet: TypeResources, nonce: String) -> Payload {
+        wholeSet.memo.value("delta-response#" + typeURL + memoSuffix) {
+            Payload(delta(typeURL: typeURL, version: wholeSet.version, nonce: nonce, resources: wholeSet.sorted, removed: []))
+        }
+    }
+
     /// A `DeltaDiscoveryResponse`.
     func delta(
         typeURL: String,
         version: String,
-        nonce: UInt64,
+        nonce: String,
         resources: [PreparedResource],
         removed: [String]
     ) -> [UInt8] {
@@ -102,7 +110,7 @@ struct ResponseEncoder: Sendable {
             writer.bytesField(2, resource.deltaResourceBytes)
         }
         writer.stringField(4, typeURL)
-        writer.stringField(5, String(nonce))
+        writer.stringField(5, nonce)
         for name in removed {
             writer.header(field: 6, length: name.utf8.count)
             writer.raw(Array(name.utf8))

@@ -100,4 +100,22 @@ struct DeltaTypeStateTests {
         let statuses = a.statuses()
         #expect(statuses.count == 200 && statuses.first { $0.name == "cla-9" }?.status == .notSent)
     }
+
+    @Test("A response carrying a whole set gets the shared nonce s<set id>, and the ACK of that nonce counts")
+    func sharedWholeSetNonce() throws {
+        let set = Self.clusters("a", "b")
+        var state = State(typeURL: TypeURL.cluster, legacyWildcard: true)
+        _ = state.receive(subscribe: [], unsubscribe: [], initialVersions: [:], nonce: "", errorMessage: nil, now: 0)
+        let planned = state.plan(set, nonce: 1, now: 0)
+        let plan = try #require(planned)
+        #expect(plan.wholeSet?.id == set.id)
+        let wire = state.chooseWireNonce(for: plan)
+        #expect(wire.shared && wire.nonce == "s\(set.id)")
+        #expect(state.receive(subscribe: [], unsubscribe: [], initialVersions: [:], nonce: "1", errorMessage: nil, now: 0) == .stale)
+        #expect(state.receive(subscribe: [], unsubscribe: [], initialVersions: [:], nonce: wire.nonce, errorMessage: nil, now: 0) == .ack)
+        // A partial response is never shared.
+        let partialPlan = state.plan(set.replacing(Fixtures.cluster("a", timeout: 9)), nonce: 2, now: 0)
+        let partial = try #require(partialPlan)
+        #expect(partial.wholeSet == nil && !state.chooseWireNonce(for: partial).shared)
+    }
 }
