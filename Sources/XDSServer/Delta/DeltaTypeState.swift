@@ -40,10 +40,8 @@ struct DeltaTypeState: Sendable {
     private var heldWildcard = false
     private var heldNames: SharedNameSet?
     private var overrides: [String: Override] = [:]
-    /// The response that last carried the held names (for CSDS), except the few carried later.
-    private var baseline: SotWTypeState.SentRecord?
-    private var sentSince: [String: SotWTypeState.SentRecord] = [:]
-    private static let sentSinceLimit = 256
+    /// When the held names were sent (for CSDS).
+    private var sentRecords = SentRecords()
     private var reportedMissing: Set<String> = []
     private var needsInitialResponse = false
     private(set) var started = false
@@ -169,18 +167,11 @@ struct DeltaTypeState: Sendable {
         guard !toSend.isEmpty || !removed.isEmpty || mustRespond else { return nil }
         for resource in toSend { reportedMissing.remove(resource.name) }
         for name in removed where resources[name] == nil && names.contains(name) { reportedMissing.insert(name) }
-        let record = SotWTypeState.SentRecord(nonce: nonce, responseVersion: resources.version, time: now)
-        if baseline == nil || toSend.count >= (wildcard ? resources.count : names.count) {
-            baseline = record
-            sentSince.removeAll()
-        } else {
-            for resource in toSend { sentSince[resource.name] = record }
-            if sentSince.count > Self.sentSinceLimit {
-                baseline = record
-                sentSince.removeAll()
-            }
-        }
-        for name in removed { sentSince[name] = nil }
+        sentRecords.record(
+            toSend.lazy.map(\.name), carriesAllHeld: toSend.count >= (wildcard ? resources.count : names.count),
+            nonce: nonce, responseVersion: resources.version, time: now
+        )
+        for name in removed { sentRecords.forget(name) }
         lastSentNonce = nonce
         lastSentWireNonce = String(nonce)
         lastSentVersion = resources.version
@@ -243,11 +234,9 @@ struct DeltaTypeState: Sendable {
     func statuses() -> [(name: String, entry: SentEntry?, status: ResourceSyncStatus)] {
         var result: [(name: String, entry: SentEntry?, status: ResourceSyncStatus)] = []
         var listed = Set<String>()
-        if let set = heldSet, let baseline {
+        if let set = heldSet {
             for name in heldNamesList() {
-                guard let resource = set[name] else { continue }
-                let record = sentSince[name] ?? baseline
-                let entry = SentEntry(version: resource.version, responseVersion: record.responseVersion, nonce: record.nonce, time: record.time)
+                guard let resource = set[name], let entry = sentRecords.entry(for: resource) else { continue }
                 result.append((name: name, entry: entry, status: entry.status(ackedNonce: ackedNonce, lastNack: lastNack)))
                 listed.insert(name)
             }

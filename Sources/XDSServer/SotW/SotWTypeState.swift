@@ -19,13 +19,6 @@ struct SotWTypeState: Sendable {
         var wholeSet: TypeResources?
     }
 
-    /// When and in which response a resource was sent (for CSDS).
-    struct SentRecord: Sendable, Equatable {
-        var nonce: UInt64
-        var responseVersion: String
-        var time: Double
-    }
-
     let typeURL: String
     let fullState: Bool
     private(set) var subscription: SotWSubscription
@@ -50,11 +43,8 @@ struct SotWTypeState: Sendable {
     /// Whether the subscription is unchanged since `heldSet` was decided on, so the next set only
     /// needs the (shared, cached) diff from it.
     private var synced = false
-    /// The response that carried the held names (for CSDS), except those carried later, in
-    /// `sentSince` (a few names: compacted into `baseline` past ``sentSinceLimit``).
-    private var baseline: SentRecord?
-    private var sentSince: [String: SentRecord] = [:]
-    private static let sentSinceLimit = 256
+    /// When the held names were sent (for CSDS).
+    private var sentRecords = SentRecords()
     private(set) var ackedNonce: UInt64?
     private(set) var ackedVersion = ""
     private(set) var lastNack: NackRecord?
@@ -223,18 +213,7 @@ struct SotWTypeState: Sendable {
     private mutating func record(
         _ sent: [PreparedResource], carriesAllHeld: Bool, in resources: TypeResources, nonce: UInt64, now: Double
     ) {
-        let record = SentRecord(nonce: nonce, responseVersion: resources.version, time: now)
-        if carriesAllHeld || baseline == nil {
-            baseline = record
-            sentSince.removeAll()
-        }
-        if !carriesAllHeld {
-            for resource in sent { sentSince[resource.name] = record }
-            if sentSince.count > Self.sentSinceLimit {
-                baseline = record
-                sentSince.removeAll()
-            }
-        }
+        sentRecords.record(sent.lazy.map(\.name), carriesAllHeld: carriesAllHeld, nonce: nonce, responseVersion: resources.version, time: now)
         for resource in sent { forced.remove(resource.name) }
         hold(resources)
         lastSentNonce = nonce
@@ -284,12 +263,11 @@ struct SotWTypeState: Sendable {
 
     /// What the client is believed to hold, by name (built on demand, for status pages).
     var held: [String: SentEntry] {
-        guard let set = heldSet, let baseline else { return [:] }
+        guard let set = heldSet else { return [:] }
         var held: [String: SentEntry] = [:]
         for name in heldNames() {
-            guard let resource = set[name] else { continue }
-            let record = sentSince[name] ?? baseline
-            held[name] = SentEntry(version: resource.version, responseVersion: record.responseVersion, nonce: record.nonce, time: record.time)
+            guard let resource = set[name], let entry = sentRecords.entry(for: resource) else { continue }
+            held[name] = entry
         }
         return held
     }
