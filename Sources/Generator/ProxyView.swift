@@ -2,8 +2,9 @@ public import Mesh
 internal import MeshAPI
 internal import Protocols
 
-/// What one proxy sees of the mesh, gathered once per build: its visible services with their
-/// DestinationRule, VirtualServices and annotations, and its own services (for inbound).
+/// What one proxy (and so every proxy of its scope) sees of the mesh, gathered once per build: its
+/// visible services with their DestinationRule, VirtualServices and annotations; a proxy's own
+/// services (for inbound) are looked up with the same rules.
 public struct ProxyView: Sendable {
     /// One visible service and the rules that apply to it for this proxy.
     public struct Entry: Sendable {
@@ -24,29 +25,16 @@ public struct ProxyView: Sendable {
     public let proxy: ProxyIdentity
     /// The visible services, sorted by host name.
     public let entries: [Entry]
-    /// The proxy's own services (workload selector matching its labels in its namespace, or an
-    /// endpoint at one of its IPs), sorted by host name.
-    public let ownServices: [Entry]
     /// `ALLOW_ANY` or `REGISTRY_ONLY` for this proxy.
     public let outboundTrafficPolicy: GeneratorOptions.OutboundTrafficPolicy
     private let rules: ProxyRules
-    private let annotations: [ConfigKey: [String: String]]
 
     /// Gathers the view of `proxy` from `index`.
     public init(index: MeshIndex, proxy: ProxyIdentity, options: GeneratorOptions) {
         self.proxy = proxy
         let rules = ProxyRules(index: index, proxy: proxy)
         self.rules = rules
-        var annotations: [ConfigKey: [String: String]] = [:]
-        let visible = index.services(visibleTo: proxy)
-        for service in visible where annotations[service.source] == nil {
-            annotations[service.source] = index.snapshot[service.source]?.annotations ?? [:]
-        }
-        self.annotations = annotations
-        self.entries = visible.map { Self.entry($0, rules: rules, annotations: annotations[$0.source] ?? [:]) }
-        self.ownServices = index.ownServices(of: proxy).map {
-            Self.entry($0, rules: rules, annotations: index.snapshot[$0.source]?.annotations ?? [:])
-        }
+        self.entries = index.services(visibleTo: proxy).map { Self.entry($0, rules: rules, index: index) }
         var policy = options.outboundTrafficPolicy
         if let sidecar = index.sidecar(for: proxy)?.spec, sidecar.hasOutboundTrafficPolicy {
             policy = sidecar.outboundTrafficPolicy.mode == .registryOnly ? .registryOnly : .allowAny
@@ -54,16 +42,15 @@ public struct ProxyView: Sendable {
         self.outboundTrafficPolicy = policy
     }
 
-    /// The own services of another proxy of the same scope, with this view's rules.
-    func ownServices(of other: ProxyIdentity, index: MeshIndex) -> [Entry] {
-        index.ownServices(of: other).map {
-            Self.entry($0, rules: rules, annotations: annotations[$0.source] ?? index.snapshot[$0.source]?.annotations ?? [:])
-        }
+    /// The own services of a proxy of this view's scope (workload selector matching its labels in
+    /// its namespace, or an endpoint at one of its IPs), sorted by host name, with this view's rules.
+    func ownServices(of proxy: ProxyIdentity, index: MeshIndex) -> [Entry] {
+        index.ownServices(of: proxy).map { Self.entry($0, rules: rules, index: index) }
     }
 
-    private static func entry(_ service: MeshService, rules: ProxyRules, annotations: [String: String]) -> Entry {
+    private static func entry(_ service: MeshService, rules: ProxyRules, index: MeshIndex) -> Entry {
         Entry(
-            service: service, annotations: annotations,
+            service: service, annotations: index.snapshot[service.source]?.annotations ?? [:],
             destinationRule: rules.destinationRule(for: service),
             virtualServices: rules.virtualServices(for: service.hostname)
         )

@@ -30,13 +30,16 @@ extension MeshIndex {
     /// the incremental path for endpoint changes, which skips rebuilding services and rules.
     public func updatingEndpoints(of sources: Set<ConfigKey>, snapshot: ConfigSnapshot) -> MeshIndex {
         var endpoints = endpointsBySource
-        let workloadEntries = snapshot.resources(of: .workloadEntry)
+        var workloadEntries: [MeshResource]?
         for key in sources {
             guard let resource = snapshot[key], case .serviceEntry(let se) = resource.spec else {
                 endpoints[key] = nil
                 continue
             }
-            endpoints[key] = Self.endpointTemplates(of: se, key: key, workloadEntries: workloadEntries)
+            // Scanning the snapshot for WorkloadEntries is only needed for entries that select them.
+            let selected = se.hasWorkloadSelector ? workloadEntries ?? snapshot.resources(of: .workloadEntry) : []
+            if se.hasWorkloadSelector { workloadEntries = selected }
+            endpoints[key] = Self.endpointTemplates(of: se, key: key, workloadEntries: selected)
         }
         return MeshIndex(updating: self, snapshot: snapshot, endpointsBySource: endpoints)
     }
@@ -46,8 +49,6 @@ extension MeshIndex {
         var labelSelectors: [[String: String]] = []
         var servicesByEndpointAddress: [String: [Int]] = [:]
         var selectingServicesByNamespace: [String: [Int]] = [:]
-
-        init() {}
 
         init(services: [MeshService], endpointsBySource: [ConfigKey: [EndpointTemplate]],
              destinationRules: [MeshResource], virtualServices: [ResolvedVirtualService]) {
@@ -65,11 +66,19 @@ extension MeshIndex {
                 if let selector = service.workloadSelector, !selector.isEmpty {
                     selectingServicesByNamespace[service.namespace, default: []].append(position)
                 }
-                guard service.ports.first != nil else { continue }
+            }
+            servicesByEndpointAddress = Self.endpointOwners(services: services, endpointsBySource: endpointsBySource)
+        }
+
+        /// Endpoint address → the positions of the services (with a port) that have an endpoint there.
+        static func endpointOwners(services: [MeshService], endpointsBySource: [ConfigKey: [EndpointTemplate]]) -> [String: [Int]] {
+            var owners: [String: [Int]] = [:]
+            for (position, service) in services.enumerated() where service.ports.first != nil {
                 for template in endpointsBySource[service.source] ?? [] where !template.entry.address.isEmpty {
-                    servicesByEndpointAddress[template.entry.address, default: []].append(position)
+                    owners[template.entry.address, default: []].append(position)
                 }
             }
+            return owners
         }
     }
 }

@@ -72,10 +72,9 @@ public struct MeshIndex: Sendable {
         self.destinationRules = base.destinationRules
         self.virtualServiceList = base.virtualServiceList
         self.sidecars = base.sidecars
-        self.derived = Derived(
-            services: services, endpointsBySource: endpointsBySource, destinationRules: destinationRules,
-            virtualServices: virtualServiceList
-        )
+        var derived = base.derived
+        derived.servicesByEndpointAddress = Derived.endpointOwners(services: base.services, endpointsBySource: endpointsBySource)
+        self.derived = derived
     }
 
     /// Every service with `hostname` (several namespaces may define one).
