@@ -94,16 +94,16 @@ public final class PushLoop: Service, Sendable {
     func apply(snapshot: ConfigSnapshot, keys: Set<ConfigKey>) {
         let started = ContinuousClock.now
         let previous = currentIndex.withLock { $0 }
-        let impact = previous.map { ConfigChangeImpact(keys: keys, old: $0.snapshot, new: snapshot) }
+        // Without keys or a previous index nothing is known to be unchanged: everything is rebuilt.
+        let impact = keys.isEmpty ? nil : previous.map { ConfigChangeImpact(keys: keys, old: $0.snapshot, new: snapshot) }
         let index: MeshIndex
-        if let previous, let impact, !keys.isEmpty, impact.endpointsOnly {
+        if let previous, let impact, impact.endpointsOnly {
             index = previous.updatingEndpoints(of: impact.endpointSources, snapshot: snapshot)
         } else {
             index = MeshIndex(snapshot: snapshot, options: options)
         }
         currentIndex.withLock { $0 = index }
-        let incremental = keys.isEmpty ? nil : impact
-        generator.update(index: index, changes: incremental?.dependencies, endpointsOnly: incremental?.endpointsOnly ?? false)
+        generator.update(index: index, changes: impact?.dependencies, endpointsOnly: impact?.endpointsOnly ?? false)
         if !keys.isEmpty { metrics.recordConfigEvent(resources: keys.count) }
         metrics.setRejectedResources(store.rejections().count + problems.all().count)
         onConfigApplied(snapshot.version)
@@ -136,7 +136,7 @@ public final class PushLoop: Service, Sendable {
         metrics.recordGeneration(duration: duration, proxies: proxies.count, errors: failed)
         logger.info("config applied", metadata: [
             "config.version": "\(snapshot.version)", "config.changed_keys": "\(keys.count)",
-            "config.resources": "\(snapshot.count)", "config.endpoints_only": "\(incremental?.endpointsOnly ?? false)",
+            "config.resources": "\(snapshot.count)", "config.endpoints_only": "\(impact?.endpointsOnly ?? false)",
             "generation.proxies": "\(proxies.count)", "generation.changed": "\(changed)",
             "generation.failed": "\(failed)", "generation.duration": "\(duration)",
         ])
