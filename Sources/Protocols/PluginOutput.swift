@@ -5,15 +5,17 @@ public import SwiftProtobuf
 public struct PluginOutput: Sendable {
     /// The network filters of the chain, in order (the last one terminates the connection).
     public var filters: [Envoy_Config_Listener_V3_Filter]
-    /// Extra RDS route configurations the filters refer to by name.
-    public var routes: [Envoy_Config_Route_V3_RouteConfiguration]
+    /// Route resources the filters refer to by name, served on the proxy's own ADS stream: RDS
+    /// `RouteConfiguration`s, or another filter's route type (Dubbo, Thrift, MetaProtocol). Each is
+    /// served under its own type URL (`type.googleapis.com/` + its message name).
+    public var routes: [any SwiftProtobuf.Message]
     /// Things the plugin ignored or could not honour (unsupported matches, unknown subsets), sorted
     /// into the generator's diagnostics.
     public var diagnostics: [String]
 
     /// An output from its parts.
     public init(
-        filters: [Envoy_Config_Listener_V3_Filter], routes: [Envoy_Config_Route_V3_RouteConfiguration] = [],
+        filters: [Envoy_Config_Listener_V3_Filter], routes: [any SwiftProtobuf.Message] = [],
         diagnostics: [String] = []
     ) {
         self.filters = filters

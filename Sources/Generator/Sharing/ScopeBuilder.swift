@@ -20,6 +20,7 @@ struct ScopeBuilder {
         var clusters: [PreparedResource] = []
         var assignments: [PreparedResource] = []
         var listeners: [PreparedResource] = []
+        /// Route resources of every type (RDS, and other filters' route discovery types).
         var routes: [PreparedResource] = []
         var diagnostics: [String] = []
     }

@@ -20,10 +20,13 @@ public struct ScopeKey: Hashable, Sendable, CustomStringConvertible {
     /// The node metadata that shapes generated config (istiod's list).
     public var metadata: [String: String]
 
-    /// Node metadata keys that can shape generated config (istiod's list, spec/istio.md §4.1).
+    /// Node metadata keys that can shape generated config: istiod's list (spec/istio.md §4.1),
+    /// `GENERATOR` (proxyless gRPC clients say `grpc`) and the proxy's capabilities
+    /// (``ProxyCapabilities/metadataKey``).
     public static let relevantMetadata: Set<String> = [
         "INTERCEPTION_MODE", "CLUSTER_ID", "NETWORK", "ISTIO_VERSION", "IDLE_TIMEOUT", "POD_PORTS", "DNS_CAPTURE",
         "HTTP10", "INBOUND_LISTENER_EXACT_BALANCE", "OUTBOUND_LISTENER_EXACT_BALANCE", "MESH_ID",
+        "GENERATOR", ProxyCapabilities.metadataKey,
     ]
 
     /// The scope of `proxy` in `index`.

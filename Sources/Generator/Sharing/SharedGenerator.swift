@@ -200,10 +200,9 @@ public final class SharedGenerator: Sendable {
     /// A scope from its outbound resources, keeping `previous`'s sets (and revision) where unchanged.
     private static func scope(view: ProxyView, outbound: ScopeBuilder.Outbound, previous: Scope?) -> Scope {
         var sets: [String: TypeResources] = [:]
-        for (typeURL, resources) in [
-            (TypeURL.cluster, outbound.clusters), (TypeURL.endpoint, outbound.assignments),
-            (TypeURL.listener, outbound.listeners), (TypeURL.route, outbound.routes),
-        ] where !resources.isEmpty {
+        let byType = [(TypeURL.cluster, outbound.clusters), (TypeURL.endpoint, outbound.assignments), (TypeURL.listener, outbound.listeners)]
+            + Dictionary(grouping: outbound.routes, by: \.typeURL).map { ($0.key, $0.value) }
+        for (typeURL, resources) in byType where !resources.isEmpty {
             sets[typeURL] = TypeResources.reusing(previous?.sets[typeURL], for: resources)
         }
         let unchanged = previous.map { old in

@@ -1,0 +1,53 @@
+/// What a proxy's Envoy build can run beyond upstream Envoy's standard extensions, read from its
+/// node metadata, so that a proxy is never sent a filter or resource type its build would reject.
+///
+/// The proxy declares them in the node metadata key ``ProxyCapabilities/metadataKey``
+/// (`AERAKI_CAPABILITIES`) as a comma-separated list, e.g. in the sidecar's `proxy.istio.io/config`
+/// annotation: `proxyMetadata: {AERAKI_CAPABILITIES: "meta_protocol_proxy,dubbo_rbac"}`.
+/// Unknown names are kept (and ignored), so newer proxies can announce capabilities older servers
+/// do not know.
+public struct ProxyCapabilities: Sendable, Hashable, CustomStringConvertible {
+    /// A capability a proxy can announce.
+    public enum Capability: String, Sendable, CaseIterable {
+        /// Aeraki's MetaProtocol proxy (`aeraki.meta_protocol_proxy`) and its codecs.
+        case metaProtocolProxy = "meta_protocol_proxy"
+        /// The Dubbo RBAC filter inside `dubbo_proxy` (not in every Envoy build).
+        case dubboRBAC = "dubbo_rbac"
+        /// Envoy's contrib Kafka broker filter.
+        case kafkaBroker = "kafka_broker"
+        /// Envoy's contrib MySQL proxy filter.
+        case mysqlProxy = "mysql_proxy"
+    }
+
+    /// The node metadata key that lists a proxy's capabilities.
+    public static let metadataKey = "AERAKI_CAPABILITIES"
+
+    /// The announced names, as sent (trimmed, empty entries dropped).
+    public var names: Set<String>
+
+    /// Capabilities from their names.
+    public init(_ names: some Sequence<String>) {
+        self.names = Set(names.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty })
+    }
+
+    /// The capabilities announced in `metadata` (none when the key is absent).
+    public init(metadata: [String: String]) {
+        self.init((metadata[Self.metadataKey] ?? "").split(separator: ",").map(String.init))
+    }
+
+    /// Whether the proxy announced `capability`.
+    public func has(_ capability: Capability) -> Bool { names.contains(capability.rawValue) }
+
+    public var description: String { names.sorted().joined(separator: ",") }
+}
+
+extension ProxyIdentity {
+    /// What the proxy's build can run (from ``ProxyCapabilities/metadataKey``).
+    public var capabilities: ProxyCapabilities { ProxyCapabilities(metadata: metadata) }
+}
+
+extension String {
+    fileprivate func trimmingWhitespace() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}
