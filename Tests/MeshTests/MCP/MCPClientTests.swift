@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Mesh
 import MeshAPI
+import Synchronization
 import Testing
 
 /// The MCP client against the Python fake istiod (grpcio, independent of our transport).
@@ -59,6 +60,27 @@ struct MCPClientTests {
             try await body(recorder)
             group.cancelAll()
         }
+    }
+
+    @Test("the initial-sync signal fires once, after every subscribed type's first response is in the store")
+    func initialSyncSignal() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory)
+        let store = ConfigStore()
+        let countsAtSignal = Mutex<[Int]>([])
+        let client = MCPClient(
+            configuration: .init(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff), store: store, logger: Logger(label: "test")
+        ) { countsAtSignal.withLock { $0.append(store.snapshot().count) } }
+        await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            #expect(await eventually { !countsAtSignal.withLock { $0 }.isEmpty })
+            #expect(await eventually { fake.events("ack").count >= 17 })
+            fake.send("push")
+            #expect(await eventually { fake.events("ack").count >= 34 })
+            group.cancelAll()
+        }
+        await fake.stop()
+        #expect(countsAtSignal.withLock { $0 } == [5], "once, with every kind applied")
     }
 
     @Test("initial sync: every kind, both type-URL versions merged, node metadata GENERATOR=api, ACKs")
