@@ -83,6 +83,24 @@ struct MCPClientTests {
         #expect(countsAtSignal.withLock { $0 } == [5], "once, with every kind applied")
     }
 
+    @Test("50,000 ServiceEntries in one push, one undecodable: the rest is applied, the bad one NACKed by name")
+    func bulkPush() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory, arguments: ["--synthetic-service-entries", "50000"])
+        let store = ConfigStore()
+        let started = ContinuousClock.now
+        try await Self.withClient(.init(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff), store: store) { _ in
+            #expect(await eventually(timeout: .seconds(120)) { store.snapshot().count == 5 + 49_999 }, "\(store.snapshot().count)")
+            print("bulk push: 49,999 of 50,000 ServiceEntries applied \(ContinuousClock.now - started) after connecting")
+            #expect(store.snapshot()[Self.key(.serviceEntry, "se-25000", namespace: "bulk")] == nil)
+            #expect(store.snapshot()[Self.key(.serviceEntry, "se-24999", namespace: "bulk")] != nil)
+            #expect(await eventually { !fake.events("nack").isEmpty })
+            let nack = try #require(fake.events("nack").first)
+            #expect((nack["error"] as? String)?.contains("bulk/se-25000") == true, "\(nack)")
+        }
+        await fake.stop()
+    }
+
     @Test("initial sync: every kind, both type-URL versions merged, node metadata GENERATOR=api, ACKs")
     func initialSync() async throws {
         let directory = try Self.configDirectory()

@@ -1,18 +1,18 @@
-import EnvoyAPI
-import Foundation
-import Generator
-import SwiftProtobuf
-import XDSCache
-import Yams
+internal import EnvoyAPI
+package import Foundation
+internal import Generator
+internal import SwiftProtobuf
+package import XDSCache
+internal import Yams
 
 /// Decodes the resource files `serve-static` reads: JSON or YAML, each holding one resource object
 /// with an `@type`, a list of them, or `{resources: [...]}`.
-enum StaticResourceDecoder {
+package enum StaticResourceDecoder {
     /// A file that could not be decoded.
-    struct FileError: Error, CustomStringConvertible {
-        var path: String
-        var message: String
-        var description: String { "\(path): \(message)" }
+    package struct FileError: Error, CustomStringConvertible {
+        package var path: String
+        package var message: String
+        package var description: String { "\(path): \(message)" }
     }
 
     /// Message types that may appear at the top level or inside `typed_config` Anys.
@@ -32,14 +32,14 @@ enum StaticResourceDecoder {
     ]
 
     /// Registers `knownTypes` for JSON `Any` decoding (idempotent).
-    static func registerTypes() {
+    package static func registerTypes() {
         for type in knownTypes {
             Google_Protobuf_Any.register(messageType: type)
         }
     }
 
     /// Decodes the resources in a file's contents.
-    static func decode(path: String, contents: Data) throws(FileError) -> [PreparedResource] {
+    package static func decode(path: String, contents: Data) throws(FileError) -> [PreparedResource] {
         let object: Any
         do {
             if path.hasSuffix(".json") {
