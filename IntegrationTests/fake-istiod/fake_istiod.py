@@ -295,7 +295,10 @@ def main():
 
     catalog = Catalog(load_pool(), args.config_dir, args.type_version, args.synthetic_service_entries)
     ads = ADS(catalog, args.token)
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=32))
+    # Clients may ping as often as every 500 ms (keepalive tests), without strikes.
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=32), options=[
+        ("grpc.http2.min_ping_interval_without_data_ms", 500), ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.max_ping_strikes", 0)])
     ads_pb2_grpc.add_AggregatedDiscoveryServiceServicer_to_server(ads, server)
     address = f"127.0.0.1:{args.port}"
     if args.tls_cert:

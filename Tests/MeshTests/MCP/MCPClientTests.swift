@@ -1,4 +1,5 @@
 import Foundation
+import LibGRPCTransport
 import Logging
 import Mesh
 import MeshAPI
@@ -97,6 +98,27 @@ struct MCPClientTests {
             #expect(await eventually { !fake.events("nack").isEmpty })
             let nack = try #require(fake.events("nack").first)
             #expect((nack["error"] as? String)?.contains("bulk/se-25000") == true, "\(nack)")
+        }
+        await fake.stop()
+    }
+
+    @Test("istiod hanging without closing: keepalive detects it, the config stays, the client reconnects")
+    func hungIstiod() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory)
+        let store = ConfigStore()
+        let keepalive = Keepalive(time: .seconds(1), timeout: .seconds(1), permitWithoutCalls: true, minimumReceivedPingInterval: .seconds(1))
+        let configuration = MCPClient.Configuration(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff, keepalive: keepalive)
+        try await Self.withClient(configuration, store: store) { _ in
+            #expect(await eventually { fake.events("ack").count >= 17 })
+            try await Task.sleep(for: .seconds(3))
+            #expect(fake.events("stream_open").count == 1, "answered pings keep the stream")
+            fake.freeze()
+            try await Task.sleep(for: .seconds(4))
+            #expect(store.snapshot().count == 5, "the config stays while istiod does not answer")
+            fake.thaw()
+            #expect(await eventually(timeout: .seconds(45)) { fake.events("stream_open").count >= 2 }, "a new stream after the hang")
+            #expect(await eventually { fake.events("ack").count >= 34 }, "resynced")
         }
         await fake.stop()
     }

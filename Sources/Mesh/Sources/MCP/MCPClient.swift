@@ -41,6 +41,7 @@ public struct MCPClient: Service {
             try ClientTLSConfiguration(rootCertificatesFile: $0.rootCertificatesFile, serverNameOverride: $0.serverNameOverride)
         }
         var channelConfiguration = GRPCChannel.Configuration(tls: tls)
+        channelConfiguration.keepalive = configuration.keepalive
         // The core's own reconnection backoff follows ours, so a restarted istiod is found promptly.
         channelConfiguration.reconnectBackoff = (configuration.backoff.initial, configuration.backoff.maximum)
         let channel = try GRPCChannel(target: configuration.address, configuration: channelConfiguration)
