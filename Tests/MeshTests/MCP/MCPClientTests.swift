@@ -123,6 +123,27 @@ struct MCPClientTests {
         await fake.stop()
     }
 
+    @Test("a token file rotated while connected: the next connection sends the new token")
+    func rotatedToken() async throws {
+        let directory = try Self.configDirectory()
+        let tokenFile = directory.appendingPathComponent("token")
+        try "token-1\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+        var fake = try await FakeIstiod.start(configDirectory: directory, arguments: ["--token", "token-1"])
+        let port = fake.port
+        let store = ConfigStore()
+        try await Self.withClient(.init(address: "127.0.0.1:\(port)", tokenFile: tokenFile.path, backoff: Self.fastBackoff), store: store) { _ in
+            #expect(await eventually { fake.events("ack").count >= 17 })
+            try "token-2\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+            await fake.stop()
+            fake = try await FakeIstiod.start(configDirectory: directory, port: port, arguments: ["--token", "token-2"])
+            let restarted = fake
+            #expect(await eventually { restarted.events("ack").count >= 17 }, "accepted with the rotated token")
+            #expect(restarted.events("rejected").isEmpty)
+            #expect(store.snapshot().count == 5)
+        }
+        await fake.stop()
+    }
+
     @Test("initial sync: every kind, both type-URL versions merged, node metadata GENERATOR=api, ACKs")
     func initialSync() async throws {
         let directory = try Self.configDirectory()
