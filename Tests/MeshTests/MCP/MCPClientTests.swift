@@ -84,19 +84,28 @@ struct MCPClientTests {
         #expect(countsAtSignal.withLock { $0 } == [5], "once, with every kind applied")
     }
 
-    @Test("50,000 ServiceEntries in one push, one undecodable: the rest is applied, the bad one NACKed by name")
+    @Test("50,000 ServiceEntries in one push, istiod restarted in the middle of it, one undecodable: the rest is applied, the bad one NACKed by name")
     func bulkPush() async throws {
         let directory = try Self.configDirectory()
-        let fake = try await FakeIstiod.start(configDirectory: directory, arguments: ["--synthetic-service-entries", "50000"])
+        let bulk = ["--synthetic-service-entries", "50000"]
+        var fake = try await FakeIstiod.start(configDirectory: directory, arguments: bulk)
+        let port = fake.port
         let store = ConfigStore()
-        let started = ContinuousClock.now
-        try await Self.withClient(.init(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff), store: store) { _ in
+        try await Self.withClient(.init(address: "127.0.0.1:\(port)", backoff: Self.fastBackoff), store: store) { _ in
+            let first = fake
+            #expect(await eventually { !first.events("subscribe").isEmpty })
+            await fake.stop()
+            fake = try await FakeIstiod.start(configDirectory: directory, port: port, arguments: bulk)
+            let started = ContinuousClock.now
+            let restarted = fake
+            #expect(await eventually(timeout: .seconds(120)) { !restarted.events("subscribe").isEmpty })
+            let subscribed = ContinuousClock.now - started
             #expect(await eventually(timeout: .seconds(120)) { store.snapshot().count == 5 + 49_999 }, "\(store.snapshot().count)")
-            print("bulk push: 49,999 of 50,000 ServiceEntries applied \(ContinuousClock.now - started) after connecting")
+            print("bulk push: resubscribed \(subscribed) after istiod restarted; 49,999 of 50,000 ServiceEntries applied \(ContinuousClock.now - started) after istiod restarted")
             #expect(store.snapshot()[Self.key(.serviceEntry, "se-25000", namespace: "bulk")] == nil)
             #expect(store.snapshot()[Self.key(.serviceEntry, "se-24999", namespace: "bulk")] != nil)
-            #expect(await eventually { !fake.events("nack").isEmpty })
-            let nack = try #require(fake.events("nack").first)
+            #expect(await eventually { !restarted.events("nack").isEmpty })
+            let nack = try #require(restarted.events("nack").first)
             #expect((nack["error"] as? String)?.contains("bulk/se-25000") == true, "\(nack)")
         }
         await fake.stop()
