@@ -41,6 +41,7 @@ _MODULES = [
     "envoy.extensions.filters.network.mongo_proxy.v3.mongo_proxy_pb2",
     "envoy.extensions.filters.network.thrift_proxy.filters.ratelimit.v3.rate_limit_pb2",
     "envoy.extensions.filters.network.local_ratelimit.v3.local_rate_limit_pb2",
+    "envoy.extensions.upstreams.http.v3.http_protocol_options_pb2",
 ]
 for _name in _MODULES:
     importlib.import_module(_name)

@@ -33,6 +33,7 @@ public enum GeneratedMessageTypes {
         Envoy_Extensions_Filters_Network_MysqlProxy_V3_MySQLProxy.self,
         Envoy_Extensions_Filters_Network_ThriftProxy_Filters_Ratelimit_V3_RateLimit.self,
         Envoy_Extensions_Filters_Network_LocalRatelimit_V3_LocalRateLimit.self,
+        Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.self,
     ]
 
     /// Registers every type for JSON `Any` (idempotent; the registry is process-wide).

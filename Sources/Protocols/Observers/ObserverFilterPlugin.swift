@@ -1,4 +1,4 @@
-public import Mesh
+internal import Mesh
 internal import EnvoyAPI
 internal import SwiftProtobuf
 

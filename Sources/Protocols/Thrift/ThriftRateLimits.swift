@@ -1,5 +1,5 @@
 internal import EnvoyAPI
-public import Mesh
+internal import Mesh
 internal import MeshAPI
 internal import SwiftProtobuf
 
