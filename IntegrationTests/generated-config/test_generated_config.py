@@ -103,8 +103,9 @@ def test_validator_checks_contrib_filters():
 
 
 def test_validator_checks_redis_clusters():
-    text = _golden("redis-cluster")
-    broken = text.replace('"lb_policy": "CLUSTER_PROVIDED"', '"lb_policy": "MAGLEV"', 1)
-    assert broken != text
+    dump = json.loads(_golden("redis-cluster"))
+    clusters = next(c for c in dump["configs"] if c["@type"].endswith("ClustersConfigDump"))["dynamic_active_clusters"]
+    redis = next(c["cluster"] for c in clusters if c["cluster"].get("cluster_type", {}).get("name") == "envoy.clusters.redis")
+    redis["lb_policy"] = "MAGLEV"
     with pytest.raises(Problem, match="CLUSTER_PROVIDED"):
-        validate_dump(broken)
+        validate_dump(json.dumps(dump))

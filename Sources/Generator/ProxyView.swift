@@ -76,6 +76,7 @@ public struct ProxyView: Sendable {
             service: entry.service, port: port, annotations: entry.annotations, virtualServices: entry.virtualServices,
             trafficPolicy: entry.destinationRule?.trafficPolicy(port: port.number),
             redisServices: port.protocol == .redis ? entry.redisServices : [],
+            redisDestination: port.protocol == .redis ? entry.redisDestination?.spec : nil,
             metaRouters: port.protocol == .thrift ? entry.metaRouters : []
         )
     }

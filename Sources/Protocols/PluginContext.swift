@@ -17,6 +17,8 @@ public struct ServiceBinding: Sendable {
     public var trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy?
     /// The RedisServices shaping a Redis port (oldest first; the first one applies).
     public var redisServices: [ResolvedRedisService]
+    /// The RedisDestination of a Redis port's service, if any.
+    public var redisDestination: Redis_Aeraki_Io_V1alpha1_RedisDestination?
     /// The MetaRouters naming the host, oldest first (Thrift reads their rate limits).
     public var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]
 
@@ -24,7 +26,7 @@ public struct ServiceBinding: Sendable {
     public init(
         service: MeshService, port: MeshServicePort, annotations: [String: String] = [:], virtualServices: [ResolvedVirtualService] = [],
         trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy? = nil, redisServices: [ResolvedRedisService] = [],
-        metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] = []
+        redisDestination: Redis_Aeraki_Io_V1alpha1_RedisDestination? = nil, metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] = []
     ) {
         self.service = service
         self.port = port
@@ -32,6 +34,7 @@ public struct ServiceBinding: Sendable {
         self.virtualServices = virtualServices
         self.trafficPolicy = trafficPolicy
         self.redisServices = redisServices
+        self.redisDestination = redisDestination
         self.metaRouters = metaRouters
     }
 

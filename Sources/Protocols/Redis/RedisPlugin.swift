@@ -9,7 +9,7 @@ internal import SwiftProtobuf
 /// prefix routes and the catch-all route, request mirroring (to the mirror host's own port),
 /// faults, downstream auth and the connection settings (see ``RedisProxyBuilder``). Without one,
 /// every key goes to `outbound|PORT||HOST`. Inbound, a catch-all to `inbound|PORT||` with a one-hour
-/// operation timeout, as Aeraki does. The cluster side (cluster mode, upstream auth, connection
+/// operation timeout, as Aeraki does — except on Redis Cluster nodes (see ``inboundFilters(_:)``). The cluster side (cluster mode, upstream auth, connection
 /// pool) comes from the RedisDestination, in the generator's cluster builder.
 public struct RedisPlugin: ProtocolPlugin {
     /// The network filter name (also the key of the clusters' Redis protocol options).
@@ -40,7 +40,13 @@ public struct RedisPlugin: ProtocolPlugin {
         return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
     }
 
+    /// Inbound of a Redis Cluster node (its RedisDestination says `mode: CLUSTER`) is plain
+    /// `tcp_proxy`: `redis_proxy` answers `CLUSTER SLOTS` and other cluster commands with an
+    /// error, which would break the clients' slot discovery and redirections through this node.
     public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+        if context.bindings.contains(where: { $0.redisDestination?.trafficPolicy.connectionPool.redis.mode == .cluster }) {
+            return try TCPProxyPlugin().inboundFilters(context)
+        }
         var proxy = Envoy_Extensions_Filters_Network_RedisProxy_V3_RedisProxy()
         proxy.statPrefix = context.clusterName
         proxy.settings.opTimeout = Google_Protobuf_Duration(seconds: Self.inboundTimeout)

@@ -107,4 +107,15 @@ struct RedisPluginTests {
         #expect(inProxy.statPrefix == "inbound|6379||" && inProxy.settings.opTimeout.seconds == 3600)
         #expect(inProxy.prefixRoutes.catchAllRoute.cluster == "inbound|6379||")
     }
+
+    @Test("a Redis Cluster node's inbound stays tcp_proxy, so CLUSTER SLOTS and redirections reach the server")
+    func clusterNodeInbound() throws {
+        let fixture = try MeshFixture(String(Self.yaml.split(separator: "---")[0]))
+        var binding = fixture.binding("redis.redis.svc.cluster.local", port: 6379)
+        var destination = Redis_Aeraki_Io_V1alpha1_RedisDestination()
+        destination.trafficPolicy.connectionPool.redis.mode = .cluster
+        binding.redisDestination = destination
+        let output = try RedisPlugin().inboundFilters(InboundContext(targetPort: 6379, bindings: [binding], proxy: fixture.proxy))
+        #expect(output.filters.map(\.name) == ["envoy.filters.network.tcp_proxy"])
+    }
 }
