@@ -164,10 +164,11 @@ struct ScopeBuilder {
         return inputs
     }
 
-    /// The inputs of a listener whose routes are discovered: the bound services' cluster inputs
-    /// (their ServiceEntries decide names, ports and stat prefixes), not their routing rules.
+    /// The inputs of a listener whose routes are discovered: the bound services' ServiceEntries
+    /// (they decide names, ports and stat prefixes) — not their routing rules or DestinationRules,
+    /// which only the route entry reads.
     static func listenerShapeInputs(_ group: ListenerGroup, entriesByHost: [String: ProxyView.Entry]) -> [Dependency] {
-        group.bindings.flatMap { entriesByHost[$0.service.hostname.lowercased()]?.clusterInputs ?? [] }
+        group.bindings.compactMap { entriesByHost[$0.service.hostname.lowercased()].map { .config($0.service.source) } }
     }
 
     /// The inbound resources of a workload with `ownServices` in `scope` (whose view is `view`):
