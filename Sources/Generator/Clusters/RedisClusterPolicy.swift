@@ -1,5 +1,4 @@
 internal import EnvoyAPI
-internal import Mesh
 internal import MeshAPI
 internal import Protocols
 internal import SwiftProtobuf

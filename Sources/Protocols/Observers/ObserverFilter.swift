@@ -19,9 +19,8 @@ public struct ObserverFilter: Sendable {
 
     /// Envoy's contrib `envoy.filters.network.kafka_broker` (metrics per request and response
     /// type). Needs ``ProxyCapabilities/Capability/kafkaBroker``. Annotation
-    /// `kafka.aeraki.io/force-response-rewrite: "true"` rewrites broker addresses in responses
-    /// (only meaningful with a broker address rewrite, which the filter then requires of the
-    /// broker's advertised listeners).
+    /// `kafka.aeraki.io/force-response-rewrite: "true"` makes the filter re-serialize upstream
+    /// responses instead of passing their bytes through (`force_response_rewrite`).
     public static let kafka = ObserverFilter(
         protocolName: "kafka", filterName: "envoy.filters.network.kafka_broker", capability: .kafkaBroker
     ) { statPrefix, annotations, diagnostics in
