@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Mesh
 import MeshAPI
+import Synchronization
 import Testing
 
 /// The MCP client against the Python fake istiod (grpcio, independent of our transport).
@@ -59,6 +60,45 @@ struct MCPClientTests {
             try await body(recorder)
             group.cancelAll()
         }
+    }
+
+    @Test("the initial-sync signal fires once, after every subscribed type's first response is in the store")
+    func initialSyncSignal() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory)
+        let store = ConfigStore()
+        let countsAtSignal = Mutex<[Int]>([])
+        let client = MCPClient(
+            configuration: .init(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff), store: store, logger: Logger(label: "test")
+        ) { countsAtSignal.withLock { $0.append(store.snapshot().count) } }
+        await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            #expect(await eventually { !countsAtSignal.withLock { $0 }.isEmpty })
+            #expect(await eventually { fake.events("ack").count >= 17 })
+            fake.send("push")
+            #expect(await eventually { fake.events("ack").count >= 34 })
+            group.cancelAll()
+        }
+        await fake.stop()
+        #expect(countsAtSignal.withLock { $0 } == [5], "once, with every kind applied")
+    }
+
+    @Test("50,000 ServiceEntries in one push, one undecodable: the rest is applied, the bad one NACKed by name")
+    func bulkPush() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory, arguments: ["--synthetic-service-entries", "50000"])
+        let store = ConfigStore()
+        let started = ContinuousClock.now
+        try await Self.withClient(.init(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff), store: store) { _ in
+            #expect(await eventually(timeout: .seconds(120)) { store.snapshot().count == 5 + 49_999 }, "\(store.snapshot().count)")
+            print("bulk push: 49,999 of 50,000 ServiceEntries applied \(ContinuousClock.now - started) after connecting")
+            #expect(store.snapshot()[Self.key(.serviceEntry, "se-25000", namespace: "bulk")] == nil)
+            #expect(store.snapshot()[Self.key(.serviceEntry, "se-24999", namespace: "bulk")] != nil)
+            #expect(await eventually { !fake.events("nack").isEmpty })
+            let nack = try #require(fake.events("nack").first)
+            #expect((nack["error"] as? String)?.contains("bulk/se-25000") == true, "\(nack)")
+        }
+        await fake.stop()
     }
 
     @Test("initial sync: every kind, both type-URL versions merged, node metadata GENERATOR=api, ACKs")
