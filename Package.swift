@@ -185,7 +185,7 @@ let package = Package(
 
         .target(
             name: "StaticResources",
-            dependencies: ["Generator", "XDSCache", "EnvoyAPI", swiftProtobuf, yams],
+            dependencies: ["Generator", "Mesh", "XDSCache", "EnvoyAPI", swiftProtobuf, yams],
             swiftSettings: defaultSwiftSettings
         ),
 
