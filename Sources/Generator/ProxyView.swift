@@ -16,6 +16,12 @@ public struct ProxyView: Sendable {
         public var destinationRule: EffectiveDestinationRule?
         /// The VirtualServices for the host, in creation order.
         public var virtualServices: [ResolvedVirtualService]
+        /// The mTLS mode clients infer for the service's namespace (auto mTLS), with the
+        /// namespace- and mesh-level PeerAuthentications it comes from.
+        public var namespaceMutualTLS: (mode: MutualTLSMode, sources: [ConfigKey])
+        /// Every PeerAuthentication of the service's namespace and the root namespace: the
+        /// endpoints' own modes (EDS `tlsMode`) are read from them.
+        public var peerAuthentications: [ConfigKey]
 
         /// The subset names of the DestinationRule (empty without one).
         public var subsets: [String] { destinationRule?.subsets.map(\.name) ?? [] }
@@ -52,7 +58,9 @@ public struct ProxyView: Sendable {
         Entry(
             service: service, annotations: index.snapshot[service.source]?.annotations ?? [:],
             destinationRule: rules.destinationRule(for: service),
-            virtualServices: rules.virtualServices(for: service.hostname)
+            virtualServices: rules.virtualServices(for: service.hostname),
+            namespaceMutualTLS: index.namespaceMutualTLS(namespace: service.namespace),
+            peerAuthentications: index.peerAuthenticationKeys(namespaces: [service.namespace, index.options.rootNamespace])
         )
     }
 

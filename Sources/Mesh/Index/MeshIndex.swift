@@ -57,7 +57,9 @@ public struct MeshIndex: Sendable {
             .compactMap { ResolvedVirtualService($0, domainSuffix: options.domainSuffix) }
         self.sidecars = snapshot.resources(of: .sidecar).sorted(by: MeshResource.creationOrder)
         self.derived = Derived(
-            services: services, endpointsBySource: endpoints, destinationRules: destinationRules, virtualServices: virtualServiceList
+            services: services, endpointsBySource: endpoints, destinationRules: destinationRules, virtualServices: virtualServiceList,
+            peerAuthentications: snapshot.resources(of: .peerAuthentication).sorted(by: MeshResource.creationOrder),
+            authorizationPolicies: snapshot.resources(of: .authorizationPolicy).sorted(by: MeshResource.creationOrder)
         )
     }
 
