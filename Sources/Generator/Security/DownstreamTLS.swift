@@ -22,8 +22,8 @@ enum DownstreamTLS {
     /// The `envoy.transport_sockets.tls` socket of an inbound mTLS chain.
     static func transportSocket(trustDomains: [String]) throws(PluginError) -> Envoy_Config_Core_V3_TransportSocket {
         var params = Envoy_Extensions_TransportSockets_Tls_V3_TlsParameters()
-        params.tlsMinimumProtocolVersion = .tlSv12
-        params.tlsMaximumProtocolVersion = .tlSv13
+        params.tlsMinimumProtocolVersion = .tlsv12
+        params.tlsMaximumProtocolVersion = .tlsv13
         params.cipherSuites = cipherSuites
         var common = Envoy_Extensions_TransportSockets_Tls_V3_CommonTlsContext()
         common.tlsParams = params

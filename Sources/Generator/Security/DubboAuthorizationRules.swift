@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+internal import Protocols
 internal import Mesh
 internal import MeshAPI
 

@@ -1,5 +1,4 @@
 internal import EnvoyAPI
-internal import Foundation
 
 /// One condition of an authorization rule: an Envoy matcher, or a field the chain it is built for
 /// cannot evaluate (an HTTP attribute on a TCP chain, a Dubbo interface without the Dubbo RBAC

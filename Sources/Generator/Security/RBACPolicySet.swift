@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+internal import Protocols
 
 /// One authorization rule as Envoy RBAC sees it: an OR of `from` entries (each an AND of principal
 /// conditions) and an OR of `to` entries (each an AND of permission conditions).

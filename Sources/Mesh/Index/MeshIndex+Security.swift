@@ -1,4 +1,4 @@
-public import MeshAPI
+internal import MeshAPI
 
 /// A workload's inbound mutual TLS mode (PeerAuthentication `UNSET` resolved by inheritance).
 public enum MutualTLSMode: String, Sendable, Hashable {
@@ -19,6 +19,9 @@ public struct EffectivePeerAuthentication: Sendable, Hashable {
     /// Every PeerAuthentication that could apply (winners and ignored duplicates): what the inbound
     /// configuration is built from.
     public var sources: [ConfigKey] = []
+
+    /// PERMISSIVE everywhere, from no policy.
+    public init() {}
 
     /// The mode of target port `port`.
     public func mode(port: UInt32) -> MutualTLSMode { portModes[port] ?? mode }

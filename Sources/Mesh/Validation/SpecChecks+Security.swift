@@ -157,7 +157,7 @@ extension SpecChecks {
     }
 
     private static func isNamespacePattern(_ value: String) -> Bool {
-        let bare = value.replacingOccurrences(of: "*", with: "")
+        let bare = value.filter { $0 != "*" }
         return bare.isEmpty || bare.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }
     }
 }
