@@ -23,6 +23,10 @@ public enum GeneratedMessageTypes {
         Envoy_Extensions_TransportSockets_Tls_V3_UpstreamTlsContext.self,
         Envoy_Extensions_TransportSockets_Tls_V3_DownstreamTlsContext.self,
         Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog.self,
+        Envoy_Extensions_Filters_Listener_TlsInspector_V3_TlsInspector.self,
+        Envoy_Extensions_Filters_Network_Rbac_V3_RBAC.self,
+        Envoy_Extensions_Filters_Http_Rbac_V3_RBAC.self,
+        Envoy_Extensions_TransportSockets_RawBuffer_V3_RawBuffer.self,
     ]
 
     /// Registers every type for JSON `Any` (idempotent; the registry is process-wide).
