@@ -2,6 +2,7 @@
 
 import glob
 import os
+import re
 import subprocess
 import sys
 
@@ -59,6 +60,10 @@ def test_aeraki_generate_on_examples(name, node, extra):
     assert summary["listeners"] >= 5
     if name != "client":
         assert '"name": "0.0.0.0_' in out.stdout  # an inbound chain for the provider's own port
+    if name == "dubbo-provider":
+        # examples/security.yaml: STRICT for namespace dubbo, so no inbound chain accepts plaintext.
+        assert '"transport_protocol": "raw_buffer"' not in out.stdout
+        assert '"envoy.filters.network.rbac"' in out.stdout
     again = subprocess.run([binary, "generate", "--config", os.path.join(ROOT, "examples"), "--node", node] + extra,
                            capture_output=True, text=True, timeout=60)
     assert again.stdout == out.stdout, "generation is not deterministic"
@@ -71,4 +76,22 @@ def test_validator_applies_envoy_validation_rules():
     broken = text.replace('"stat_prefix": "outbound|9000||echo.tcp.svc.cluster.local"', '"stat_prefix": ""', 1)
     assert broken != text
     with pytest.raises(Problem, match="PGV"):
+        validate_dump(broken)
+
+
+def test_validator_requires_the_tls_inspector_for_tls_chains():
+    with open(os.path.join(ROOT, "Tests", "GeneratorTests", "Fixtures", "security-strict", "expected.json")) as f:
+        text = f.read()
+    broken = text.replace('"name": "envoy.filters.listener.tls_inspector"', '"name": "envoy.filters.listener.not_tls_inspector"')
+    assert broken != text
+    with pytest.raises(Problem, match="tls_inspector"):
+        validate_dump(broken)
+
+
+def test_validator_requires_a_plaintext_catch_all_after_istio_mtls():
+    with open(os.path.join(ROOT, "Tests", "GeneratorTests", "Fixtures", "security-auto-mtls", "expected.json")) as f:
+        text = f.read()
+    broken = re.sub(r'("name": "tlsMode-disabled",\s*"match": )\{\}', r'\1{"tlsMode": "none"}', text, count=1)
+    assert broken != text
+    with pytest.raises(Problem, match="catch-all"):
         validate_dump(broken)
