@@ -76,13 +76,15 @@ struct MCPClientTests {
             #expect(store.snapshot()[Self.key(.applicationProtocol, "brpc")] != nil)
             let subscribed = Set(fake.events("subscribe").compactMap { $0["type_url"] as? String })
             #expect(subscribed.isSuperset(of: ["networking.istio.io/v1alpha3/ServiceEntry", "networking.istio.io/v1/ServiceEntry",
-                                               "metaprotocol.aeraki.io/v1alpha1/MetaRouter"]))
-            #expect(subscribed.count == 17)
+                                               "metaprotocol.aeraki.io/v1alpha1/MetaRouter",
+                                               "security.istio.io/v1beta1/PeerAuthentication", "security.istio.io/v1/AuthorizationPolicy"]))
+            // 6 networking and 3 security kinds under two versions each, 5 Aeraki kinds.
+            #expect(subscribed.count == 23)
             let first = try #require(fake.events("subscribe").first)
             let metadata = first["metadata"] as? [String: Any]
             #expect(metadata?["GENERATOR"] as? String == "api")
             #expect((first["node_id"] as? String)?.hasPrefix("sidecar~127.0.0.1~aeraki.istio-system~") == true)
-            #expect(await eventually { fake.events("ack").count >= 17 })
+            #expect(await eventually { fake.events("ack").count >= 23 })
             #expect(fake.events("nack").isEmpty)
         }
         await fake.stop()
@@ -152,7 +154,7 @@ struct MCPClientTests {
         try await Self.withClient(.init(address: "127.0.0.1:\(port)", backoff: Self.fastBackoff), store: store) { recorder in
             #expect(await eventually { store.snapshot().count == 5 })
             let initial = try #require(await Self.initialSyncBatches(recorder, store: store))
-            #expect(await eventually { fake.events("ack").count >= 17 })
+            #expect(await eventually { fake.events("ack").count >= 23 })
             let before = store.snapshot()
             await fake.stop()
             try await Task.sleep(for: .milliseconds(300))
