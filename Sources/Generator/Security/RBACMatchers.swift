@@ -93,12 +93,17 @@ enum RBACMatchers {
         return authenticated(regex("spiffe://.+/ns/\(regexQuote(ns))/(.+/|)sa/\(regexQuote(sa))(/.+)?"))
     }
 
-    /// `source.trustDomains`: `spiffe://<td>/` prefix.
+    /// `source.trustDomains`: prefix `spiffe://<td>/`; `*` any SPIFFE id, `x*` prefix `spiffe://x`,
+    /// `*x` a trust domain ending in x.
     static func trustDomain(_ value: String) -> Principal {
-        if value == "*" { return authenticated(string("*", prefix: "spiffe://")) }
-        if value.contains("*") { return authenticated(string(value + "/*", prefix: "spiffe://")) }
         var matcher = StringMatcher()
-        matcher.prefix = "spiffe://\(value)/"
+        if value.hasPrefix("*"), value != "*" {
+            matcher.safeRegex.regex = "spiffe://.*\(regexQuote(String(value.dropFirst())))/.*"
+        } else if value.hasSuffix("*") {
+            matcher.prefix = "spiffe://" + value.dropLast()
+        } else {
+            matcher.prefix = "spiffe://\(value)/"
+        }
         return authenticated(matcher)
     }
 

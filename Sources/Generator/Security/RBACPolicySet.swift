@@ -18,7 +18,8 @@ struct RBACPolicyInput {
     var action: Envoy_Config_Rbac_V3_RBAC.Action
     /// `istio.io/dry-run: "true"`: the rules go to `shadow_rules`.
     var dryRun: Bool
-    /// Nil: the policy has no `rules` field entries (ALLOW matches nothing, DENY/AUDIT nothing).
+    /// Empty when the policy has no rules: an ALLOW policy then matches nothing (allows nothing),
+    /// a DENY or AUDIT policy nothing either.
     var rules: [RBACRule]
 }
 
