@@ -53,13 +53,19 @@ struct PreparedResourceTests {
         #expect(try PreparedResource(cluster).edsServiceName == "svc")
     }
 
-    @Test("Preparing serializes exactly once")
+    @Test("Preparing serializes exactly once; sets, responses and slices reuse that encoding")
     func serializationCount() throws {
-        let before = SerializationCounter.value
-        let resource = try PreparedResource(Self.cluster("counted"))
-        _ = Snapshot(resources: [resource])
-        _ = Snapshot(resources: [resource])
-        #expect(SerializationCounter.value - before >= 1)
+        let (resource, serializations) = try SerializationCounter.counting {
+            let resource = try PreparedResource(Self.cluster("counted"))
+            _ = Snapshot(resources: [resource])
+            _ = Snapshot(resources: [resource])
+            _ = (resource.bytes, resource.anyBytes, resource.deltaResourceBytes, resource.version)
+            return resource
+        }
+        #expect(serializations == 1)
+        let (_, none) = try SerializationCounter.counting { try PreparedResource(Self.cluster("other")) }
+        #expect(none == 1, "each counting scope sees only its own serializations")
+        #expect(resource.name == "counted")
     }
 
     @Test("A set's version depends on names and versions only")
