@@ -160,7 +160,7 @@ struct ScopeBuilder {
         let authorizationPolicies = index.authorizationPolicies(namespace: proxy.namespace, labels: proxy.labels)
         var dubboPolicies: [String: [MeshResource]] = [:]
         for namespace in Set(ownServices.map(\.service.namespace)) {
-            dubboPolicies[namespace] = index.dubboAuthorizationPolicyResources(namespace: namespace)
+            dubboPolicies[namespace] = index.dubboAuthorizationPolicies(namespace: namespace)
         }
         var inputs = ownServices.flatMap(\.bindingInputs)
         inputs += peerAuthentication.sources.map(Dependency.config)

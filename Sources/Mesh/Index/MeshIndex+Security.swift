@@ -107,9 +107,10 @@ extension MeshIndex {
         derived.peerAuthentications.filter { namespaces.contains($0.key.namespace) }.map(\.key)
     }
 
-    /// The DubboAuthorizationPolicy resources of `namespace`, in creation order.
-    public func dubboAuthorizationPolicyResources(namespace: String) -> [MeshResource] {
-        snapshot.resources(of: .dubboAuthorizationPolicy).filter { $0.key.namespace == namespace }.sorted(by: MeshResource.creationOrder)
+    /// The DubboAuthorizationPolicy resources of `namespace` (they apply to the Dubbo services of
+    /// their namespace), in creation order.
+    public func dubboAuthorizationPolicies(namespace: String) -> [MeshResource] {
+        derived.dubboAuthorizationPolicies[namespace] ?? []
     }
 
     static func mode(_ mode: Istio_Security_V1beta1_PeerAuthentication.MutualTLS.Mode) -> MutualTLSMode? {

@@ -54,12 +54,16 @@ extension MeshIndex {
         var peerAuthentications: [MeshResource] = []
         /// AuthorizationPolicies, in creation order.
         var authorizationPolicies: [MeshResource] = []
+        /// DubboAuthorizationPolicies by namespace, in creation order.
+        var dubboAuthorizationPolicies: [String: [MeshResource]] = [:]
 
         init(services: [MeshService], endpointsBySource: [ConfigKey: [EndpointTemplate]],
              destinationRules: [MeshResource], virtualServices: [ResolvedVirtualService],
-             peerAuthentications: [MeshResource], authorizationPolicies: [MeshResource]) {
+             peerAuthentications: [MeshResource], authorizationPolicies: [MeshResource], dubboAuthorizationPolicies: [MeshResource]) {
             self.peerAuthentications = peerAuthentications
             self.authorizationPolicies = authorizationPolicies
+            self.dubboAuthorizationPolicies = Dictionary(grouping: dubboAuthorizationPolicies, by: \.key.namespace)
+                .mapValues { $0.sorted(by: MeshResource.creationOrder) }
             var selectors = Set(MeshIndex.securitySelectors(peerAuthentications: peerAuthentications, authorizationPolicies: authorizationPolicies))
             for resource in destinationRules {
                 if case .destinationRule(let rule) = resource.spec, rule.hasWorkloadSelector { selectors.insert(rule.workloadSelector.matchLabels) }

@@ -59,7 +59,8 @@ public struct MeshIndex: Sendable {
         self.derived = Derived(
             services: services, endpointsBySource: endpoints, destinationRules: destinationRules, virtualServices: virtualServiceList,
             peerAuthentications: snapshot.resources(of: .peerAuthentication).sorted(by: MeshResource.creationOrder),
-            authorizationPolicies: snapshot.resources(of: .authorizationPolicy).sorted(by: MeshResource.creationOrder)
+            authorizationPolicies: snapshot.resources(of: .authorizationPolicy).sorted(by: MeshResource.creationOrder),
+            dubboAuthorizationPolicies: snapshot.resources(of: .dubboAuthorizationPolicy)
         )
     }
 
@@ -119,14 +120,6 @@ public struct MeshIndex: Sendable {
             else { return nil }
             return (resource.key, spec)
         }.first
-    }
-
-    /// DubboAuthorizationPolicies of `namespace` (they apply to Dubbo services of their namespace).
-    public func dubboAuthorizationPolicies(namespace: String) -> [(key: ConfigKey, spec: Dubbo_Aeraki_Io_V1alpha1_DubboAuthorizationPolicy)] {
-        snapshot.resources(of: .dubboAuthorizationPolicy).compactMap { resource in
-            guard resource.key.namespace == namespace, case .dubboAuthorizationPolicy(let spec) = resource.spec else { return nil }
-            return (resource.key, spec)
-        }
     }
 
     /// Istio's DestinationRule order: rules with a workload selector first, then by creation time.
