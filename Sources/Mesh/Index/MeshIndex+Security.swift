@@ -38,7 +38,7 @@ extension MeshIndex {
         var mesh: Istio_Security_V1beta1_PeerAuthentication?
         var scoped: Istio_Security_V1beta1_PeerAuthentication?
         var workload: Istio_Security_V1beta1_PeerAuthentication?
-        for resource in derived.peerAuthentications {
+        for resource in peerAuthentications(in: [options.rootNamespace, namespace]) {
             guard case .peerAuthentication(let pa) = resource.spec else { continue }
             let ns = resource.key.namespace
             let selects = pa.hasSelector && !pa.selector.matchLabels.isEmpty
@@ -71,7 +71,7 @@ extension MeshIndex {
         var scoped: MutualTLSMode?
         var meshSeen = false
         var scopedSeen = false
-        for resource in derived.peerAuthentications {
+        for resource in peerAuthentications(in: [options.rootNamespace, namespace]) {
             guard case .peerAuthentication(let pa) = resource.spec, !pa.hasSelector || pa.selector.matchLabels.isEmpty else { continue }
             if resource.key.namespace == options.rootNamespace, !meshSeen {
                 meshSeen = true
@@ -94,17 +94,22 @@ extension MeshIndex {
     /// matches (a root-namespace policy with a selector applies in every namespace). Policies with a
     /// `targetRef(s)` attach to gateways and waypoints, not sidecars, and are skipped.
     public func authorizationPolicies(namespace: String, labels: [String: String]) -> [MeshResource] {
-        derived.authorizationPolicies.filter { resource in
-            guard case .authorizationPolicy(let ap) = resource.spec, !ap.hasTargetRef, ap.targetRefs.isEmpty,
-                resource.key.namespace == namespace || resource.key.namespace == options.rootNamespace
-            else { return false }
+        let candidates = Set([options.rootNamespace, namespace]).flatMap { derived.authorizationPolicies[$0] ?? [] }
+        return candidates.filter { resource in
+            guard case .authorizationPolicy(let ap) = resource.spec, !ap.hasTargetRef, ap.targetRefs.isEmpty else { return false }
             return Self.labels(labels, match: ap.selector.matchLabels)
-        }
+        }.sorted(by: MeshResource.creationOrder)
     }
 
-    /// The keys of every PeerAuthentication in `namespaces`, in creation order.
+    /// The keys of every PeerAuthentication in `namespaces`.
     public func peerAuthenticationKeys(namespaces: Set<String>) -> [ConfigKey] {
-        derived.peerAuthentications.filter { namespaces.contains($0.key.namespace) }.map(\.key)
+        peerAuthentications(in: namespaces.sorted()).map(\.key)
+    }
+
+    /// The PeerAuthentications of `namespaces` (each once), namespace by namespace in creation order.
+    func peerAuthentications(in namespaces: [String]) -> [MeshResource] {
+        var seen = Set<String>()
+        return namespaces.filter { seen.insert($0).inserted }.flatMap { derived.peerAuthentications[$0] ?? [] }
     }
 
     /// The DubboAuthorizationPolicy resources of `namespace` (they apply to the Dubbo services of

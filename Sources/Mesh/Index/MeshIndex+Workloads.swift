@@ -50,18 +50,18 @@ extension MeshIndex {
         var labelSelectors: [[String: String]] = []
         var servicesByEndpointAddress: [String: [Int]] = [:]
         var selectingServicesByNamespace: [String: [Int]] = [:]
-        /// PeerAuthentications, in creation order.
-        var peerAuthentications: [MeshResource] = []
-        /// AuthorizationPolicies, in creation order.
-        var authorizationPolicies: [MeshResource] = []
+        /// PeerAuthentications by namespace, in creation order.
+        var peerAuthentications: [String: [MeshResource]] = [:]
+        /// AuthorizationPolicies by namespace, in creation order.
+        var authorizationPolicies: [String: [MeshResource]] = [:]
         /// DubboAuthorizationPolicies by namespace, in creation order.
         var dubboAuthorizationPolicies: [String: [MeshResource]] = [:]
 
         init(services: [MeshService], endpointsBySource: [ConfigKey: [EndpointTemplate]],
              destinationRules: [MeshResource], virtualServices: [ResolvedVirtualService],
              peerAuthentications: [MeshResource], authorizationPolicies: [MeshResource], dubboAuthorizationPolicies: [MeshResource]) {
-            self.peerAuthentications = peerAuthentications
-            self.authorizationPolicies = authorizationPolicies
+            self.peerAuthentications = Dictionary(grouping: peerAuthentications, by: \.key.namespace)
+            self.authorizationPolicies = Dictionary(grouping: authorizationPolicies, by: \.key.namespace)
             self.dubboAuthorizationPolicies = Dictionary(grouping: dubboAuthorizationPolicies, by: \.key.namespace)
                 .mapValues { $0.sorted(by: MeshResource.creationOrder) }
             var selectors = Set(MeshIndex.securitySelectors(peerAuthentications: peerAuthentications, authorizationPolicies: authorizationPolicies))
