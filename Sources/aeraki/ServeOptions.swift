@@ -89,7 +89,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The kubeconfig context (env AERAKI_KUBE_CONTEXT; default its current-context).", valueName: "name"))
     var kubeContext: String?
 
-    @Flag(help: "Also watch Istio's networking kinds (ServiceEntry, VirtualService, DestinationRule, Sidecar, Gateway, WorkloadEntry) through the Kubernetes API, for a cluster without istiod's MCP (env AERAKI_KUBERNETES_ISTIO=true).")
+    @Flag(help: "Also watch Istio's networking kinds (ServiceEntry, VirtualService, DestinationRule, Sidecar, Gateway, WorkloadEntry) and security kinds (PeerAuthentication, AuthorizationPolicy, RequestAuthentication) through the Kubernetes API, for a cluster without istiod's MCP (env AERAKI_KUBERNETES_ISTIO=true).")
     var kubernetesIstioKinds = false
 
     @Option(help: ArgumentHelp("The API version of Istio's kinds to watch (env AERAKI_KUBERNETES_ISTIO_VERSION; default v1).", valueName: "version"))

@@ -31,7 +31,9 @@ struct GoldenTests {
         for required in ["tcp-default", "tcp-weighted", "dubbo-default", "dubbo-routing", "dubbo-addressless", "dubbo-inbound",
                          "thrift-routing", "thrift-inbound", "resolution", "traffic-policy", "registry-only", "rule-scoping",
                          "meshconfig-access-log", "meshconfig-access-log-json", "meshconfig-registry-only", "meshconfig-trust-domain",
-                         "redis-routing", "redis-cluster", "observers", "thrift-ratelimit", "l7-inline-routes"] {
+                         "redis-routing", "redis-cluster", "observers", "thrift-ratelimit", "l7-inline-routes",
+                         "security-permissive", "security-strict", "security-auto-mtls", "authz-allow", "authz-deny",
+                         "dubbo-authz-rbac", "dubbo-authz-fallback"] {
             #expect(names.contains(required), "missing golden case \(required)")
         }
     }

@@ -3,9 +3,12 @@ internal import Mesh
 internal import SwiftProtobuf
 
 /// Builds ClusterLoadAssignments: endpoints grouped by locality (sorted), each with its address,
-/// weight, and the `tlsMode` transport-socket-match metadata when the workload carries Istio's label.
+/// weight, and the `tlsMode: istio` transport-socket-match metadata where `marksIstio` says the
+/// endpoint takes Istio mTLS (``AutoMutualTLS/marksIstio(_:ruleMode:index:)``).
 enum EndpointBuilder {
-    static func assignment(_ clusterName: String, _ endpoints: [ServiceEndpoint]) -> Envoy_Config_Endpoint_V3_ClusterLoadAssignment {
+    static func assignment(
+        _ clusterName: String, _ endpoints: [ServiceEndpoint], marksIstio: (ServiceEndpoint) -> Bool
+    ) -> Envoy_Config_Endpoint_V3_ClusterLoadAssignment {
         var assignment = Envoy_Config_Endpoint_V3_ClusterLoadAssignment()
         assignment.clusterName = clusterName
         let byLocality = Dictionary(grouping: endpoints, by: \.locality)
@@ -20,22 +23,22 @@ enum EndpointBuilder {
                 group.locality = value
             }
             let sorted = byLocality[locality]!.sorted { ($0.address, $0.port) < ($1.address, $1.port) }
-            group.lbEndpoints = sorted.map(lbEndpoint)
+            group.lbEndpoints = sorted.map { lbEndpoint($0, istio: marksIstio($0)) }
             return group
         }
         return assignment
     }
 
-    static func lbEndpoint(_ endpoint: ServiceEndpoint) -> Envoy_Config_Endpoint_V3_LbEndpoint {
+    static func lbEndpoint(_ endpoint: ServiceEndpoint, istio: Bool) -> Envoy_Config_Endpoint_V3_LbEndpoint {
         var lb = Envoy_Config_Endpoint_V3_LbEndpoint()
         var inner = Envoy_Config_Endpoint_V3_Endpoint()
         inner.address = Proto.address(endpoint.address, port: endpoint.port)
         lb.endpoint = inner
         if endpoint.weight > 0 { lb.loadBalancingWeight = Google_Protobuf_UInt32Value(endpoint.weight) }
-        if endpoint.labels["security.istio.io/tlsMode"] == "istio" {
+        if istio {
             var fields = Google_Protobuf_Struct()
             fields.fields["tlsMode"] = Google_Protobuf_Value(stringValue: "istio")
-            lb.metadata.filterMetadata["envoy.transport_socket_match"] = fields
+            lb.metadata.filterMetadata[AutoMutualTLS.matchNamespace] = fields
         }
         return lb
     }
