@@ -86,7 +86,9 @@ public final class AerakiServer: Sendable {
             trimmer.workHappened()
         }
         let xds = XDSServer(
-            cache: cache, configuration: .init(controlPlaneID: configuration.controlPlaneID), hooks: hooks,
+            cache: cache,
+            configuration: .init(controlPlaneID: configuration.controlPlaneID, authentication: configuration.xdsAuthentication),
+            hooks: hooks,
             logger: Logger(label: "io.aeraki.xds")
         )
         var router = Router()

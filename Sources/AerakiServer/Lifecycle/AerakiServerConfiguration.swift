@@ -2,6 +2,7 @@ public import Admin
 public import KubernetesSource
 public import Mesh
 public import ServiceLifecycle
+public import XDSServer
 
 /// Everything `aeraki serve` is told: where to listen, where config comes from, how to debounce.
 public struct AerakiServerConfiguration: Sendable {
@@ -65,6 +66,9 @@ public struct AerakiServerConfiguration: Sendable {
     public var xdsPort: Int
     /// The optional TLS xDS listener.
     public var tls: TLS?
+    /// What each xDS listener requires of a stream (default: nothing; `aeraki serve` requires an
+    /// identity on the TLS listener unless told otherwise).
+    public var xdsAuthentication: XDSAuthentication
     /// The admin endpoint.
     public var admin: AdminServer.Configuration
     /// The config source.
@@ -85,7 +89,8 @@ public struct AerakiServerConfiguration: Sendable {
 
     /// A configuration from its parts.
     public init(
-        xdsHost: String = "0.0.0.0", xdsPort: Int = 15010, tls: TLS? = nil, admin: AdminServer.Configuration = .defaults,
+        xdsHost: String = "0.0.0.0", xdsPort: Int = 15010, tls: TLS? = nil, xdsAuthentication: XDSAuthentication = .disabled,
+        admin: AdminServer.Configuration = .defaults,
         source: ConfigSource, additionalSources: [ConfigSource] = [], meshConfig: MeshConfigFile? = nil,
         debounce: DebounceConfiguration = .defaults, controlPlaneID: String = "aeraki",
         meshOptions: MeshIndex.Options = .defaults, shutdownGracePeriod: Duration = .seconds(10)
@@ -93,6 +98,7 @@ public struct AerakiServerConfiguration: Sendable {
         self.xdsHost = xdsHost
         self.xdsPort = xdsPort
         self.tls = tls
+        self.xdsAuthentication = xdsAuthentication
         self.admin = admin
         self.source = source
         self.additionalSources = additionalSources
