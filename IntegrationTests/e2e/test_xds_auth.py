@@ -122,13 +122,17 @@ def test_mtls_identity_gets_its_config_and_other_namespaces_are_denied(tmp_path,
     aeraki = start(tmp_path, pki, "--tls-client-ca", str(pki / "ca.pem"), "--xds-auth", "mtls")
     try:
         demo = tls_channel(aeraki, pki, "demo")
-        assert any("auth.demo.svc.cluster.local" in name for name in served(demo, sidecar_node(pod="ok-1"))), aeraki.logs()
+        legitimate = Sidecar(demo, sidecar_node(pod="ok-1"))
+        legitimate.sync()
+        assert any("auth.demo.svc.cluster.local" in name for name in legitimate.cluster_names()), aeraki.logs()
 
-        # A certificate of namespace `other` asking for a `demo` proxy: PERMISSION_DENIED, as istiod says it.
+        # A certificate of namespace `other` asking for that very `demo` proxy, whose config is built and
+        # cached: PERMISSION_DENIED, as istiod says it, and not one response before it.
         other = tls_channel(aeraki, pki, "other")
-        error = refused(other, sidecar_node(pod="spy-1"))
+        error = refused(other, legitimate.node)
         assert error.code() == grpc.StatusCode.PERMISSION_DENIED, error
         assert "no identities ([spiffe://cluster.local/ns/other/sa/consumer]) matched demo" in error.details(), error.details()
+        legitimate.close()
 
         # The node's SERVICE_ACCOUNT must be the certificate's too, when the node names one.
         node = sidecar_node(pod="sa-1")

@@ -29,6 +29,7 @@ extension Aeraki {
                 stream, and refuses with PERMISSION_DENIED a node whose namespace is not the identity's \
                 (--xds-auth). Over CSDS an authenticated caller sees only its own namespace's proxies, \
                 unless its identity is in Aeraki's namespace (--namespace).
+
                 SIGTERM or SIGINT drains: no new streams, open ones closed with UNAVAILABLE after \
                 --drain-seconds, then exit.
                 """

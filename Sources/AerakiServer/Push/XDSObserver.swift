@@ -57,8 +57,9 @@ public final class XDSObserver: Sendable {
         return hooks
     }
 
-    /// Parses the node as an Istio proxy; its namespace is the one the stream must be authorized for.
-    private func admit(_ info: StreamInfo) throws -> String {
+    /// Parses the node as an Istio proxy: its config namespace and `SERVICE_ACCOUNT` metadata are
+    /// what the stream's identity must match.
+    private func admit(_ info: StreamInfo) throws -> AdmittedNode {
         guard let node = info.node else {
             throw RPCError(code: .invalidArgument, message: "the first request must carry a node")
         }
@@ -70,7 +71,7 @@ public final class XDSObserver: Sendable {
             throw RPCError(code: .invalidArgument, message: "\(error)")
         }
         admitted.withLock { $0[info.id] = identity }
-        return identity.namespace
+        return AdmittedNode(namespace: identity.namespace, serviceAccount: identity.metadata["SERVICE_ACCOUNT"])
     }
 
     private func request(_ info: StreamInfo, _ request: RequestEvent) throws {

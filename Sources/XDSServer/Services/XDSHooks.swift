@@ -18,6 +18,20 @@ public struct StreamInfo: Sendable {
     public var caller: CallerIdentity?
 }
 
+/// What the admission hook says about a node: whose config it is.
+public struct AdmittedNode: Sendable, Hashable {
+    /// The namespace the node's config belongs to.
+    public var namespace: String
+    /// The service account the node says it runs as, when it says one.
+    public var serviceAccount: String?
+
+    /// An admission from its parts.
+    public init(namespace: String, serviceAccount: String? = nil) {
+        self.namespace = namespace
+        self.serviceAccount = serviceAccount
+    }
+}
+
 /// One request, as the hooks see it.
 public struct RequestEvent: Sendable {
     /// The request's type URL (or the per-type RPC's).
@@ -61,11 +75,11 @@ public struct XDSHooks: Sendable {
     /// A stream opened (after authentication, before its first request).
     public var onStreamOpen: (@Sendable (StreamInfo) throws -> Void)?
     /// The first request named the stream's node (`nodeID` and `node` are set); runs before the
-    /// stream watches the cache or sends anything. Throw to refuse the node; return the namespace
-    /// its config belongs to. On an authenticated stream the server then checks the caller's
-    /// identity against that namespace (`PERMISSION_DENIED` when it does not match), and CSDS shows
-    /// the stream only to callers that may see that namespace.
-    public var admitNode: (@Sendable (StreamInfo) throws -> String?)?
+    /// stream watches the cache or sends anything. Throw to refuse the node; return whose config it
+    /// is. On an authenticated stream the server then checks the caller's identity against that
+    /// namespace and service account (`PERMISSION_DENIED` when they do not match), and CSDS shows the
+    /// stream only to callers that may see that namespace.
+    public var admitNode: (@Sendable (StreamInfo) throws -> AdmittedNode)?
     /// A stream closed.
     public var onStreamClosed: (@Sendable (StreamInfo) -> Void)?
     /// A request arrived.

@@ -138,21 +138,19 @@ extension XDSServer {
     }
 
     /// Runs the admission hook for the stream's node and, on an authenticated stream, checks that
-    /// the caller's identity may have that node's config: its namespace (and the node's
-    /// `SERVICE_ACCOUNT`, when set). Without an admission hook the namespace is unknown, so an
+    /// the caller's identity may have that node's config: its namespace and, when the hook names
+    /// one, its service account. Without an admission hook the namespace is unknown, so an
     /// authenticated stream is refused (fail closed).
     private func admit(_ info: StreamInfo) throws {
-        guard let node = info.node, !info.nodeID.isEmpty else {
+        guard info.node != nil, !info.nodeID.isEmpty else {
             if info.caller != nil { throw RPCError(code: .invalidArgument, message: "missing node information") }
             return
         }
-        var namespace: String?
-        try runHook { namespace = try hooks.admitNode?(info) }
+        var admitted: AdmittedNode?
+        try runHook { admitted = try hooks.admitNode?(info) }
         if let caller = info.caller {
-            let serviceAccount: String?
-            if case .stringValue(let account)? = node.metadata.fields["SERVICE_ACCOUNT"]?.kind { serviceAccount = account } else { serviceAccount = nil }
             do {
-                try caller.authorize(namespace: namespace ?? "", serviceAccount: serviceAccount)
+                try caller.authorize(namespace: admitted?.namespace ?? "", serviceAccount: admitted?.serviceAccount)
             } catch {
                 logger.info("xDS stream refused", metadata: [
                     "xds.node.id": "\(info.nodeID)", "xds.stream.id": "\(info.id)", "xds.caller": "\(caller)",
@@ -161,6 +159,6 @@ extension XDSServer {
                 throw error
             }
         }
-        streams.withLock { $0[info.id]?.namespace = namespace }
+        streams.withLock { $0[info.id]?.namespace = admitted?.namespace }
     }
 }
