@@ -75,6 +75,15 @@ struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A file holding a token that opens the admin /debug/* paths to non-local peers presenting Authorization: Bearer TOKEN (env AERAKI_DEBUG_TOKEN_FILE). Without it /debug/* (config dumps, sync status, config store) is answered only to localhost; /healthz, /readyz, /metrics and /version are answered to anyone.", valueName: "path"))
     var debugTokenFile: String?
 
+    @Option(help: ArgumentHelp("The most concurrent streams one client connection may open; a client queues more (env AERAKI_MAX_STREAMS_PER_CONNECTION; default 100; an Envoy uses one).", valueName: "n"))
+    var maxStreamsPerConnection: Int?
+
+    @Option(help: ArgumentHelp("The most xDS streams open at once over all connections; one more ends with RESOURCE_EXHAUSTED (env AERAKI_MAX_STREAMS; default 100000).", valueName: "n"))
+    var maxStreams: Int?
+
+    @Option(help: ArgumentHelp("The largest xDS request message accepted, in bytes; a larger one ends its stream with RESOURCE_EXHAUSTED (env AERAKI_MAX_REQUEST_BYTES; default 4194304, gRPC's and istiod's 4 MiB).", valueName: "bytes"))
+    var maxRequestBytes: Int?
+
     @Option(help: ArgumentHelp("The address the admin HTTP endpoint binds (env AERAKI_ADMIN_HOST; default 0.0.0.0).", valueName: "host"))
     var adminHost: String?
 
@@ -203,6 +212,7 @@ extension ServeOptions {
             xdsPort: try int(xdsPort, "AERAKI_XDS_PORT", 15010),
             tls: tls,
             xdsAuthentication: try await xdsAuthentication(tls: tls, mesh: mesh),
+            limits: try limits(),
             admin: .init(
                 host: adminHost ?? Self.env("AERAKI_ADMIN_HOST") ?? "0.0.0.0", port: try int(adminPort, "AERAKI_ADMIN_PORT", 15014),
                 debugAccess: DebugAccess(token: try debugToken())
@@ -273,6 +283,23 @@ extension ServeOptions {
             tls: tlsMode, plaintext: plaintextMode, trustDomain: trustDomain, tokenVerifier: verifier,
             privilegedNamespaces: [namespace ?? Self.env("POD_NAMESPACE") ?? "istio-system"]
         )
+    }
+
+    /// The operator's xDS limits; each must be positive.
+    func limits() throws -> AerakiServerConfiguration.Limits {
+        let defaults = AerakiServerConfiguration.Limits.defaults
+        let limits = AerakiServerConfiguration.Limits(
+            maxStreamsPerConnection: try int(maxStreamsPerConnection, "AERAKI_MAX_STREAMS_PER_CONNECTION", defaults.maxStreamsPerConnection),
+            maxStreams: try int(maxStreams, "AERAKI_MAX_STREAMS", defaults.maxStreams),
+            maxRequestBytes: try int(maxRequestBytes, "AERAKI_MAX_REQUEST_BYTES", defaults.maxRequestBytes)
+        )
+        for (name, value) in [
+            ("--max-streams-per-connection", limits.maxStreamsPerConnection), ("--max-streams", limits.maxStreams),
+            ("--max-request-bytes", limits.maxRequestBytes),
+        ] where value < 1 {
+            throw ArgumentParser.ValidationError("\(name)=\(value): must be at least 1")
+        }
+        return limits
     }
 
     /// The admin debug token (`--debug-token-file`), trimmed; nil when none is given.

@@ -87,7 +87,10 @@ public final class AerakiServer: Sendable {
         }
         let xds = XDSServer(
             cache: cache,
-            configuration: .init(controlPlaneID: configuration.controlPlaneID, authentication: configuration.xdsAuthentication),
+            configuration: .init(
+                controlPlaneID: configuration.controlPlaneID, authentication: configuration.xdsAuthentication,
+                maxStreams: configuration.limits.maxStreams
+            ),
             hooks: hooks,
             logger: Logger(label: "io.aeraki.xds")
         )
@@ -103,6 +106,8 @@ public final class AerakiServer: Sendable {
         }
         var grpcConfiguration = GRPCServer.Configuration(listeners: listeners)
         grpcConfiguration.shutdownGracePeriod = configuration.shutdownGracePeriod
+        grpcConfiguration.maxConcurrentStreamsPerConnection = configuration.limits.maxStreamsPerConnection
+        grpcConfiguration.maxReceiveMessageBytes = configuration.limits.maxRequestBytes
         let grpc = GRPCServer(configuration: grpcConfiguration, router: router)
         let endpoints = AdminEndpoints(
             syncStatus: xds, configDump: cache, configStore: ConfigStoreReporter(store: store, problems: problems),

@@ -66,7 +66,16 @@ extension XDSServer {
         )
         info.caller = try await authenticate(stream.context, streamID: core.id)
         try runHook { try hooks.onStreamOpen?(info) }
-        streams.withLock { $0[core.id] = OpenStream(core: core, namespace: nil) }
+        let limit = configuration.maxStreams
+        let admitted = streams.withLock { open in
+            guard open.count < limit else { return false }
+            open[core.id] = OpenStream(core: core, namespace: nil)
+            return true
+        }
+        guard admitted else {
+            hooks.onStreamClosed?(info)
+            throw RPCError(code: .resourceExhausted, message: "the server already serves its maximum of \(limit) xDS streams (--max-streams)")
+        }
         defer {
             core.close()
             streams.withLock { $0[core.id] = nil }
@@ -145,6 +154,12 @@ extension XDSServer {
         guard info.node != nil, !info.nodeID.isEmpty else {
             if info.caller != nil { throw RPCError(code: .invalidArgument, message: "missing node information") }
             return
+        }
+        guard info.nodeID.utf8.count <= configuration.maxNodeIDBytes else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "the node id is \(info.nodeID.utf8.count) bytes; at most \(configuration.maxNodeIDBytes) are accepted"
+            )
         }
         var admitted: AdmittedNode?
         try runHook { admitted = try hooks.admitNode?(info) }

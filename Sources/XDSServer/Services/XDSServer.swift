@@ -20,15 +20,23 @@ public final class XDSServer: Sendable {
         public var legacyWildcardDisabledTypes: Set<String>
         /// What each listener requires of a stream before serving it (default: nothing).
         public var authentication: XDSAuthentication
+        /// The most xDS streams (SotW and delta, all connections) open at once; one more is refused
+        /// with `RESOURCE_EXHAUSTED`.
+        public var maxStreams: Int
+        /// The longest node id accepted, in UTF-8 bytes; a longer one is refused with
+        /// `INVALID_ARGUMENT` (it would be copied into every log line and status of the stream).
+        public var maxNodeIDBytes: Int
 
         /// A configuration with the given values.
         public init(
             controlPlaneID: String, legacyWildcardDisabledTypes: Set<String> = [],
-            authentication: XDSAuthentication = .disabled
+            authentication: XDSAuthentication = .disabled, maxStreams: Int = 100_000, maxNodeIDBytes: Int = 4096
         ) {
             self.controlPlaneID = controlPlaneID
             self.legacyWildcardDisabledTypes = legacyWildcardDisabledTypes
             self.authentication = authentication
+            self.maxStreams = maxStreams
+            self.maxNodeIDBytes = maxNodeIDBytes
         }
 
         /// Control plane id `aeraki`, legacy wildcard everywhere.
