@@ -75,7 +75,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A file holding a token that opens the admin /debug/* paths to non-local peers presenting Authorization: Bearer TOKEN (env AERAKI_DEBUG_TOKEN_FILE). Without it /debug/* (config dumps, sync status, config store) is answered only to localhost; /healthz, /readyz, /metrics and /version are answered to anyone.", valueName: "path"))
     var debugTokenFile: String?
 
-    @Option(help: ArgumentHelp("The most concurrent streams one client connection may open; a client queues more (env AERAKI_MAX_STREAMS_PER_CONNECTION; default 100; an Envoy uses one).", valueName: "n"))
+    @Option(help: ArgumentHelp("The most concurrent streams one client connection may open; a client queues more (env AERAKI_MAX_STREAMS_PER_CONNECTION; default 1000; an Envoy uses one).", valueName: "n"))
     var maxStreamsPerConnection: Int?
 
     @Option(help: ArgumentHelp("The most xDS streams open at once over all connections; one more ends with RESOURCE_EXHAUSTED (env AERAKI_MAX_STREAMS; default 100000).", valueName: "n"))

@@ -77,10 +77,10 @@ public struct AerakiServerConfiguration: Sendable {
             self.maxRequestBytes = maxRequestBytes
         }
 
-        /// 100 streams per connection (an Envoy uses one), 100,000 streams in all, 4 MiB requests
-        /// (gRPC's and istiod's default).
+        /// 1,000 streams per connection (an Envoy uses one; load generators multiplex a few hundred),
+        /// 100,000 streams in all, 4 MiB requests (gRPC's and istiod's default).
         public static var defaults: Limits {
-            Limits(maxStreamsPerConnection: 100, maxStreams: 100_000, maxRequestBytes: 4 << 20)
+            Limits(maxStreamsPerConnection: 1000, maxStreams: 100_000, maxRequestBytes: 4 << 20)
         }
     }
 
