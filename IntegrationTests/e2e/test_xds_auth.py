@@ -14,8 +14,8 @@ import grpc
 import pytest
 from envoy.service.status.v3 import csds_pb2
 
-from e2e_harness import (CSDS_FETCH, MAKE_CERTS, Aeraki, Sidecar, copy_examples, service_entry, sidecar_node,
-                         wait_for)
+from e2e_harness import (CDS, CSDS_FETCH, DELTA_ADS, MAKE_CERTS, Aeraki, Sidecar, Stream, copy_examples,
+                         service_entry, sidecar_node, wait_for)
 
 SERVER_NAME = "istiod.istio-system.svc"
 
@@ -134,6 +134,12 @@ def test_mtls_identity_gets_its_config_and_other_namespaces_are_denied(tmp_path,
         assert "no identities ([spiffe://cluster.local/ns/other/sa/consumer]) matched demo" in error.details(), error.details()
         legitimate.close()
 
+        # Delta ADS is authorized the same way.
+        delta = Stream(other, method=DELTA_ADS, delta=True)
+        delta.send(node=sidecar_node(pod="spy-delta"), type_url=CDS)
+        assert delta.done.wait(5) and delta.responses.empty()
+        assert delta.error.code() == grpc.StatusCode.PERMISSION_DENIED, delta.error
+
         # The node's SERVICE_ACCOUNT must be the certificate's too, when the node names one.
         node = sidecar_node(pod="sa-1")
         node.metadata.update({"SERVICE_ACCOUNT": "reviews"})
@@ -177,6 +183,8 @@ def test_jwt_valid_token_is_served_expired_or_wrongly_signed_are_refused(tmp_pat
             "signed by a key not in the JWKS": stranger.token(sa_claims(), kid="cluster-key"),
             "unknown key id": stranger.token(sa_claims()),
             "wrong audience": keys.token(sa_claims(audience="kubernetes")),
+            "unsigned (alg none)": b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode()) + "."
+                                   + b64url(json.dumps(sa_claims()).encode()) + ".",
             "tampered payload": keys.token(sa_claims()).split(".")[0] + "." + b64url(json.dumps(sa_claims("istio-system")).encode())
                                 + "." + keys.token(sa_claims()).split(".")[2],
         }
@@ -184,6 +192,8 @@ def test_jwt_valid_token_is_served_expired_or_wrongly_signed_are_refused(tmp_pat
             error = refused(channel, sidecar_node(pod="jwt-bad"), bearer(token))
             assert error.code() == grpc.StatusCode.UNAUTHENTICATED, (case, error)
             assert "bearer token refused" in error.details(), (case, error.details())
+            assert "JWTKitError" not in error.details(), (case, error.details())
+            print(f"\n[jwt] {case}: {error.code().name} {error.details()}", flush=True)
         error = refused(channel, sidecar_node(pod="jwt-none"))
         assert error.code() == grpc.StatusCode.UNAUTHENTICATED and "no bearer token" in error.details(), error
 

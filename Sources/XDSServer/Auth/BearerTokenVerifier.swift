@@ -61,8 +61,12 @@ public struct BearerTokenVerifier: Sendable {
         let claims: ServiceAccountClaims
         do {
             claims = try await keys.verify(token, as: ServiceAccountClaims.self)
+        } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
+            throw TokenRejection("the signature does not verify with the keys of the JWKS")
+        } catch let error as JWTError {
+            throw TokenRejection("not a token these keys can check (\(error.errorType)\(error.reason.map { ": \($0)" } ?? ""))")
         } catch {
-            throw TokenRejection("\(error)")
+            throw TokenRejection("not a token these keys can check (\(error))")
         }
         return try claims.identity(rules: rules, now: now)
     }
