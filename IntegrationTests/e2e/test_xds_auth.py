@@ -168,7 +168,7 @@ def test_jwt_valid_token_is_served_expired_or_wrongly_signed_are_refused(tmp_pat
     stranger = SigningKey(tmp_path, "stranger-key")
     jwks = tmp_path / "jwks.json"
     jwks.write_text(json.dumps({"keys": [keys.jwk]}))
-    aeraki = start(tmp_path, pki, "--xds-auth", "jwt", "--xds-jwks", str(jwks))
+    aeraki = start(tmp_path, pki, "--xds-auth", "jwt", "--xds-jwks", str(jwks), "--xds-plaintext-auth", "jwt")
     try:
         channel = tls_channel(aeraki, pki)
 
@@ -202,6 +202,12 @@ def test_jwt_valid_token_is_served_expired_or_wrongly_signed_are_refused(tmp_pat
         assert error.code() == grpc.StatusCode.PERMISSION_DENIED, error
         assert "spiffe://cluster.local/ns/other/sa/consumer" in error.details(), error.details()
         channel.close()
+
+        # --xds-plaintext-auth=jwt (istiod's XDS_AUTH_PLAINTEXT): the plaintext port checks tokens too.
+        error = refused(aeraki.channel, sidecar_node(pod="plain-none"))
+        assert error.code() == grpc.StatusCode.UNAUTHENTICATED and "--xds-plaintext-auth=jwt" in error.details(), error
+        names = served(aeraki.channel, sidecar_node(pod="plain-jwt"), bearer(keys.token(sa_claims())))
+        assert any("auth.demo.svc.cluster.local" in name for name in names), aeraki.logs()
     finally:
         aeraki.stop()
 

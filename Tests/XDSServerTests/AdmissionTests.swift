@@ -54,7 +54,7 @@ struct AdmissionTests {
                 }
             }
             #expect(error?.code == .unauthenticated)
-            #expect(error?.message == "authentication failure (--xds-auth=jwt): no JWT keys are configured")
+            #expect(error?.message == "authentication failure (--xds-plaintext-auth=jwt): no JWT keys are configured")
         }
     }
 

@@ -67,9 +67,10 @@ public struct XDSAuthentication: Sendable {
                 failures.append(tokenVerifier == nil ? "no JWT keys are configured" : "no bearer token (authorization metadata)")
             }
         }
+        let flag = context.isTLS ? "--xds-auth" : "--xds-plaintext-auth"
         throw RPCError(
             code: .unauthenticated,
-            message: "authentication failure (--xds-auth=\(mode.rawValue)): " + failures.joined(separator: "; ")
+            message: "authentication failure (\(flag)=\(mode.rawValue)): " + failures.joined(separator: "; ")
         )
     }
 
