@@ -11,8 +11,12 @@ struct ResourceKey: Hashable, Sendable {
         case cluster
         /// One ClusterLoadAssignment.
         case assignment
-        /// One outbound listener with the route configurations its filters refer to.
+        /// One outbound listener, with the route configurations its filters hold inline or refer to
+        /// when they are not discovered separately.
         case listener
+        /// The route resources of one outbound listener whose filters discover them (Dubbo `drds`,
+        /// Thrift `trds`): built from the routing rules, apart from the listener.
+        case routes
         /// `virtualInbound` and the `inbound|PORT||` clusters of a workload.
         case inbound
         /// Resources that depend only on the generator's options and the key's name.
