@@ -4,13 +4,20 @@ A `/config_dump` JSON document (as `aeraki generate` prints it and as the golden
 parsed with the real `envoy.admin.v3.ConfigDump` (xds-protos); every resource and every nested
 `google.protobuf.Any` is unpacked to its real type and checked with protoc-gen-validate (Envoy's own
 validation rules); every cluster a filter, route or mirror policy names must exist; every EDS cluster
-must have a load assignment.
+must have a load assignment. MetaProtocol messages (not in xds-protos) are decoded with descriptors
+compiled by protoc from the project's `proto/aeraki/meta_protocol_proxy/` files (field numbers as
+meta-protocol-proxy defines them); every route configuration a meta_protocol_proxy asks for over RDS
+must be served, on ADS, in the shape the proxy accepts (one virtual host, at least one route).
 """
 
 import importlib
 import json
+import os
+import re
+import subprocess
+import tempfile
 
-from google.protobuf import any_pb2, descriptor, json_format, symbol_database
+from google.protobuf import any_pb2, descriptor, descriptor_pb2, descriptor_pool, json_format, message_factory, symbol_database
 from protoc_gen_validate.validator import ValidationFailed, validate
 
 # Importing the modules registers their types, so JSON Any fields can be parsed and unpacked.
@@ -33,6 +40,54 @@ _MODULES = [
 for _name in _MODULES:
     importlib.import_module(_name)
 
+PROTO_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "proto"))
+MPP_DIR = "aeraki/meta_protocol_proxy"
+
+
+def _load_project_protos(subdir):
+    """Compiles `proto/<subdir>/**.proto` with protoc against the upstream descriptors already in the
+    default pool (xds-protos) and adds them to that pool."""
+    pool = descriptor_pool.Default()
+    ours = sorted(os.path.relpath(os.path.join(d, f), PROTO_DIR)
+                  for d, _, files in os.walk(os.path.join(PROTO_DIR, subdir)) for f in files if f.endswith(".proto"))
+    upstream, seen = [], set()
+
+    def visit(fd):
+        if fd.name in seen:
+            return
+        seen.add(fd.name)
+        for dep in fd.dependencies:
+            visit(dep)
+        upstream.append(fd)
+
+    for name in ours:
+        with open(os.path.join(PROTO_DIR, name)) as f:
+            for dep in re.findall(r'^import "([^"]+)";', f.read(), re.M):
+                if os.path.exists(os.path.join(PROTO_DIR, dep)):
+                    continue
+                importlib.import_module(dep[:-len(".proto")].replace("/", ".") + "_pb2")
+                visit(pool.FindFileByName(dep))
+    fds = descriptor_pb2.FileDescriptorSet()
+    for fd in upstream:
+        fd.CopyToProto(fds.file.add())
+    with tempfile.TemporaryDirectory() as tmp:
+        upstream_set, out = os.path.join(tmp, "upstream.pb"), os.path.join(tmp, "ours.pb")
+        with open(upstream_set, "wb") as f:
+            f.write(fds.SerializeToString())
+        subprocess.run(["protoc", f"--descriptor_set_in={upstream_set}", f"--proto_path={PROTO_DIR}",
+                        f"--descriptor_set_out={out}"] + ours, check=True)
+        compiled = descriptor_pb2.FileDescriptorSet()
+        with open(out, "rb") as f:
+            compiled.ParseFromString(f.read())
+    for fdp in compiled.file:
+        try:
+            pool.FindFileByName(fdp.name)
+        except KeyError:
+            pool.Add(fdp)
+
+
+_load_project_protos(MPP_DIR)
+
 from envoy.admin.v3 import config_dump_pb2, config_dump_shared_pb2  # noqa: E402
 from envoy.config.cluster.v3 import cluster_pb2  # noqa: E402
 
@@ -52,7 +107,11 @@ def _message_class(type_url):
     try:
         return _db.GetSymbol(name)
     except KeyError:
-        raise Problem(f"Any type {type_url} is not a known Envoy type")
+        pass
+    try:
+        return message_factory.GetMessageClass(descriptor_pool.Default().FindMessageTypeByName(name))
+    except KeyError:
+        raise Problem(f"Any type {type_url} is not a known Envoy or MetaProtocol type")
 
 
 def unpack(any_msg, where):
@@ -137,11 +196,13 @@ def referenced_clusters(msg):
             if name.startswith("envoy.extensions.filters.network.thrift_proxy"):
                 for p in m.request_mirror_policies:
                     yield p.cluster, name + ".request_mirror_policies"
-        elif name == "envoy.config.route.v3.RouteAction":
+        elif name in ("envoy.config.route.v3.RouteAction", "aeraki.meta_protocol_proxy.config.route.v1alpha.RouteAction"):
             if m.cluster:
                 yield m.cluster, name
             for c in m.weighted_clusters.clusters:
                 yield c.name, name
+            for p in m.request_mirror_policies:
+                yield p.cluster, name + ".request_mirror_policies"
         elif name == "envoy.config.core.v3.GrpcService.EnvoyGrpc":
             yield m.cluster_name, name
 
@@ -199,8 +260,26 @@ def validate_dump(text):
     for e in endpoints:
         if e.cluster_name not in set(names):
             raise Problem(f"assignment {e.cluster_name} for no cluster")
+    check_meta_protocol_rds(listeners, {r.name: r for r in routes})
     for l in listeners:
         matches = [json_format.MessageToJson(ch.filter_chain_match, sort_keys=True) for ch in l.filter_chains]
         if len(matches) != len(set(matches)):
             raise Problem(f"listener {l.name} has filter chains with identical matches")
     return {"listeners": len(listeners), "clusters": len(clusters), "endpoints": len(endpoints), "routes": len(routes)}
+
+
+def check_meta_protocol_rds(listeners, routes):
+    """Every meta_protocol_proxy that takes its routes over RDS asks for them on ADS, and the route
+    configuration is served in the shape meta-protocol-proxy converts (one virtual host, >= 1 route)."""
+    for listener in listeners:
+        for m in all_messages(listener):
+            if m.DESCRIPTOR.full_name != "aeraki.meta_protocol_proxy.v1alpha.MetaProtocolProxy" or not m.HasField("rds"):
+                continue
+            name = m.rds.route_config_name
+            if not m.rds.config_source.HasField("ads"):
+                raise Problem(f"{listener.name}: MetaProtocol RDS {name} is not on ADS")
+            route = routes.get(name)
+            if route is None:
+                raise Problem(f"{listener.name}: MetaProtocol RDS {name!r} is not served")
+            if len(route.virtual_hosts) != 1 or not route.virtual_hosts[0].routes:
+                raise Problem(f"MetaProtocol route configuration {name} needs exactly one virtual host with routes")

@@ -45,6 +45,10 @@ EXAMPLE_NODES = [
      ["--metadata", "LABELS=app=dubbo-provider,version=v1", "--metadata", "INSTANCE_IPS=10.0.2.1"]),
     ("thrift-server", "sidecar~10.0.3.2~thrift-hello-v2.thrift~thrift.svc.cluster.local",
      ["--metadata", "LABELS=app=thrift-hello,version=v2"]),
+    ("metaprotocol-client", "sidecar~10.0.1.11~client-7a1b.demo~demo.svc.cluster.local",
+     ["--metadata", "AERAKI_CAPABILITIES=meta_protocol_proxy"]),
+    ("tars-server", "sidecar~10.0.5.2~tars-hello-v2.tars~tars.svc.cluster.local",
+     ["--metadata", "LABELS=app=tars-hello,version=v2", "--metadata", "AERAKI_CAPABILITIES=meta_protocol_proxy"]),
 ]
 
 
@@ -57,8 +61,13 @@ def test_aeraki_generate_on_examples(name, node, extra):
     assert "rejected:" not in out.stderr, out.stderr
     summary = validate_dump(out.stdout)
     assert summary["listeners"] >= 5
-    if name != "client":
+    if name not in ("client", "metaprotocol-client"):
         assert '"name": "0.0.0.0_' in out.stdout  # an inbound chain for the provider's own port
+    if name == "metaprotocol-client":
+        assert '"route_config_name": "hello.tars.svc.cluster.local_18015"' in out.stdout
+        assert '"name": "hello.tars.svc.cluster.local_18015"' in out.stdout  # served as RDS
+    if name == "tars-server":
+        assert "aeraki.meta_protocol.filters.local_ratelimit" in out.stdout
     again = subprocess.run([binary, "generate", "--config", os.path.join(ROOT, "examples"), "--node", node] + extra,
                            capture_output=True, text=True, timeout=60)
     assert again.stdout == out.stdout, "generation is not deterministic"

@@ -1,5 +1,5 @@
 public import Mesh
-internal import MeshAPI
+public import MeshAPI
 internal import Protocols
 
 /// What one proxy (and so every proxy of its scope) sees of the mesh, gathered once per build: its
@@ -16,6 +16,8 @@ public struct ProxyView: Sendable {
         public var destinationRule: EffectiveDestinationRule?
         /// The VirtualServices for the host, in creation order.
         public var virtualServices: [ResolvedVirtualService]
+        /// The MetaRouters for the host exported to the proxy's namespace, in creation order.
+        public var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]
 
         /// The subset names of the DestinationRule (empty without one).
         public var subsets: [String] { destinationRule?.subsets.map(\.name) ?? [] }
@@ -34,7 +36,7 @@ public struct ProxyView: Sendable {
         self.proxy = proxy
         let rules = ProxyRules(index: index, proxy: proxy)
         self.rules = rules
-        self.entries = index.services(visibleTo: proxy).map { Self.entry($0, rules: rules, index: index) }
+        self.entries = index.services(visibleTo: proxy).map { Self.entry($0, rules: rules, index: index, proxy: proxy) }
         var policy = options.outboundTrafficPolicy
         if let sidecar = index.sidecar(for: proxy)?.spec, sidecar.hasOutboundTrafficPolicy {
             policy = sidecar.outboundTrafficPolicy.mode == .registryOnly ? .registryOnly : .allowAny
@@ -45,14 +47,15 @@ public struct ProxyView: Sendable {
     /// The own services of a proxy of this view's scope (workload selector matching its labels in
     /// its namespace, or an endpoint at one of its IPs), sorted by host name, with this view's rules.
     func ownServices(of proxy: ProxyIdentity, index: MeshIndex) -> [Entry] {
-        index.ownServices(of: proxy).map { Self.entry($0, rules: rules, index: index) }
+        index.ownServices(of: proxy).map { Self.entry($0, rules: rules, index: index, proxy: proxy) }
     }
 
-    private static func entry(_ service: MeshService, rules: ProxyRules, index: MeshIndex) -> Entry {
+    private static func entry(_ service: MeshService, rules: ProxyRules, index: MeshIndex, proxy: ProxyIdentity) -> Entry {
         Entry(
             service: service, annotations: index.snapshot[service.source]?.annotations ?? [:],
             destinationRule: rules.destinationRule(for: service),
-            virtualServices: rules.virtualServices(for: service.hostname)
+            virtualServices: rules.virtualServices(for: service.hostname),
+            metaRouters: index.metaRouters(for: service.hostname, proxy: proxy)
         )
     }
 
@@ -60,7 +63,7 @@ public struct ProxyView: Sendable {
     static func binding(_ entry: Entry, port: MeshServicePort) -> ServiceBinding {
         ServiceBinding(
             service: entry.service, port: port, annotations: entry.annotations, virtualServices: entry.virtualServices,
-            trafficPolicy: entry.destinationRule?.trafficPolicy(port: port.number)
+            trafficPolicy: entry.destinationRule?.trafficPolicy(port: port.number), metaRouters: entry.metaRouters
         )
     }
 }

@@ -15,17 +15,23 @@ public struct ServiceBinding: Sendable {
     /// The DestinationRule traffic policy of this port (port-level settings applied, no subset),
     /// for the listener-side settings Istio takes from it (tcp_proxy hash policy and timeouts).
     public var trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy?
+    /// The MetaRouters for the host exported to this proxy, in creation order. Only route resources
+    /// (``ProtocolPlugin/routeResources(_:)``) and inbound chains may read them: outbound listeners
+    /// do not depend on MetaRouters, so a MetaRouter edit rebuilds only the routes.
+    public var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]
 
     /// A binding from its parts.
     public init(
         service: MeshService, port: MeshServicePort, annotations: [String: String] = [:], virtualServices: [ResolvedVirtualService] = [],
-        trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy? = nil
+        trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy? = nil,
+        metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] = []
     ) {
         self.service = service
         self.port = port
         self.annotations = annotations
         self.virtualServices = virtualServices
         self.trafficPolicy = trafficPolicy
+        self.metaRouters = metaRouters
     }
 
     /// The default outbound cluster of this binding: `outbound|PORT||HOST`.
@@ -47,11 +53,13 @@ public struct OutboundContext: Sendable {
     public var catalog: ClusterCatalog
     /// The mesh's access log, for plugins whose filter can write one; nil: none.
     public var accessLog: MeshConfig.AccessLog?
+    /// The mesh's tracing random sampling percentage, for plugins whose filter traces; nil: off.
+    public var tracingSampling: Double?
 
     /// A context from its parts.
     public init(
         listenerPort: UInt32, listenerName: String, bindings: [ServiceBinding], proxy: ProxyIdentity, catalog: ClusterCatalog,
-        accessLog: MeshConfig.AccessLog? = nil
+        accessLog: MeshConfig.AccessLog? = nil, tracingSampling: Double? = nil
     ) {
         self.listenerPort = listenerPort
         self.listenerName = listenerName
@@ -59,6 +67,7 @@ public struct OutboundContext: Sendable {
         self.proxy = proxy
         self.catalog = catalog
         self.accessLog = accessLog
+        self.tracingSampling = tracingSampling
     }
 
     /// The primary binding.
@@ -75,15 +84,43 @@ public struct InboundContext: Sendable {
     public var proxy: ProxyIdentity
     /// The mesh's access log, for plugins whose filter can write one; nil: none.
     public var accessLog: MeshConfig.AccessLog?
+    /// The mesh's tracing random sampling percentage, for plugins whose filter traces; nil: off.
+    public var tracingSampling: Double?
 
     /// A context from its parts.
-    public init(targetPort: UInt32, bindings: [ServiceBinding], proxy: ProxyIdentity, accessLog: MeshConfig.AccessLog? = nil) {
+    public init(
+        targetPort: UInt32, bindings: [ServiceBinding], proxy: ProxyIdentity, accessLog: MeshConfig.AccessLog? = nil,
+        tracingSampling: Double? = nil
+    ) {
         self.targetPort = targetPort
         self.bindings = bindings
         self.proxy = proxy
         self.accessLog = accessLog
+        self.tracingSampling = tracingSampling
     }
 
     /// `inbound|TARGETPORT||`.
     public var clusterName: String { ClusterName.inbound(port: targetPort) }
+}
+
+/// What the route resources of one service port (served apart from the listener, e.g. MetaProtocol
+/// RDS `<host>_<port>`) are built from.
+public struct RouteContext: Sendable {
+    /// The service port, with the MetaRouters that route it.
+    public var binding: ServiceBinding
+    /// The proxy the routes are for (a representative of its scope).
+    public var proxy: ProxyIdentity
+    /// The clusters that exist for this proxy, to resolve and check route destinations.
+    public var catalog: ClusterCatalog
+    /// The DestinationRules in effect for the hosts the binding's rules route to, by lower-cased
+    /// host (consistent-hash policies come from the destination's rule).
+    public var destinationRules: [String: EffectiveDestinationRule]
+
+    /// A context from its parts.
+    public init(binding: ServiceBinding, proxy: ProxyIdentity, catalog: ClusterCatalog, destinationRules: [String: EffectiveDestinationRule] = [:]) {
+        self.binding = binding
+        self.proxy = proxy
+        self.catalog = catalog
+        self.destinationRules = destinationRules
+    }
 }

@@ -20,9 +20,9 @@ public struct PluginRegistry: Sendable {
         self.fallback = fallback
     }
 
-    /// Dubbo and Thrift, with `tcp_proxy` for everything else.
+    /// Dubbo, Thrift and MetaProtocol, with `tcp_proxy` for everything else.
     public static var standard: PluginRegistry {
-        PluginRegistry([DubboPlugin(), ThriftPlugin()], fallback: TCPProxyPlugin())
+        PluginRegistry([DubboPlugin(), ThriftPlugin(), MetaProtocolPlugin()], fallback: TCPProxyPlugin())
     }
 
     /// The plugin that handles `protocol`, or the fallback.

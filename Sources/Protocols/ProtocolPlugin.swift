@@ -18,6 +18,24 @@ public protocol ProtocolPlugin: Sendable {
     /// The filters of the `virtualInbound` chain for one of the proxy's own service ports.
     /// - Throws: ``PluginError`` when the port cannot be configured (the fallback is used instead).
     func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput
+
+    /// Whether the plugin serves route resources of a service port apart from its listeners
+    /// (``routeResources(_:)``); the generator asks only such plugins.
+    var servesRouteResources: Bool { get }
+
+    /// The route resources of one service port, served on the proxy's ADS stream and built as their
+    /// own shared entries (a MetaRouter edit rebuilds them, not the listeners); only `routes` and
+    /// `diagnostics` of the output are used.
+    /// - Throws: ``PluginError`` when the routes cannot be built (none are served, the error is recorded).
+    func routeResources(_ context: RouteContext) throws(PluginError) -> PluginOutput
+}
+
+extension ProtocolPlugin {
+    /// Most plugins carry their routes inside the listener's filters.
+    public var servesRouteResources: Bool { false }
+
+    /// No route resources.
+    public func routeResources(_ context: RouteContext) throws(PluginError) -> PluginOutput { PluginOutput(filters: []) }
 }
 
 /// A plugin that cannot configure a port.

@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+internal import MeshAPI
 internal import SwiftProtobuf
 
 /// The message types that appear in served resources, top level or inside `typed_config` Anys,
@@ -23,6 +24,12 @@ public enum GeneratedMessageTypes {
         Envoy_Extensions_TransportSockets_Tls_V3_UpstreamTlsContext.self,
         Envoy_Extensions_TransportSockets_Tls_V3_DownstreamTlsContext.self,
         Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog.self,
+        Aeraki_MetaProtocolProxy_V1alpha_MetaProtocolProxy.self,
+        Aeraki_MetaProtocolProxy_Filters_Router_V1alpha_Router.self,
+        Aeraki_MetaProtocolProxy_Filters_MetadataExchange_V1alpha_MetadataExchange.self,
+        Aeraki_MetaProtocolProxy_Filters_IstioStats_V1alpha_IstioStats.self,
+        Aeraki_MetaProtocolProxy_Filters_LocalRatelimit_V1alpha_LocalRateLimit.self,
+        Aeraki_MetaProtocolProxy_Filters_Ratelimit_V1alpha_RateLimit.self,
     ]
 
     /// Registers every type for JSON `Any` (idempotent; the registry is process-wide).

@@ -28,7 +28,7 @@ struct InboundChainBuilder {
         var ports: [UInt32] = []
         for port in byPort.keys.sorted() {
             let bindings = byPort[port]!
-            let context = InboundContext(targetPort: port, bindings: bindings, proxy: proxy, accessLog: options.accessLog)
+            let context = InboundContext(targetPort: port, bindings: bindings, proxy: proxy, accessLog: options.accessLog, tracingSampling: options.tracingSampling)
             let plugin = registry.plugin(for: bindings[0].port.protocol)
             let output: PluginOutput
             do {

@@ -15,6 +15,9 @@ struct ResourceKey: Hashable, Sendable {
         case listener
         /// `virtualInbound` and the `inbound|PORT||` clusters of a workload.
         case inbound
+        /// The route resources of one service port served apart from its listener (MetaProtocol
+        /// RDS `<host>_<port>`), so that its routing rules are inputs of the routes alone.
+        case route
         /// Resources that depend only on the generator's options and the key's name.
         case fixed
     }

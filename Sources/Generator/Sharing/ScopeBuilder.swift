@@ -45,7 +45,7 @@ struct ScopeBuilder {
 
         let fallthroughCluster = view.outboundTrafficPolicy == .allowAny ? ClusterName.passthrough : ClusterName.blackHole
         let listenerBuilder = OutboundListenerBuilder(registry: registry, proxy: view.proxy, catalog: catalog, fallthroughCluster: fallthroughCluster,
-                                                     accessLog: options.accessLog)
+                                                     accessLog: options.accessLog, tracingSampling: options.tracingSampling)
         for group in ListenerGroup.groups(view, options: options, diagnostics: &out.diagnostics) {
             let key = ResourceKey(
                 kind: .listener, name: group.name, variant: .scope(scope),
@@ -65,6 +65,8 @@ struct ScopeBuilder {
             }
         }
 
+        try addRoutes(of: view, scope: scope, catalog: catalog, entriesByHost: entriesByHost, to: &out)
+
         let policyName = view.outboundTrafficPolicy == .allowAny ? "allow-any" : "registry-only"
         let virtualOutbound = try table.entry(ResourceKey(kind: .fixed, name: "virtualOutbound/\(policyName)", variant: .shared, inputs: [])) {
             let listener = try VirtualListeners(options: options).outbound(policy: view.outboundTrafficPolicy)
@@ -72,6 +74,42 @@ struct ScopeBuilder {
         }
         out.listeners += virtualOutbound.resources
         return out
+    }
+
+    /// The route resources served apart from listeners (MetaProtocol RDS `<host>_<port>`): one entry
+    /// per service port whose plugin serves them. Its inputs are the service's cluster inputs, its
+    /// MetaRouters and the cluster inputs of every host they route to — the listener that refers to
+    /// the routes by name reads none of the MetaRouters, so a MetaRouter edit rebuilds only this.
+    private func addRoutes(
+        of view: ProxyView, scope: ScopeKey, catalog: ClusterCatalog, entriesByHost: [String: ProxyView.Entry], to out: inout Outbound
+    ) throws {
+        for entry in view.entries {
+            for port in entry.service.ports {
+                let plugin = registry.plugin(for: port.protocol)
+                guard plugin.servesRouteResources else { continue }
+                let routedHosts = entry.metaRoutedHosts
+                let inputs = entry.routeInputs + routedHosts.flatMap { entriesByHost[$0]?.clusterInputs ?? [] }
+                let name = "\(entry.service.hostname)_\(port.number)"
+                let built = try table.entry(ResourceKey(kind: .route, name: name, variant: .scope(scope), inputs: inputs)) {
+                    var rules: [String: EffectiveDestinationRule] = [:]
+                    for host in [entry.service.hostname.lowercased()] + routedHosts {
+                        if let rule = entriesByHost[host]?.destinationRule { rules[host] = rule }
+                    }
+                    let context = RouteContext(binding: ProxyView.binding(entry, port: port), proxy: view.proxy, catalog: catalog, destinationRules: rules)
+                    let output: PluginOutput
+                    do {
+                        output = try plugin.routeResources(context)
+                    } catch {
+                        return ResourceTable.Entry(resources: [], diagnostics: ["\(name): \(error); no routes served"])
+                    }
+                    return ResourceTable.Entry(
+                        resources: try output.routes.map { try PreparedResource($0) }, diagnostics: output.diagnostics.map { "\(name): \($0)" }
+                    )
+                }
+                out.diagnostics += built.diagnostics
+                out.routes += built.resources
+            }
+        }
     }
 
     /// The clusters of every port and subset of `entry`, and the assignments of the EDS ones.
@@ -152,7 +190,7 @@ struct ScopeBuilder {
     /// The inbound resources of a workload with `ownServices` in `scope`: `virtualInbound` with one
     /// chain per own target port, and the `inbound|PORT||` clusters.
     func inbound(_ ownServices: [ProxyView.Entry], proxy: ProxyIdentity, scope: ScopeKey) throws -> ResourceTable.Entry {
-        let inputs = ownServices.flatMap(\.bindingInputs)
+        let inputs = ownServices.flatMap { $0.bindingInputs + $0.metaRouterInputs }
         let name = "virtualInbound|" + ownServices.map(\.service.hostname).joined(separator: ",")
         return try table.entry(ResourceKey(kind: .inbound, name: name, variant: .scope(scope), inputs: inputs)) {
             var diagnostics: [String] = []

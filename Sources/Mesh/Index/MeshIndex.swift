@@ -37,6 +37,8 @@ public struct MeshIndex: Sendable {
     let destinationRules: [MeshResource]
     let virtualServiceList: [ResolvedVirtualService]
     let sidecars: [MeshResource]
+    /// MetaRouters by lower-cased host (each of its hosts), in creation order.
+    let metaRoutersByHost: [String: [(key: ConfigKey, exportTo: [String], spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]]
     let derived: Derived
 
     /// Indexes `snapshot`.
@@ -56,6 +58,14 @@ public struct MeshIndex: Sendable {
         self.virtualServiceList = snapshot.resources(of: .virtualService).sorted(by: MeshResource.creationOrder)
             .compactMap { ResolvedVirtualService($0, domainSuffix: options.domainSuffix) }
         self.sidecars = snapshot.resources(of: .sidecar).sorted(by: MeshResource.creationOrder)
+        var metaRouters: [String: [(key: ConfigKey, exportTo: [String], spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]] = [:]
+        for resource in snapshot.resources(of: .metaRouter).sorted(by: MeshResource.creationOrder) {
+            guard case .metaRouter(let router) = resource.spec else { continue }
+            for host in Set(router.hosts.map { $0.lowercased() }) {
+                metaRouters[host, default: []].append((resource.key, router.exportTo, router))
+            }
+        }
+        self.metaRoutersByHost = metaRouters
         self.derived = Derived(
             services: services, endpointsBySource: endpoints, destinationRules: destinationRules, virtualServices: virtualServiceList
         )
@@ -72,6 +82,7 @@ public struct MeshIndex: Sendable {
         self.destinationRules = base.destinationRules
         self.virtualServiceList = base.virtualServiceList
         self.sidecars = base.sidecars
+        self.metaRoutersByHost = base.metaRoutersByHost
         var derived = base.derived
         derived.servicesByEndpointAddress = Derived.endpointOwners(services: base.services, endpointsBySource: endpointsBySource)
         self.derived = derived
@@ -90,12 +101,9 @@ public struct MeshIndex: Sendable {
     /// MetaRouters whose host is `hostname` (every host is honoured, not only `hosts[0]`) and that are
     /// exported to `proxy`'s namespace when a proxy is given.
     public func metaRouters(for hostname: String, proxy: ProxyIdentity? = nil) -> [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] {
-        snapshot.resources(of: .metaRouter).sorted(by: MeshResource.creationOrder).compactMap { resource in
-            guard case .metaRouter(let router) = resource.spec,
-                router.hosts.contains(where: { $0.lowercased() == hostname.lowercased() })
-            else { return nil }
-            if let proxy, !Visibility.isExported(router.exportTo, from: resource.key.namespace, to: proxy.namespace) { return nil }
-            return (resource.key, router)
+        (metaRoutersByHost[hostname.lowercased()] ?? []).compactMap { router in
+            if let proxy, !Visibility.isExported(router.exportTo, from: router.key.namespace, to: proxy.namespace) { return nil }
+            return (router.key, router.spec)
         }
     }
 
