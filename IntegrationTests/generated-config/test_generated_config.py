@@ -81,3 +81,27 @@ def test_validator_applies_envoy_validation_rules():
     assert broken != text
     with pytest.raises(Problem, match="PGV"):
         validate_dump(broken)
+
+
+def _golden(name):
+    with open(os.path.join(ROOT, "Tests", "GeneratorTests", "Fixtures", name, "expected.json")) as f:
+        return f.read()
+
+
+def test_validator_decodes_metaprotocol_messages_with_the_proto_descriptors():
+    text = _golden("metaprotocol-local-ratelimit")
+    # A field meta-protocol-proxy does not define inside the MetaProtocol filter config is an error.
+    broken = text.replace('"max_tokens": 5,', '"max_tokenz": 5,', 1)
+    assert broken != text
+    with pytest.raises(Exception, match="max_tokenz"):
+        validate_dump(broken)
+
+
+def test_validator_requires_every_metaprotocol_rds_to_be_served_on_ads():
+    text = _golden("metaprotocol-v1")
+    name = '"route_config_name": "org.apache.dubbo.samples.basic.api.demoservice_20880"'
+    assert name in text
+    with pytest.raises(Problem, match="is not served"):
+        validate_dump(text.replace(name, '"route_config_name": "elsewhere_20880"'))
+    with pytest.raises(Problem, match="not on ADS"):
+        validate_dump(text.replace('"ads": {},', '"path_config_source": {"path": "/x"},', 1))

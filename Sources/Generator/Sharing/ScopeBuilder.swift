@@ -56,7 +56,7 @@ struct ScopeBuilder {
                 guard let (listener, output) = listenerBuilder.listener(group, diagnostics: &diagnostics) else {
                     return ResourceTable.Entry(resources: [], diagnostics: diagnostics)
                 }
-                let resources = try [PreparedResource(listener)] + output.routes.map { try PreparedResource($0) }
+                let resources = try [PreparedResource(listener, routeReferences: output.routeReferences)] + output.routes.map { try PreparedResource($0) }
                 return ResourceTable.Entry(resources: resources, diagnostics: diagnostics)
             }
             out.diagnostics += built.diagnostics
@@ -80,9 +80,12 @@ struct ScopeBuilder {
     /// per service port whose plugin serves them. Its inputs are the service's cluster inputs, its
     /// MetaRouters and the cluster inputs of every host they route to — the listener that refers to
     /// the routes by name reads none of the MetaRouters, so a MetaRouter edit rebuilds only this.
+    /// Only routes some listener of the scope refers to are served (a service shadowed on a shared
+    /// listener, or one whose listener fell back to `tcp_proxy`, has none).
     private func addRoutes(
         of view: ProxyView, scope: ScopeKey, catalog: ClusterCatalog, entriesByHost: [String: ProxyView.Entry], to out: inout Outbound
     ) throws {
+        let referenced = Set(out.listeners.flatMap(\.routeReferences))
         for entry in view.entries {
             for port in entry.service.ports {
                 let plugin = registry.plugin(for: port.protocol)
@@ -106,8 +109,10 @@ struct ScopeBuilder {
                         resources: try output.routes.map { try PreparedResource($0) }, diagnostics: output.diagnostics.map { "\(name): \($0)" }
                     )
                 }
+                let served = built.resources.filter { referenced.contains($0.name) }
+                guard !served.isEmpty else { continue }
                 out.diagnostics += built.diagnostics
-                out.routes += built.resources
+                out.routes += served
             }
         }
     }

@@ -1,5 +1,5 @@
 internal import EnvoyAPI
-public import Mesh
+internal import Mesh
 internal import MeshAPI
 internal import SwiftProtobuf
 
@@ -49,7 +49,7 @@ public struct MetaProtocolPlugin: ProtocolPlugin {
         source.resourceApiVersion = .v3
         rds.configSource = source
         proxy.rds = rds
-        return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
+        return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics, routeReferences: [rds.routeConfigName])
     }
 
     public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {

@@ -112,8 +112,10 @@ enum MetaRouteBuilder {
             guard let rule = context.destinationRules[destination.host.lowercased()] else { continue }
             let port = context.catalog.port(forHost: destination.host, explicit: destination.hasPort ? destination.port.number : 0,
                                             listenerPort: context.binding.port.number)
-            guard let policy = rule.trafficPolicy(port: port, subset: destination.subset), policy.loadBalancer.hasConsistentHash else { continue }
-            switch policy.loadBalancer.consistentHash.hashKey {
+            guard let policy = rule.trafficPolicy(port: port, subset: destination.subset),
+                case .consistentHash(let hash)? = policy.loadBalancer.lbPolicy
+            else { continue }
+            switch hash.hashKey {
             case .httpHeaderName(let name)?:
                 if !names.contains(name) { names.append(name) }
             case nil:
