@@ -51,8 +51,11 @@ extension MeshIndex {
         var selectingServicesByNamespace: [String: [Int]] = [:]
 
         init(services: [MeshService], endpointsBySource: [ConfigKey: [EndpointTemplate]],
-             destinationRules: [MeshResource], virtualServices: [ResolvedVirtualService]) {
+             destinationRules: [MeshResource], virtualServices: [ResolvedVirtualService], gateways: [MeshResource] = []) {
             var selectors = Set<[String: String]>()
+            for resource in gateways {
+                if case .gateway(let gateway) = resource.spec, !gateway.selector.isEmpty { selectors.insert(gateway.selector) }
+            }
             for resource in destinationRules {
                 if case .destinationRule(let rule) = resource.spec, rule.hasWorkloadSelector { selectors.insert(rule.workloadSelector.matchLabels) }
             }

@@ -31,6 +31,9 @@ public struct MeshIndex: Sendable {
     public let services: [MeshService]
     /// Application protocol → codec, built-ins plus ApplicationProtocol resources.
     public let codecs: [String: String]
+    /// Application protocol → the ApplicationProtocol resource that registers its codec (generated
+    /// resources that use a codec declare it as an input).
+    public let codecSources: [String: ConfigKey]
 
     let servicesByHost: [String: [MeshService]]
     let endpointsBySource: [ConfigKey: [EndpointTemplate]]
@@ -46,10 +49,15 @@ public struct MeshIndex: Sendable {
         self.snapshot = snapshot
         self.options = options
         var codecs = MeshProtocol.builtInCodecs
-        for resource in snapshot.resources(of: .applicationProtocol) {
-            if case .applicationProtocol(let ap) = resource.spec { codecs[ap.protocol] = ap.codec }
+        var codecSources: [String: ConfigKey] = [:]
+        for resource in snapshot.resources(of: .applicationProtocol).sorted(by: MeshResource.creationOrder) {
+            if case .applicationProtocol(let ap) = resource.spec {
+                codecs[ap.protocol] = ap.codec
+                codecSources[ap.protocol] = resource.key
+            }
         }
         self.codecs = codecs
+        self.codecSources = codecSources
         let (services, endpoints) = Self.buildServices(snapshot: snapshot, codecs: codecs)
         self.services = services
         self.servicesByHost = Dictionary(grouping: services, by: { $0.hostname.lowercased() })
@@ -67,7 +75,8 @@ public struct MeshIndex: Sendable {
         }
         self.metaRoutersByHost = metaRouters
         self.derived = Derived(
-            services: services, endpointsBySource: endpoints, destinationRules: destinationRules, virtualServices: virtualServiceList
+            services: services, endpointsBySource: endpoints, destinationRules: destinationRules, virtualServices: virtualServiceList,
+            gateways: snapshot.resources(of: .gateway)
         )
     }
 
@@ -77,6 +86,7 @@ public struct MeshIndex: Sendable {
         self.options = base.options
         self.services = base.services
         self.codecs = base.codecs
+        self.codecSources = base.codecSources
         self.servicesByHost = base.servicesByHost
         self.endpointsBySource = endpointsBySource
         self.destinationRules = base.destinationRules
