@@ -47,9 +47,9 @@ struct MetaProtocolGenerationTests {
             route: [{destination: {host: svc.meta.svc.cluster.local, subset: v2}}]
         """
 
-    static func snapshot(method: String = "sayHello", export: String = "\"*\"", portName: String = "tcp-metaprotocol-dubbo") -> ConfigSnapshot {
+    static func snapshot(method: String = "sayHello", export: String = "\"*\"", portName: String = "tcp-metaprotocol-dubbo", extra: String = "") -> ConfigSnapshot {
         let yaml = mesh.replacingOccurrences(of: "METHOD", with: method).replacingOccurrences(of: "EXPORT", with: export)
-            .replacingOccurrences(of: "PORT_NAME", with: portName)
+            .replacingOccurrences(of: "PORT_NAME", with: portName) + extra
         let parsed = MeshYAMLParser().parse(yaml, source: "test")
         let store = ConfigStore()
         let errors = store.replace(origin: "test", with: parsed.resources)
@@ -142,3 +142,47 @@ struct MetaProtocolGenerationTests {
         #expect(other.virtualHosts[0].routes[0].route.cluster == "outbound|20880||\(Self.host)")
     }
 }
+
+@Suite("MetaProtocol at gateways", .serialized)
+struct MetaProtocolGatewayTests {
+    static let gateway = """
+
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: ingress, namespace: meta}
+        spec:
+          selector: {istio: ingressgateway}
+          servers: [{port: {number: 9000, name: tcp-metaprotocol-dubbo-9000, protocol: TCP}, hosts: ["*"]}]
+        ---
+        apiVersion: metaprotocol.aeraki.io/v1alpha1
+        kind: MetaRouter
+        metadata: {name: at-gateway, namespace: meta}
+        spec:
+          hosts: [svc.meta.svc.cluster.local]
+          gateways: [ingress]
+          routes: [{name: gw, route: [{destination: {host: svc.meta.svc.cluster.local, subset: v1}}]}]
+        """
+
+    static func router(_ n: Int, labels: [String: String]) -> ProxyIdentity {
+        ProxyIdentity(
+            type: .router, ipAddresses: ["10.210.0.\(n)"], workloadName: "gw-\(n)", namespace: "istio-system", labels: labels,
+            metadata: [ProxyCapabilities.metadataKey: "meta_protocol_proxy"]
+        )
+    }
+
+    @Test("only routers the Gateway selects get its listener; the selector splits their scopes")
+    func selectedRoutersOnly() throws {
+        let snapshot = MetaProtocolGenerationTests.snapshot(extra: Self.gateway)
+        let generator = SharedGenerator()
+        generator.update(index: MeshIndex(snapshot: snapshot), changes: nil)
+        let results = try generator.snapshots(for: [Self.router(1, labels: ["istio": "ingressgateway"]), Self.router(2, labels: ["istio": "other"])])
+            .map { try $0.get() }
+        #expect(results[0].resources(TypeURL.listener).sorted.map(\.name) == ["0.0.0.0_9000", "virtualInbound"])
+        #expect(results[0].resources(TypeURL.route).sorted.map(\.name) == ["svc.meta.svc.cluster.local_9000"])
+        #expect(results[1].resources(TypeURL.listener).sorted.map(\.name) == ["virtualInbound"])
+        #expect(results[1].resources(TypeURL.route).sorted.isEmpty)
+        #expect(generator.statistics.scopes == 2)
+    }
+}
+
