@@ -36,6 +36,11 @@ _MODULES = [
     "envoy.extensions.filters.listener.original_dst.v3.original_dst_pb2",
     "envoy.extensions.transport_sockets.tls.v3.tls_pb2",
     "envoy.extensions.access_loggers.file.v3.file_pb2",
+    "envoy.extensions.filters.network.generic_proxy.v3.generic_proxy_pb2",
+    "envoy.extensions.filters.network.generic_proxy.action.v3.action_pb2",
+    "envoy.extensions.filters.network.generic_proxy.matcher.v3.matcher_pb2",
+    "envoy.extensions.filters.network.generic_proxy.codecs.dubbo.v3.dubbo_pb2",
+    "envoy.extensions.filters.network.generic_proxy.router.v3.router_pb2",
 ]
 for _name in _MODULES:
     importlib.import_module(_name)
@@ -196,12 +201,13 @@ def referenced_clusters(msg):
             if name.startswith("envoy.extensions.filters.network.thrift_proxy"):
                 for p in m.request_mirror_policies:
                     yield p.cluster, name + ".request_mirror_policies"
-        elif name in ("envoy.config.route.v3.RouteAction", "aeraki.meta_protocol_proxy.config.route.v1alpha.RouteAction"):
+        elif name in ("envoy.config.route.v3.RouteAction", "aeraki.meta_protocol_proxy.config.route.v1alpha.RouteAction",
+                      "envoy.extensions.filters.network.generic_proxy.action.v3.RouteAction"):
             if m.cluster:
                 yield m.cluster, name
             for c in m.weighted_clusters.clusters:
                 yield c.name, name
-            for p in m.request_mirror_policies:
+            for p in getattr(m, "request_mirror_policies", []):
                 yield p.cluster, name + ".request_mirror_policies"
         elif name == "envoy.config.core.v3.GrpcService.EnvoyGrpc":
             yield m.cluster_name, name
