@@ -30,7 +30,13 @@ struct GoldenTests {
         let names = Set(GoldenCase.all.map(\.name))
         for required in ["tcp-default", "tcp-weighted", "dubbo-default", "dubbo-routing", "dubbo-addressless", "dubbo-inbound",
                          "thrift-routing", "thrift-inbound", "resolution", "traffic-policy", "registry-only", "rule-scoping",
-                         "meshconfig-access-log", "meshconfig-access-log-json", "meshconfig-registry-only", "meshconfig-trust-domain"] {
+                         "meshconfig-access-log", "meshconfig-access-log-json", "meshconfig-registry-only", "meshconfig-trust-domain",
+                         // aeraki-behaviour.md §6.1, one case per row, and the rest of MetaProtocol.
+                         "metaprotocol-default", "metaprotocol-v1", "metaprotocol-traffic-splitting", "metaprotocol-attribute-exact",
+                         "metaprotocol-attribute-prefix", "metaprotocol-attribute-regex", "metaprotocol-mirroring", "metaprotocol-header-mutation",
+                         "metaprotocol-consistent-hash", "metaprotocol-local-ratelimit", "metaprotocol-global-ratelimit", "metaprotocol-tars",
+                         "metaprotocol-no-capability", "metaprotocol-meshconfig", "metaprotocol-every-port", "metaprotocol-gateway",
+                         "dubbo-generic-proxy"] {
             #expect(names.contains(required), "missing golden case \(required)")
         }
     }
