@@ -4,10 +4,14 @@ A `/config_dump` JSON document (as `aeraki generate` prints it and as the golden
 parsed with the real `envoy.admin.v3.ConfigDump` (xds-protos); every resource and every nested
 `google.protobuf.Any` is unpacked to its real type and checked with protoc-gen-validate (Envoy's own
 validation rules); every cluster a filter, route or mirror policy names must exist; every EDS cluster
-must have a load assignment. MetaProtocol messages (not in xds-protos) are decoded with descriptors
-compiled by protoc from the project's `proto/aeraki/meta_protocol_proxy/` files (field numbers as
-meta-protocol-proxy defines them); every route configuration a meta_protocol_proxy asks for over RDS
-must be served, on ADS, in the shape the proxy accepts (one virtual host, at least one route).
+must have a load assignment; every route a Dubbo `drds` / Thrift `trds` filter names must be served.
+
+Project-owned protos not in xds-protos are compiled with protoc from `proto/` (against the upstream
+descriptors xds-protos provides) into the same descriptor pool: Envoy's contrib filters (Kafka broker,
+MySQL proxy), whose required `stat_prefix` is checked by hand, and the MetaProtocol messages of
+`proto/aeraki/meta_protocol_proxy/` (field numbers as meta-protocol-proxy defines them). Every route
+configuration a meta_protocol_proxy asks for over RDS must be served, on ADS, in the shape the proxy
+accepts (one virtual host, at least one route).
 """
 
 import importlib
@@ -41,12 +45,24 @@ _MODULES = [
     "envoy.extensions.filters.network.generic_proxy.matcher.v3.matcher_pb2",
     "envoy.extensions.filters.network.generic_proxy.codecs.dubbo.v3.dubbo_pb2",
     "envoy.extensions.filters.network.generic_proxy.router.v3.router_pb2",
+    "envoy.extensions.filters.network.redis_proxy.v3.redis_proxy_pb2",
+    "envoy.extensions.clusters.redis.v3.redis_cluster_pb2",
+    "envoy.extensions.filters.network.zookeeper_proxy.v3.zookeeper_proxy_pb2",
+    "envoy.extensions.filters.network.mongo_proxy.v3.mongo_proxy_pb2",
+    "envoy.extensions.filters.network.thrift_proxy.filters.ratelimit.v3.rate_limit_pb2",
+    "envoy.extensions.filters.network.local_ratelimit.v3.local_rate_limit_pb2",
+    "envoy.extensions.upstreams.http.v3.http_protocol_options_pb2",
 ]
 for _name in _MODULES:
     importlib.import_module(_name)
 
-PROTO_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "proto"))
-MPP_DIR = "aeraki/meta_protocol_proxy"
+_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PROTO_DIR = os.path.join(_ROOT, "proto")
+# Contrib messages and their fields PGV would require to be non-empty upstream.
+CONTRIB_REQUIRED = {
+    "envoy.extensions.filters.network.kafka_broker.v3.KafkaBroker": ["stat_prefix"],
+    "envoy.extensions.filters.network.mysql_proxy.v3.MySQLProxy": ["stat_prefix"],
+}
 
 
 def _load_project_protos(subdir):
@@ -91,7 +107,8 @@ def _load_project_protos(subdir):
             pool.Add(fdp)
 
 
-_load_project_protos(MPP_DIR)
+_load_project_protos("contrib")
+_load_project_protos("aeraki/meta_protocol_proxy")
 
 from envoy.admin.v3 import config_dump_pb2, config_dump_shared_pb2  # noqa: E402
 from envoy.config.cluster.v3 import cluster_pb2  # noqa: E402
@@ -134,6 +151,9 @@ def check(msg, where):
         validate(msg)
     except ValidationFailed as e:
         raise Problem(f"{where}: PGV rejects {msg.DESCRIPTOR.full_name}: {e}")
+    for field in CONTRIB_REQUIRED.get(msg.DESCRIPTOR.full_name, []):
+        if not getattr(msg, field):
+            raise Problem(f"{where}: {msg.DESCRIPTOR.full_name}.{field} is required")
     for inner in walk_anys(msg):
         unpack(inner, f"{where} > {inner.type_url[len(T):]}")
 
@@ -211,6 +231,18 @@ def referenced_clusters(msg):
                 yield p.cluster, name + ".request_mirror_policies"
         elif name == "envoy.config.core.v3.GrpcService.EnvoyGrpc":
             yield m.cluster_name, name
+        elif name == "envoy.extensions.filters.network.redis_proxy.v3.RedisProxy.PrefixRoutes.Route":
+            if m.cluster:
+                yield m.cluster, name
+            for p in m.request_mirror_policy:
+                yield p.cluster, name + ".request_mirror_policy"
+
+
+# Filters that can discover their routes → the route type they fetch.
+DISCOVERED_ROUTES = {
+    "envoy.extensions.filters.network.dubbo_proxy.v3.DubboProxy": "envoy.extensions.filters.network.dubbo_proxy.v3.MultipleRouteConfiguration",
+    "envoy.extensions.filters.network.thrift_proxy.v3.ThriftProxy": "envoy.extensions.filters.network.thrift_proxy.v3.RouteConfiguration",
+}
 
 
 def parse_dump(text):
@@ -223,6 +255,7 @@ def validate_dump(text):
     """Validates a /config_dump JSON text; returns a summary dict, raises Problem on the first violation."""
     dump = parse_dump(text)
     listeners, clusters, endpoints, routes = [], [], [], []
+    served_routes = set()
     for config in dump.configs:
         if config.type_url == T + "envoy.admin.v3.ListenersConfigDump":
             d = config_dump_shared_pb2.ListenersConfigDump()
@@ -243,7 +276,12 @@ def validate_dump(text):
         elif config.type_url == T + "envoy.admin.v3.RoutesConfigDump":
             d = config_dump_shared_pb2.RoutesConfigDump()
             config.Unpack(d)
-            routes += [unpack(dr.route_config, "routes") for dr in d.dynamic_route_configs]
+            for dr in d.dynamic_route_configs:
+                route = unpack(dr.route_config, "routes")
+                if (dr.route_config.type_url, route.name) in served_routes:
+                    raise Problem(f"duplicate route {route.name} of {dr.route_config.type_url}")
+                served_routes.add((dr.route_config.type_url, route.name))
+                routes.append(route)
         else:
             raise Problem(f"unexpected dump type {config.type_url}")
 
@@ -257,6 +295,22 @@ def validate_dump(text):
         for cluster, where in referenced_clusters(resource):
             if cluster not in known:
                 raise Problem(f"{where} in {getattr(resource, 'name', '?')} names missing cluster {cluster!r}")
+    for l in listeners:
+        for m in all_messages(l):
+            name = m.DESCRIPTOR.full_name
+            if name in DISCOVERED_ROUTES:
+                source = m.drds if name.startswith("envoy.extensions.filters.network.dubbo_proxy") else m.trds
+                if (m.HasField("drds") if name.startswith("envoy.extensions.filters.network.dubbo_proxy") else m.HasField("trds")):
+                    if not source.config_source.HasField("ads"):
+                        raise Problem(f"listener {l.name}: {name} route discovery must use ADS")
+                    if (T + DISCOVERED_ROUTES[name], source.route_config_name) not in served_routes:
+                        raise Problem(f"listener {l.name}: {name} names route {source.route_config_name!r}, which is not served")
+    for c in clusters:
+        if c.HasField("cluster_type") and c.cluster_type.name == "envoy.clusters.redis":
+            if c.lb_policy != cluster_pb2.Cluster.CLUSTER_PROVIDED:
+                raise Problem(f"redis cluster {c.name} must use CLUSTER_PROVIDED load balancing")
+            if not any(g.lb_endpoints for g in c.load_assignment.endpoints):
+                raise Problem(f"redis cluster {c.name} has no seed endpoints")
     assignments = {e.cluster_name for e in endpoints}
     for c in clusters:
         if c.type == cluster_pb2.Cluster.EDS:

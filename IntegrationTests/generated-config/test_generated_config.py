@@ -1,6 +1,7 @@
 """Every golden config, and `aeraki generate` on examples/, passes the independent validator."""
 
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ GOLDENS = sorted(glob.glob(os.path.join(ROOT, "Tests", "GeneratorTests", "Fixtur
 
 
 def test_there_are_goldens():
-    assert len(GOLDENS) >= 12
+    assert len(GOLDENS) >= 21
 
 
 @pytest.mark.parametrize("path", GOLDENS, ids=[os.path.basename(os.path.dirname(p)) for p in GOLDENS])
@@ -49,6 +50,10 @@ EXAMPLE_NODES = [
      ["--metadata", "AERAKI_CAPABILITIES=meta_protocol_proxy"]),
     ("tars-server", "sidecar~10.0.5.2~tars-hello-v2.tars~tars.svc.cluster.local",
      ["--metadata", "LABELS=app=tars-hello,version=v2", "--metadata", "AERAKI_CAPABILITIES=meta_protocol_proxy"]),
+    ("contrib-client", "sidecar~10.0.1.11~client-7a.demo~demo.svc.cluster.local",
+     ["--metadata", "AERAKI_CAPABILITIES=kafka_broker,mysql_proxy"]),
+    ("inline-routes-client", "sidecar~10.0.1.12~client-8b.demo~demo.svc.cluster.local",
+     ["--metadata", "AERAKI_CAPABILITIES=inline_l7_routes"]),
 ]
 
 
@@ -61,7 +66,7 @@ def test_aeraki_generate_on_examples(name, node, extra):
     assert "rejected:" not in out.stderr, out.stderr
     summary = validate_dump(out.stdout)
     assert summary["listeners"] >= 5
-    if name not in ("client", "metaprotocol-client"):
+    if name not in ("client", "contrib-client", "inline-routes-client", "metaprotocol-client"):
         assert '"name": "0.0.0.0_' in out.stdout  # an inbound chain for the provider's own port
     if name == "metaprotocol-client":
         assert '"route_config_name": "hello.tars.svc.cluster.local_18015"' in out.stdout
@@ -105,3 +110,28 @@ def test_validator_requires_every_metaprotocol_rds_to_be_served_on_ads():
         validate_dump(text.replace(name, '"route_config_name": "elsewhere_20880"'))
     with pytest.raises(Problem, match="not on ADS"):
         validate_dump(text.replace('"ads": {},', '"path_config_source": {"path": "/x"},', 1))
+def test_validator_requires_discovered_routes_to_be_served():
+    text = _golden("thrift-routing")
+    assert '"trds"' in text
+    dump = json.loads(text)
+    dump["configs"] = [c for c in dump["configs"]
+                       if not (c["@type"].endswith("RoutesConfigDump") and c.get("dynamic_route_configs"))]
+    with pytest.raises(Problem, match="not served"):
+        validate_dump(json.dumps(dump))
+
+
+def test_validator_checks_contrib_filters():
+    text = _golden("observers")
+    broken = text.replace('"stat_prefix": "outbound|9092||kafka.data.svc.cluster.local"', '"stat_prefix": ""', 1)
+    assert broken != text
+    with pytest.raises(Problem, match="stat_prefix is required"):
+        validate_dump(broken)
+
+
+def test_validator_checks_redis_clusters():
+    dump = json.loads(_golden("redis-cluster"))
+    clusters = next(c for c in dump["configs"] if c["@type"].endswith("ClustersConfigDump"))["dynamic_active_clusters"]
+    redis = next(c["cluster"] for c in clusters if c["cluster"].get("cluster_type", {}).get("name") == "envoy.clusters.redis")
+    redis["lb_policy"] = "MAGLEV"
+    with pytest.raises(Problem, match="CLUSTER_PROVIDED"):
+        validate_dump(json.dumps(dump))

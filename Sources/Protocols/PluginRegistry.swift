@@ -20,9 +20,14 @@ public struct PluginRegistry: Sendable {
         self.fallback = fallback
     }
 
-    /// Dubbo, Thrift and MetaProtocol, with `tcp_proxy` for everything else.
+    /// Dubbo, Thrift, Redis, MetaProtocol, and the observing filters of Kafka, ZooKeeper, MongoDB and
+    /// MySQL, with `tcp_proxy` for everything else.
     public static var standard: PluginRegistry {
-        PluginRegistry([DubboPlugin(), ThriftPlugin(), MetaProtocolPlugin()], fallback: TCPProxyPlugin())
+        PluginRegistry(
+            [DubboPlugin(), ThriftPlugin(), RedisPlugin(), MetaProtocolPlugin()]
+                + [ObserverFilter.kafka, .zookeeper, .mongo, .mysql].map(ObserverFilterPlugin.init),
+            fallback: TCPProxyPlugin()
+        )
     }
 
     /// The plugin that handles `protocol`, or the fallback.

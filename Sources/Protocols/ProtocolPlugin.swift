@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+public import Mesh
 
 /// A protocol plugin: turns one service port plus its routing rules into the network filters (and any
 /// routes or cluster options) that manage it, for the outbound side and the inbound side.
@@ -19,18 +20,27 @@ public protocol ProtocolPlugin: Sendable {
     /// - Throws: ``PluginError`` when the port cannot be configured (the fallback is used instead).
     func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput
 
-    /// Whether the plugin serves route resources of a service port apart from its listeners
+    /// Whether the outbound filters for `proxy` name their routes for the proxy to fetch (route
+    /// discovery) instead of holding them inline. The listener then does not depend on the routing
+    /// rules: the generator keeps it apart from its route resources, so a rule change rebuilds and
+    /// pushes only the routes and the listener (and its connections) stays.
+    func discoversRoutes(for proxy: ProxyIdentity) -> Bool
+
+    /// Whether the plugin serves route resources of each service port apart from its listeners
     /// (``routeResources(_:)``); the generator asks only such plugins.
     var servesRouteResources: Bool { get }
 
-    /// The route resources of one service port, served on the proxy's ADS stream and built as their
-    /// own shared entries (a MetaRouter edit rebuilds them, not the listeners); only `routes` and
-    /// `diagnostics` of the output are used.
+    /// The route resources of one service port (MetaProtocol RDS `<host>_<port>`, built from the
+    /// host's MetaRouter), served on the proxy's ADS stream and built as their own shared entries (a
+    /// MetaRouter edit rebuilds them, not the listeners); only `routes` and `diagnostics` are used.
     /// - Throws: ``PluginError`` when the routes cannot be built (none are served, the error is recorded).
     func routeResources(_ context: RouteContext) throws(PluginError) -> PluginOutput
 }
 
 extension ProtocolPlugin {
+    /// Routes inline (the default).
+    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool { false }
+
     /// Most plugins carry their routes inside the listener's filters.
     public var servesRouteResources: Bool { false }
 

@@ -47,7 +47,20 @@ struct ClusterBuilder {
                                        subjectAltNames: UpstreamTLS.expanding(service.subjectAltNames, trustDomains: options.trustDomains),
                                        diagnostics: &diagnostics)
         }
+        if [.grpc, .grpcWeb, .http2].contains(port.protocol) { Self.useHTTP2(&cluster) }
+        if port.protocol == .redis {
+            RedisClusterPolicy.apply(entry.redisDestination?.spec, to: &cluster, host: service.hostname, port: port.number, subset: subset, diagnostics: &diagnostics)
+        }
         return cluster
+    }
+
+    /// HTTP/2 to the upstream, as istiod sets it for gRPC and HTTP/2 ports (a gRPC service such as a
+    /// rate-limit service is only reachable so).
+    static func useHTTP2(_ cluster: inout Envoy_Config_Cluster_V3_Cluster) {
+        var options = Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions()
+        options.explicitHTTPConfig.http2ProtocolOptions = Envoy_Config_Core_V3_Http2ProtocolOptions()
+        guard let packed = try? Google_Protobuf_Any(message: options) else { return }
+        cluster.typedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = packed
     }
 
     /// The load assignment of an EDS cluster of `subset`: the port's endpoints the subset selects.

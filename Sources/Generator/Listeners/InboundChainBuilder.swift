@@ -9,6 +9,8 @@ struct InboundChainBuilder {
     let registry: PluginRegistry
     let proxy: ProxyIdentity
     let options: GeneratorOptions
+    /// The outbound clusters inbound filters may call that exist for the proxy (rate-limit services).
+    var existingClusters: Set<String> = []
 
     /// The chains, sorted by target port, and the target ports that need an `inbound|PORT||` cluster.
     func chains(_ ownServices: [ProxyView.Entry], diagnostics: inout [String]) -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [UInt32]) {
@@ -28,7 +30,10 @@ struct InboundChainBuilder {
         var ports: [UInt32] = []
         for port in byPort.keys.sorted() {
             let bindings = byPort[port]!
-            let context = InboundContext(targetPort: port, bindings: bindings, proxy: proxy, accessLog: options.accessLog, tracingSampling: options.tracingSampling)
+            let context = InboundContext(
+                targetPort: port, bindings: bindings, proxy: proxy, accessLog: options.accessLog, existingClusters: existingClusters,
+                tracingSampling: options.tracingSampling
+            )
             let plugin = registry.plugin(for: bindings[0].port.protocol)
             let output: PluginOutput
             do {

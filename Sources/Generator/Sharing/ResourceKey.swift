@@ -11,13 +11,15 @@ struct ResourceKey: Hashable, Sendable {
         case cluster
         /// One ClusterLoadAssignment.
         case assignment
-        /// One outbound listener with the route configurations its filters refer to.
+        /// One outbound listener, with the route configurations its filters hold inline or refer to
+        /// when they are not discovered separately.
         case listener
+        /// Route resources built from the routing rules apart from the listener that discovers them:
+        /// per outbound listener (Dubbo `drds`, Thrift `trds`, named after the listener) or per
+        /// service port (MetaProtocol RDS, named `<host>_<port>`).
+        case routes
         /// `virtualInbound` and the `inbound|PORT||` clusters of a workload.
         case inbound
-        /// The route resources of one service port served apart from its listener (MetaProtocol
-        /// RDS `<host>_<port>`), so that its routing rules are inputs of the routes alone.
-        case route
         /// Resources that depend only on the generator's options and the key's name.
         case fixed
     }

@@ -38,7 +38,7 @@ extension ScopeBuilder {
         let routedHosts = entry.metaRoutedHosts
         let inputs = entry.routeInputs + routedHosts.flatMap { entriesByHost[$0]?.clusterInputs ?? [] } + codecInputs([port])
         let name = "\(entry.service.hostname)_\(port.number)"
-        return try table.entry(ResourceKey(kind: .route, name: name, variant: .scope(scope), inputs: inputs)) {
+        return try table.entry(ResourceKey(kind: .routes, name: name, variant: .scope(scope), inputs: inputs)) {
             var rules: [String: EffectiveDestinationRule] = [:]
             for host in [entry.service.hostname.lowercased()] + routedHosts {
                 if let rule = entriesByHost[host]?.destinationRule { rules[host] = rule }

@@ -1,5 +1,5 @@
 internal import EnvoyAPI
-internal import Mesh
+public import Mesh
 internal import MeshAPI
 internal import SwiftProtobuf
 
@@ -26,6 +26,10 @@ public struct MetaProtocolPlugin: ProtocolPlugin {
 
     public var protocolNames: [String] { [Self.pluginName] }
     public var servesRouteResources: Bool { true }
+
+    /// The listener of a proxy that can run meta_protocol_proxy subscribes to its routes (RDS), so it
+    /// depends on the bound services alone, never on their MetaRouters.
+    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool { proxy.capabilities.has(.metaProtocolProxy) }
 
     /// The plugin.
     public init() {}
@@ -56,7 +60,7 @@ public struct MetaProtocolPlugin: ProtocolPlugin {
         let binding = context.bindings[0]
         let codec = try Self.codec(of: binding, proxy: context.proxy)
         var diagnostics: [String] = []
-        let rateLimits = try MetaRateLimitBuilder.filters(binding, diagnostics: &diagnostics)
+        let rateLimits = try MetaRateLimitBuilder.filters(binding, existingClusters: context.existingClusters, diagnostics: &diagnostics)
         var proxy = try MetaProtocolProxyBuilder.proxy(
             statPrefix: context.clusterName, codec: codec, host: binding.service.hostname,
             accessLog: context.accessLog, tracingSampling: context.tracingSampling, rateLimits: rateLimits

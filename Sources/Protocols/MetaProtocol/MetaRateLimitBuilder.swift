@@ -10,14 +10,21 @@ internal import SwiftProtobuf
 /// descriptors), so nothing here dereferences a missing field.
 enum MetaRateLimitBuilder {
     /// `[local_ratelimit]` + `[ratelimit]`, each from the oldest MetaRouter that sets it (later ones
-    /// are reported as shadowed).
-    static func filters(_ binding: ServiceBinding, diagnostics: inout [String]) throws(PluginError) -> [Aeraki_MetaProtocolProxy_V1alpha_MetaProtocolFilter] {
+    /// are reported as shadowed). A global limit whose rate limit service cluster does not exist for
+    /// the proxy (`existingClusters`) is left out and reported.
+    static func filters(
+        _ binding: ServiceBinding, existingClusters: Set<String>, diagnostics: inout [String]
+    ) throws(PluginError) -> [Aeraki_MetaProtocolProxy_V1alpha_MetaProtocolFilter] {
         var filters: [Aeraki_MetaProtocolProxy_V1alpha_MetaProtocolFilter] = []
         let host = binding.service.hostname
         if let router = first(binding, "localRateLimit", where: { $0.hasLocalRateLimit }, diagnostics: &diagnostics) {
             filters.append(try MetaProtocolProxyBuilder.filter(MetaProtocolProxyBuilder.FilterName.localRateLimit, local(router.localRateLimit, statPrefix: host)))
         }
         if let router = first(binding, "globalRateLimit", where: { $0.hasGlobalRateLimit }, diagnostics: &diagnostics) {
+            guard existingClusters.contains(router.globalRateLimit.rateLimitService) else {
+                diagnostics.append("\(host): rate limit service \(router.globalRateLimit.rateLimitService) does not exist; global rate limit left out")
+                return filters
+            }
             filters.append(try MetaProtocolProxyBuilder.filter(MetaProtocolProxyBuilder.FilterName.globalRateLimit, global(router.globalRateLimit)))
         }
         return filters

@@ -83,10 +83,7 @@ enum ThriftRouteBuilder {
             }
             var policy = Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteAction.RequestMirrorPolicy()
             policy.cluster = cluster
-            var fraction = Envoy_Config_Core_V3_RuntimeFractionalPercent()
-            fraction.defaultValue.numerator = UInt32((min(max(percent, 0), 100) * 10_000).rounded())
-            fraction.defaultValue.denominator = .million
-            policy.runtimeFraction = fraction
+            policy.runtimeFraction = Percentages.runtimeFraction(percent)
             return policy
         }
     }

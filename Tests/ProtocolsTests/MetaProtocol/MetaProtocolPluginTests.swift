@@ -171,7 +171,10 @@ struct MetaProtocolPluginTests {
         let fixture = try MeshFixture(yaml)
         var binding = fixture.binding(Self.host, port: 20880)
         binding.metaRouters = fixture.index.metaRouters(for: Self.host, proxy: Self.capable)
-        let output = try MetaProtocolPlugin().inboundFilters(InboundContext(targetPort: 20880, bindings: [binding], proxy: Self.capable))
+        let context = InboundContext(
+            targetPort: 20880, bindings: [binding], proxy: Self.capable, existingClusters: ["outbound|8081||rls.demo.svc.cluster.local"]
+        )
+        let output = try MetaProtocolPlugin().inboundFilters(context)
         let proxy = try Aeraki_MetaProtocolProxy_V1alpha_MetaProtocolProxy(unpackingAny: output.filters[0].typedConfig)
         #expect(proxy.metaProtocolFilters.map(\.name) == [
             "aeraki.meta_protocol.filters.local_ratelimit", "aeraki.meta_protocol.filters.ratelimit",

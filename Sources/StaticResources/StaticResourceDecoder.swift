@@ -1,17 +1,18 @@
-import EnvoyAPI
-import Foundation
-import SwiftProtobuf
-import XDSCache
-import Yams
+internal import EnvoyAPI
+package import Foundation
+internal import Generator
+internal import SwiftProtobuf
+package import XDSCache
+internal import Yams
 
 /// Decodes the resource files `serve-static` reads: JSON or YAML, each holding one resource object
 /// with an `@type`, a list of them, or `{resources: [...]}`.
-enum StaticResourceDecoder {
+package enum StaticResourceDecoder {
     /// A file that could not be decoded.
-    struct FileError: Error, CustomStringConvertible {
-        var path: String
-        var message: String
-        var description: String { "\(path): \(message)" }
+    package struct FileError: Error, CustomStringConvertible {
+        package var path: String
+        package var message: String
+        package var description: String { "\(path): \(message)" }
     }
 
     /// Message types that may appear at the top level or inside `typed_config` Anys.
@@ -31,14 +32,14 @@ enum StaticResourceDecoder {
     ]
 
     /// Registers `knownTypes` for JSON `Any` decoding (idempotent).
-    static func registerTypes() {
+    package static func registerTypes() {
         for type in knownTypes {
             Google_Protobuf_Any.register(messageType: type)
         }
     }
 
     /// Decodes the resources in a file's contents.
-    static func decode(path: String, contents: Data) throws(FileError) -> [PreparedResource] {
+    package static func decode(path: String, contents: Data) throws(FileError) -> [PreparedResource] {
         let object: Any
         do {
             if path.hasSuffix(".json") {
@@ -87,17 +88,9 @@ enum StaticResourceDecoder {
         return try PreparedResource(message, routeReferences: routeReferences(of: message))
     }
 
-    /// The RDS route configuration names the HTTP connection managers of a listener refer to.
+    /// The RDS route configuration names a listener refers to (chains and API listener).
     private static func routeReferences(of message: any SwiftProtobuf.Message) -> [String] {
-        guard let listener = message as? Envoy_Config_Listener_V3_Listener else { return [] }
-        var chains = listener.filterChains
-        if listener.hasDefaultFilterChain { chains.append(listener.defaultFilterChain) }
-        return chains.flatMap(\.filters).compactMap { filter in
-            guard let hcm = try? Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager(unpackingAny: filter.typedConfig),
-                case .rds(let rds) = hcm.routeSpecifier
-            else { return nil }
-            return rds.routeConfigName
-        }
+        (message as? Envoy_Config_Listener_V3_Listener)?.rdsRouteNames ?? []
     }
 
     private static func unpack<M: SwiftProtobuf.Message>(_ type: M.Type, _ any: Google_Protobuf_Any) throws -> M {
