@@ -135,3 +135,11 @@ def test_validator_checks_redis_clusters():
     redis["lb_policy"] = "MAGLEV"
     with pytest.raises(Problem, match="CLUSTER_PROVIDED"):
         validate_dump(json.dumps(dump))
+
+
+def test_validator_checks_generic_proxy_route_clusters():
+    text = _golden("dubbo-generic-proxy")
+    name = '"cluster": "outbound|20880|v1|org.apache.dubbo.samples.basic.api.demoservice"'
+    assert name in text
+    with pytest.raises(Problem, match="names missing cluster"):
+        validate_dump(text.replace(name, '"cluster": "outbound|20880|v9|org.apache.dubbo.samples.basic.api.demoservice"', 1))
