@@ -47,6 +47,10 @@ EXAMPLE_NODES = [
      ["--metadata", "LABELS=app=dubbo-provider,version=v1", "--metadata", "INSTANCE_IPS=10.0.2.1"]),
     ("thrift-server", "sidecar~10.0.3.2~thrift-hello-v2.thrift~thrift.svc.cluster.local",
      ["--metadata", "LABELS=app=thrift-hello,version=v2"]),
+    ("metaprotocol-client", "sidecar~10.0.1.11~client-7a1b.demo~demo.svc.cluster.local",
+     ["--metadata", "AERAKI_CAPABILITIES=meta_protocol_proxy"]),
+    ("tars-server", "sidecar~10.0.5.2~tars-hello-v2.tars~tars.svc.cluster.local",
+     ["--metadata", "LABELS=app=tars-hello,version=v2", "--metadata", "AERAKI_CAPABILITIES=meta_protocol_proxy"]),
     ("contrib-client", "sidecar~10.0.1.11~client-7a.demo~demo.svc.cluster.local",
      ["--metadata", "AERAKI_CAPABILITIES=kafka_broker,mysql_proxy"]),
     ("inline-routes-client", "sidecar~10.0.1.12~client-8b.demo~demo.svc.cluster.local",
@@ -63,12 +67,17 @@ def test_aeraki_generate_on_examples(name, node, extra):
     assert "rejected:" not in out.stderr, out.stderr
     summary = validate_dump(out.stdout)
     assert summary["listeners"] >= 5
-    if name not in ("client", "contrib-client", "inline-routes-client"):
+    if name not in ("client", "contrib-client", "inline-routes-client", "metaprotocol-client"):
         assert '"name": "0.0.0.0_' in out.stdout  # an inbound chain for the provider's own port
     if name == "dubbo-provider":
         # examples/security.yaml: STRICT for namespace dubbo, so no inbound chain accepts plaintext.
         assert '"transport_protocol": "raw_buffer"' not in out.stdout
         assert '"envoy.filters.network.rbac"' in out.stdout
+    if name == "metaprotocol-client":
+        assert '"route_config_name": "hello.tars.svc.cluster.local_18015"' in out.stdout
+        assert '"name": "hello.tars.svc.cluster.local_18015"' in out.stdout  # served as RDS
+    if name == "tars-server":
+        assert "aeraki.meta_protocol.filters.local_ratelimit" in out.stdout
     again = subprocess.run([binary, "generate", "--config", os.path.join(ROOT, "examples"), "--node", node] + extra,
                            capture_output=True, text=True, timeout=60)
     assert again.stdout == out.stdout, "generation is not deterministic"
@@ -89,6 +98,23 @@ def _golden(name):
         return f.read()
 
 
+def test_validator_decodes_metaprotocol_messages_with_the_proto_descriptors():
+    text = _golden("metaprotocol-local-ratelimit")
+    # A field meta-protocol-proxy does not define inside the MetaProtocol filter config is an error.
+    broken = text.replace('"max_tokens": 5,', '"max_tokenz": 5,', 1)
+    assert broken != text
+    with pytest.raises(Exception, match="max_tokenz"):
+        validate_dump(broken)
+
+
+def test_validator_requires_every_metaprotocol_rds_to_be_served_on_ads():
+    text = _golden("metaprotocol-v1")
+    name = '"route_config_name": "org.apache.dubbo.samples.basic.api.demoservice_20880"'
+    assert name in text
+    with pytest.raises(Problem, match="is not served"):
+        validate_dump(text.replace(name, '"route_config_name": "elsewhere_20880"'))
+    with pytest.raises(Problem, match="not on ADS"):
+        validate_dump(text.replace('"ads": {},', '"path_config_source": {"path": "/x"},', 1))
 def test_validator_requires_discovered_routes_to_be_served():
     text = _golden("thrift-routing")
     assert '"trds"' in text
@@ -130,3 +156,11 @@ def test_validator_requires_a_plaintext_catch_all_after_istio_mtls():
     assert broken != text
     with pytest.raises(Problem, match="catch-all"):
         validate_dump(broken)
+
+
+def test_validator_checks_generic_proxy_route_clusters():
+    text = _golden("dubbo-generic-proxy")
+    name = '"cluster": "outbound|20880|v1|org.apache.dubbo.samples.basic.api.demoservice"'
+    assert name in text
+    with pytest.raises(Problem, match="names missing cluster"):
+        validate_dump(text.replace(name, '"cluster": "outbound|20880|v9|org.apache.dubbo.samples.basic.api.demoservice"', 1))

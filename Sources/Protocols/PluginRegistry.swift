@@ -20,11 +20,12 @@ public struct PluginRegistry: Sendable {
         self.fallback = fallback
     }
 
-    /// Dubbo, Thrift, Redis, and the observing filters of Kafka, ZooKeeper, MongoDB and MySQL, with
-    /// `tcp_proxy` for everything else.
+    /// Dubbo, Thrift, Redis, MetaProtocol, and the observing filters of Kafka, ZooKeeper, MongoDB and
+    /// MySQL, with `tcp_proxy` for everything else.
     public static var standard: PluginRegistry {
         PluginRegistry(
-            [DubboPlugin(), ThriftPlugin(), RedisPlugin()] + [ObserverFilter.kafka, .zookeeper, .mongo, .mysql].map(ObserverFilterPlugin.init),
+            [DubboPlugin(), ThriftPlugin(), RedisPlugin(), MetaProtocolPlugin()]
+                + [ObserverFilter.kafka, .zookeeper, .mongo, .mysql].map(ObserverFilterPlugin.init),
             fallback: TCPProxyPlugin()
         )
     }

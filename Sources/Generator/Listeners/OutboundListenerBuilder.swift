@@ -12,6 +12,8 @@ struct OutboundListenerBuilder {
     let fallthroughCluster: String
     /// The mesh access log handed to plugins.
     var accessLog: MeshConfig.AccessLog? = nil
+    /// The mesh tracing sampling handed to plugins (nil: tracing off).
+    var tracingSampling: Double? = nil
 
     /// The listener for `group`, with whatever routes and cluster options its plugin asked for.
     func listener(_ group: ListenerGroup, diagnostics: inout [String]) -> (Envoy_Config_Listener_V3_Listener, PluginOutput)? {
@@ -26,7 +28,7 @@ struct OutboundListenerBuilder {
             }
         }
         let context = OutboundContext(listenerPort: group.port, listenerName: group.name, bindings: bindings, proxy: proxy, catalog: catalog,
-                                      accessLog: accessLog)
+                                      accessLog: accessLog, tracingSampling: tracingSampling)
         let output: PluginOutput
         do {
             output = try plugin.outboundFilters(context)
