@@ -47,11 +47,18 @@ public struct OutboundContext: Sendable {
     public var catalog: ClusterCatalog
     /// The mesh's access log, for plugins whose filter can write one; nil: none.
     public var accessLog: MeshConfig.AccessLog?
+    /// The DestinationRule in effect for each visible host (lower-cased), for the settings routes
+    /// take from a destination's rule (HTTP consistent-hash policies).
+    public var destinationRules: [String: EffectiveDestinationRule]
+    /// Whether requests for unknown hosts pass through (`ALLOW_ANY`) or are refused
+    /// (`REGISTRY_ONLY`): the catch-all virtual host of HTTP route configurations.
+    public var allowAnyHost: Bool
 
     /// A context from its parts.
     public init(
         listenerPort: UInt32, listenerName: String, bindings: [ServiceBinding], proxy: ProxyIdentity, catalog: ClusterCatalog,
-        accessLog: MeshConfig.AccessLog? = nil
+        accessLog: MeshConfig.AccessLog? = nil, destinationRules: [String: EffectiveDestinationRule] = [:],
+        allowAnyHost: Bool = true
     ) {
         self.listenerPort = listenerPort
         self.listenerName = listenerName
@@ -59,6 +66,8 @@ public struct OutboundContext: Sendable {
         self.proxy = proxy
         self.catalog = catalog
         self.accessLog = accessLog
+        self.destinationRules = destinationRules
+        self.allowAnyHost = allowAnyHost
     }
 
     /// The primary binding.

@@ -20,9 +20,9 @@ public struct PluginRegistry: Sendable {
         self.fallback = fallback
     }
 
-    /// Dubbo and Thrift, with `tcp_proxy` for everything else.
+    /// HTTP (HTTP/2, gRPC, gRPC-Web), Dubbo and Thrift, with `tcp_proxy` for everything else.
     public static var standard: PluginRegistry {
-        PluginRegistry([DubboPlugin(), ThriftPlugin()], fallback: TCPProxyPlugin())
+        PluginRegistry([HTTPPlugin(), DubboPlugin(), ThriftPlugin()], fallback: TCPProxyPlugin())
     }
 
     /// The plugin that handles `protocol`, or the fallback.

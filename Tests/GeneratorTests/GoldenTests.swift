@@ -30,7 +30,8 @@ struct GoldenTests {
         let names = Set(GoldenCase.all.map(\.name))
         for required in ["tcp-default", "tcp-weighted", "dubbo-default", "dubbo-routing", "dubbo-addressless", "dubbo-inbound",
                          "thrift-routing", "thrift-inbound", "resolution", "traffic-policy", "registry-only", "rule-scoping",
-                         "meshconfig-access-log", "meshconfig-access-log-json", "meshconfig-registry-only", "meshconfig-trust-domain"] {
+                         "meshconfig-access-log", "meshconfig-access-log-json", "meshconfig-registry-only", "meshconfig-trust-domain",
+                         "http-reviews", "http-routing", "http-upstream", "grpc-proxyless"] {
             #expect(names.contains(required), "missing golden case \(required)")
         }
     }

@@ -42,7 +42,9 @@ struct ClusterBuilder {
             eds.edsConfig = Proto.adsConfigSource
             cluster.edsClusterConfig = eds
         }
-        if let policy = entry.destinationRule?.trafficPolicy(port: port.number, subset: subset) {
+        let policy = entry.destinationRule?.trafficPolicy(port: port.number, subset: subset)
+        UpstreamHTTPOptions.apply(port: port.protocol, policy: policy, to: &cluster)
+        if let policy {
             ClusterTrafficPolicy.apply(policy, to: &cluster, sni: ClusterName.sni(port: port.number, subset: subset, host: service.hostname),
                                        subjectAltNames: UpstreamTLS.expanding(service.subjectAltNames, trustDomains: options.trustDomains),
                                        diagnostics: &diagnostics)
@@ -79,9 +81,11 @@ struct ClusterBuilder {
         return cluster
     }
 
-    /// `inbound|PORT||`: original destination, bound to 127.0.0.6 so iptables lets it out.
-    func inbound(port: UInt32) -> Envoy_Config_Cluster_V3_Cluster {
+    /// `inbound|PORT||`: original destination, bound to 127.0.0.6 so iptables lets it out; HTTP/2
+    /// to the application on HTTP2/gRPC ports.
+    func inbound(port: UInt32, protocol: MeshProtocol) -> Envoy_Config_Cluster_V3_Cluster {
         var cluster = base(name: ClusterName.inbound(port: port))
+        UpstreamHTTPOptions.apply(port: `protocol`, policy: nil, to: &cluster)
         cluster.type = .originalDst
         cluster.lbPolicy = .clusterProvided
         cluster.cleanupInterval = Proto.duration(seconds: 60)

@@ -2,8 +2,11 @@ internal import EnvoyAPI
 internal import Mesh
 internal import SwiftProtobuf
 
-/// Builds ClusterLoadAssignments: endpoints grouped by locality (sorted), each with its address,
-/// weight, and the `tlsMode` transport-socket-match metadata when the workload carries Istio's label.
+/// Builds ClusterLoadAssignments as istiod's endpoint builder does: endpoints grouped by locality
+/// (sorted), every group with its locality (empty when unknown) and the sum of its endpoints' weights,
+/// every endpoint with its address, its weight (1 when unset) and the `tlsMode` transport-socket-match
+/// metadata when the workload carries Istio's label. Proxyless gRPC clients skip groups without a
+/// weight, so every group has one.
 enum EndpointBuilder {
     static func assignment(_ clusterName: String, _ endpoints: [ServiceEndpoint]) -> Envoy_Config_Endpoint_V3_ClusterLoadAssignment {
         var assignment = Envoy_Config_Endpoint_V3_ClusterLoadAssignment()
@@ -12,15 +15,16 @@ enum EndpointBuilder {
         assignment.endpoints = byLocality.keys.sorted().map { locality in
             var group = Envoy_Config_Endpoint_V3_LocalityLbEndpoints()
             let parts = locality.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            var value = Envoy_Config_Core_V3_Locality()
             if !locality.isEmpty {
-                var value = Envoy_Config_Core_V3_Locality()
                 value.region = parts[0]
                 if parts.count > 1 { value.zone = parts[1] }
                 if parts.count > 2 { value.subZone = parts[2] }
-                group.locality = value
             }
+            group.locality = value
             let sorted = byLocality[locality]!.sorted { ($0.address, $0.port) < ($1.address, $1.port) }
             group.lbEndpoints = sorted.map(lbEndpoint)
+            group.loadBalancingWeight = Google_Protobuf_UInt32Value(UInt32(clamping: sorted.reduce(UInt64(0)) { $0 + UInt64(max($1.weight, 1)) }))
             return group
         }
         return assignment
@@ -31,7 +35,7 @@ enum EndpointBuilder {
         var inner = Envoy_Config_Endpoint_V3_Endpoint()
         inner.address = Proto.address(endpoint.address, port: endpoint.port)
         lb.endpoint = inner
-        if endpoint.weight > 0 { lb.loadBalancingWeight = Google_Protobuf_UInt32Value(endpoint.weight) }
+        lb.loadBalancingWeight = Google_Protobuf_UInt32Value(max(endpoint.weight, 1))
         if endpoint.labels["security.istio.io/tlsMode"] == "istio" {
             var fields = Google_Protobuf_Struct()
             fields.fields["tlsMode"] = Google_Protobuf_Value(stringValue: "istio")

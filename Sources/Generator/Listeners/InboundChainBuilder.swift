@@ -10,8 +10,11 @@ struct InboundChainBuilder {
     let proxy: ProxyIdentity
     let options: GeneratorOptions
 
-    /// The chains, sorted by target port, and the target ports that need an `inbound|PORT||` cluster.
-    func chains(_ ownServices: [ProxyView.Entry], diagnostics: inout [String]) -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [UInt32]) {
+    /// The chains, sorted by target port, and the target ports that need an `inbound|PORT||` cluster
+    /// with the protocol of the port's first service.
+    func chains(
+        _ ownServices: [ProxyView.Entry], diagnostics: inout [String]
+    ) -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [(number: UInt32, protocol: MeshProtocol)]) {
         var byPort: [UInt32: [ServiceBinding]] = [:]
         for entry in ownServices {
             for port in entry.service.ports {
@@ -25,7 +28,7 @@ struct InboundChainBuilder {
             }
         }
         var chains: [Envoy_Config_Listener_V3_FilterChain] = []
-        var ports: [UInt32] = []
+        var ports: [(number: UInt32, protocol: MeshProtocol)] = []
         for port in byPort.keys.sorted() {
             let bindings = byPort[port]!
             let context = InboundContext(targetPort: port, bindings: bindings, proxy: proxy, accessLog: options.accessLog)
@@ -40,7 +43,7 @@ struct InboundChainBuilder {
             }
             diagnostics.append(contentsOf: output.diagnostics.map { "inbound \(port): \($0)" })
             chains.append(Proto.filterChain(name: "0.0.0.0_\(port)", match: Proto.destinationPort(port), filters: output.filters))
-            ports.append(port)
+            ports.append((number: port, protocol: bindings[0].port.protocol))
         }
         return (chains, ports)
     }

@@ -12,28 +12,23 @@ struct OutboundListenerBuilder {
     let fallthroughCluster: String
     /// The mesh access log handed to plugins.
     var accessLog: MeshConfig.AccessLog? = nil
+    /// The DestinationRule in effect per visible host (lower-cased), for route hash policies.
+    var destinationRules: [String: EffectiveDestinationRule] = [:]
 
     /// The listener for `group`, with whatever routes and cluster options its plugin asked for.
+    /// A plugin that routes over RDS (``RouteConfigurationPlugin``) gets Istio's HTTP listener shape
+    /// (see ``HTTPListenerShape``); its routes come from ``routes(_:diagnostics:)``.
     func listener(_ group: ListenerGroup, diagnostics: inout [String]) -> (Envoy_Config_Listener_V3_Listener, PluginOutput)? {
-        let primaryProtocol = group.bindings[0].port.protocol
-        let plugin = registry.plugin(for: primaryProtocol)
-        var bindings: [ServiceBinding] = []
-        for binding in group.bindings {
-            if registry.plugin(for: binding.port.protocol).protocolNames == plugin.protocolNames {
-                bindings.append(binding)
-            } else {
-                diagnostics.append("\(group.name): \(binding.service.hostname) (\(binding.port.protocol)) conflicts with \(group.bindings[0].service.hostname) (\(primaryProtocol)); skipped")
-            }
-        }
-        let context = OutboundContext(listenerPort: group.port, listenerName: group.name, bindings: bindings, proxy: proxy, catalog: catalog,
-                                      accessLog: accessLog)
-        let output: PluginOutput
+        let (plugin, context) = resolve(group, diagnostics: &diagnostics)
+        var output: PluginOutput
+        var routed = plugin is any RouteConfigurationPlugin
         do {
             output = try plugin.outboundFilters(context)
         } catch {
             diagnostics.append("\(group.name): \(error); falling back to tcp_proxy")
             guard let fallback = try? registry.fallback.outboundFilters(context) else { return nil }
             output = fallback
+            routed = false
         }
         diagnostics.append(contentsOf: output.diagnostics.map { "\(group.name): \($0)" })
 
@@ -49,9 +44,48 @@ struct OutboundListenerBuilder {
             match = m
         }
         listener.filterChains = [Proto.filterChain(name: group.name, match: match, filters: output.filters)]
-        if group.bind == "0.0.0.0", match != nil, let fallthroughFilter = try? TCPProxyPlugin.filter(statPrefix: fallthroughCluster, target: .cluster(fallthroughCluster)) {
+        if routed {
+            HTTPListenerShape.apply(to: &listener, fallthroughCluster: fallthroughCluster)
+        } else if group.bind == "0.0.0.0", match != nil,
+            let fallthroughFilter = try? TCPProxyPlugin.filter(statPrefix: fallthroughCluster, target: .cluster(fallthroughCluster))
+        {
             listener.defaultFilterChain = Proto.filterChain(name: "PassthroughFilterChain", filters: [fallthroughFilter])
         }
         return (listener, output)
+    }
+
+    /// The route resources of `group` when its plugin routes over RDS; nil otherwise (and when the
+    /// plugin fails, which is reported: the listener's RDS source does not wait for them).
+    func routes(_ group: ListenerGroup, diagnostics: inout [String]) -> PluginOutput? {
+        let (plugin, context) = resolve(group, diagnostics: &diagnostics)
+        guard let routing = plugin as? any RouteConfigurationPlugin else { return nil }
+        do {
+            let output = try routing.outboundRoutes(context)
+            diagnostics.append(contentsOf: output.diagnostics.map { "\(group.name): \($0)" })
+            return output
+        } catch {
+            diagnostics.append("\(group.name): routes: \(error)")
+            return nil
+        }
+    }
+
+    /// The plugin of `group`'s primary service and the context of the bindings it handles (those of
+    /// another plugin are reported and left out).
+    private func resolve(_ group: ListenerGroup, diagnostics: inout [String]) -> (any ProtocolPlugin, OutboundContext) {
+        let primaryProtocol = group.bindings[0].port.protocol
+        let plugin = registry.plugin(for: primaryProtocol)
+        var bindings: [ServiceBinding] = []
+        for binding in group.bindings {
+            if registry.plugin(for: binding.port.protocol).protocolNames == plugin.protocolNames {
+                bindings.append(binding)
+            } else {
+                diagnostics.append("\(group.name): \(binding.service.hostname) (\(binding.port.protocol)) conflicts with \(group.bindings[0].service.hostname) (\(primaryProtocol)); skipped")
+            }
+        }
+        let context = OutboundContext(
+            listenerPort: group.port, listenerName: group.name, bindings: bindings, proxy: proxy, catalog: catalog, accessLog: accessLog,
+            destinationRules: destinationRules, allowAnyHost: fallthroughCluster == ClusterName.passthrough
+        )
+        return (plugin, context)
     }
 }

@@ -9,10 +9,16 @@ struct ResourceKey: Hashable, Sendable {
     enum Kind: Hashable, Sendable {
         /// One outbound cluster.
         case cluster
+        /// One cluster as a proxyless gRPC client gets it.
+        case proxylessCluster
         /// One ClusterLoadAssignment.
         case assignment
-        /// One outbound listener with the route configurations its filters refer to.
+        /// One outbound listener with the route configurations its filters embed or refer to (those
+        /// of plugins that route over RDS are ``routes`` entries of their own).
         case listener
+        /// The route resources of an outbound listener whose plugin routes over RDS (HTTP's
+        /// RouteConfiguration named after the port).
+        case routes
         /// `virtualInbound` and the `inbound|PORT||` clusters of a workload.
         case inbound
         /// Resources that depend only on the generator's options and the key's name.

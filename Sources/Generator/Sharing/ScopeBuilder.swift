@@ -27,6 +27,7 @@ struct ScopeBuilder {
 
     /// The outbound resources of `view`'s scope `scope`.
     func outbound(_ view: ProxyView, scope: ScopeKey) throws -> Outbound {
+        if view.proxy.isProxylessGRPC { return try proxylessOutbound(view, scope: scope) }
         var out = Outbound()
         let clusterBuilder = ClusterBuilder(options: options, ipv4Only: scope.ipv4Only)
         let special = try table.entry(ResourceKey(kind: .fixed, name: "special-clusters", variant: .shared, inputs: [])) {
@@ -44,12 +45,15 @@ struct ScopeBuilder {
         let catalog = ClusterCatalog(names: Set(out.clusters.map(\.name)), portsByHost: portsByHost)
 
         let fallthroughCluster = view.outboundTrafficPolicy == .allowAny ? ClusterName.passthrough : ClusterName.blackHole
+        var destinationRules: [String: EffectiveDestinationRule] = [:]
+        for (host, entry) in entriesByHost { destinationRules[host] = entry.destinationRule }
         let listenerBuilder = OutboundListenerBuilder(registry: registry, proxy: view.proxy, catalog: catalog, fallthroughCluster: fallthroughCluster,
-                                                     accessLog: options.accessLog)
-        for group in ListenerGroup.groups(view, options: options, diagnostics: &out.diagnostics) {
+                                                     accessLog: options.accessLog, destinationRules: destinationRules)
+        for group in ListenerGroup.groups(view, registry: registry, options: options, diagnostics: &out.diagnostics) {
+            let routed = registry.plugin(for: group.bindings[0].port.protocol) is any RouteConfigurationPlugin
             let key = ResourceKey(
                 kind: .listener, name: group.name, variant: .scope(scope),
-                inputs: Self.listenerInputs(group, entriesByHost: entriesByHost)
+                inputs: routed ? Self.routedListenerInputs(group, entriesByHost: entriesByHost) : Self.listenerInputs(group, entriesByHost: entriesByHost)
             )
             let built = try table.entry(key) {
                 var diagnostics: [String] = []
@@ -63,6 +67,17 @@ struct ScopeBuilder {
             for resource in built.resources {
                 if resource.typeURL == TypeURL.listener { out.listeners.append(resource) } else { out.routes.append(resource) }
             }
+            guard routed else { continue }
+            let routesKey = ResourceKey(
+                kind: .routes, name: group.name, variant: .scope(scope), inputs: Self.listenerInputs(group, entriesByHost: entriesByHost)
+            )
+            let routes = try table.entry(routesKey) {
+                var diagnostics: [String] = []
+                let output = listenerBuilder.routes(group, diagnostics: &diagnostics)
+                return ResourceTable.Entry(resources: try (output?.routes ?? []).map { try PreparedResource($0) }, diagnostics: diagnostics)
+            }
+            out.diagnostics += routes.diagnostics
+            out.routes += routes.resources
         }
 
         let policyName = view.outboundTrafficPolicy == .allowAny ? "allow-any" : "registry-only"
@@ -102,7 +117,7 @@ struct ScopeBuilder {
     }
 
     /// The load assignment of one EDS cluster of `entry` (`endpoints` is called only on a miss).
-    private func assignment(
+    func assignment(
         of entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: () -> [ServiceEndpoint]
     ) throws -> [PreparedResource] {
         let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
@@ -149,16 +164,24 @@ struct ScopeBuilder {
         return inputs
     }
 
+    /// The inputs of a listener whose plugin routes over RDS: the bound services and their
+    /// DestinationRules, not their VirtualServices (which only its ``ResourceKey/Kind/routes`` entry
+    /// reads), so a VirtualService edit leaves the listener as it is.
+    static func routedListenerInputs(_ group: ListenerGroup, entriesByHost: [String: ProxyView.Entry]) -> [Dependency] {
+        group.bindings.flatMap { entriesByHost[$0.service.hostname.lowercased()]?.clusterInputs ?? [] }
+    }
+
     /// The inbound resources of a workload with `ownServices` in `scope`: `virtualInbound` with one
     /// chain per own target port, and the `inbound|PORT||` clusters.
     func inbound(_ ownServices: [ProxyView.Entry], proxy: ProxyIdentity, scope: ScopeKey) throws -> ResourceTable.Entry {
+        if proxy.isProxylessGRPC { return try proxylessInbound(ownServices, proxy: proxy, scope: scope) }
         let inputs = ownServices.flatMap(\.bindingInputs)
         let name = "virtualInbound|" + ownServices.map(\.service.hostname).joined(separator: ",")
         return try table.entry(ResourceKey(kind: .inbound, name: name, variant: .scope(scope), inputs: inputs)) {
             var diagnostics: [String] = []
             let inbound = InboundChainBuilder(registry: registry, proxy: proxy, options: options).chains(ownServices, diagnostics: &diagnostics)
             let clusterBuilder = ClusterBuilder(options: options, ipv4Only: scope.ipv4Only)
-            var resources = try inbound.ports.map { try PreparedResource(clusterBuilder.inbound(port: $0)) }
+            var resources = try inbound.ports.map { try PreparedResource(clusterBuilder.inbound(port: $0.number, protocol: $0.protocol)) }
             resources.append(try PreparedResource(try VirtualListeners(options: options).inbound(chains: inbound.chains)))
             return ResourceTable.Entry(resources: resources, diagnostics: diagnostics)
         }
