@@ -1,5 +1,6 @@
 import EnvoyAPI
 import Foundation
+import Generator
 import SwiftProtobuf
 import XDSCache
 import Yams
@@ -84,20 +85,8 @@ enum StaticResourceDecoder {
         let json = try JSONSerialization.data(withJSONObject: dict)
         let any = try Google_Protobuf_Any(jsonUTF8Data: json)
         let message = try unpack(type, any)
-        return try PreparedResource(message, routeReferences: routeReferences(of: message))
-    }
-
-    /// The RDS route configuration names the HTTP connection managers of a listener refer to.
-    private static func routeReferences(of message: any SwiftProtobuf.Message) -> [String] {
-        guard let listener = message as? Envoy_Config_Listener_V3_Listener else { return [] }
-        var chains = listener.filterChains
-        if listener.hasDefaultFilterChain { chains.append(listener.defaultFilterChain) }
-        return chains.flatMap(\.filters).compactMap { filter in
-            guard let hcm = try? Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager(unpackingAny: filter.typedConfig),
-                case .rds(let rds) = hcm.routeSpecifier
-            else { return nil }
-            return rds.routeConfigName
-        }
+        let references = (message as? Envoy_Config_Listener_V3_Listener).map(RouteReferences.of) ?? []
+        return try PreparedResource(message, routeReferences: references)
     }
 
     private static func unpack<M: SwiftProtobuf.Message>(_ type: M.Type, _ any: Google_Protobuf_Any) throws -> M {

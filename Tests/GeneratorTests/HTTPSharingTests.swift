@@ -95,4 +95,29 @@ struct HTTPSharingTests {
                 == SharedGeneratorTests.versions(try SharedGeneratorTests.fresh(after, proxy: proxy)))
         }
     }
+
+    @Test("proxyless gRPC clients of one namespace share their resources; a VirtualService edit changes only their RDS")
+    func proxylessSharing() throws {
+        func client(_ n: Int) -> ProxyIdentity {
+            ProxyIdentity(ipAddresses: ["10.201.0.\(n)"], workloadName: "app-\(n)", namespace: "default", metadata: ["GENERATOR": "grpc"])
+        }
+        let generator = SharedGenerator()
+        let before = Self.snapshot(v1Weight: 80)
+        let index = MeshIndex(snapshot: before)
+        generator.update(index: index, changes: nil)
+        let old = try generator.snapshots(for: [client(1), client(2)]).map { try $0.get() }
+        let routeName = "outbound|9080||reviews.default.svc.cluster.local"
+        let route = try #require(old[0].resources(TypeURL.route)[routeName])
+        #expect(old[1].resources(TypeURL.route)[routeName] === route)
+        #expect(old[0].resources(TypeURL.listener)["reviews:9080"] != nil)
+        #expect(old[0].resources(TypeURL.listener)["0.0.0.0_9080"] == nil, "no sidecar listeners for proxyless clients")
+
+        let after = Self.snapshot(v1Weight: 50)
+        _ = SharedGeneratorTests.move(generator, from: before, to: after, index: index)
+        let new = try generator.snapshots(for: [client(1)])[0].get()
+        #expect(new.resources(TypeURL.cluster).id == old[0].resources(TypeURL.cluster).id)
+        #expect(new.resources(TypeURL.route).diff(from: old[0].resources(TypeURL.route)).changed.map(\.name) == [routeName])
+        let outbound = new.resources(TypeURL.listener).sorted.filter { !$0.name.hasPrefix("xds.istio.io/") }
+        for listener in outbound { #expect(old[0].resources(TypeURL.listener)[listener.name] === listener, "\(listener.name)") }
+    }
 }

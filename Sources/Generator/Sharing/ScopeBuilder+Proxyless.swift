@@ -33,7 +33,10 @@ extension ScopeBuilder {
                     kind: .listener, name: "grpc|\(binding.defaultCluster)", variant: .scope(scope), inputs: [.config(entry.service.source)]
                 )) {
                     let hosts = ProxylessGRPC.clientHosts(entry.service, proxy: view.proxy)
-                    return ResourceTable.Entry(resources: try hosts.map { try PreparedResource(ProxylessGRPC.clientListener(host: $0, binding: binding)) })
+                    return ResourceTable.Entry(resources: try hosts.map { host in
+                        let listener = try ProxylessGRPC.clientListener(host: host, binding: binding)
+                        return try PreparedResource(listener, routeReferences: RouteReferences.of(listener))
+                    })
                 }
                 out.listeners += listeners.resources
                 var group = ListenerGroup(name: binding.defaultCluster, bind: "0.0.0.0", port: port.number)

@@ -60,7 +60,7 @@ struct ScopeBuilder {
                 guard let (listener, output) = listenerBuilder.listener(group, diagnostics: &diagnostics) else {
                     return ResourceTable.Entry(resources: [], diagnostics: diagnostics)
                 }
-                let resources = try [PreparedResource(listener)] + output.routes.map { try PreparedResource($0) }
+                let resources = try [PreparedResource(listener, routeReferences: RouteReferences.of(listener))] + output.routes.map { try PreparedResource($0) }
                 return ResourceTable.Entry(resources: resources, diagnostics: diagnostics)
             }
             out.diagnostics += built.diagnostics

@@ -14,10 +14,8 @@ internal import SwiftProtobuf
 enum HTTPRouteTranslator {
     /// The routes of `binding`'s virtual host.
     static func routes(for binding: ServiceBinding, context: HTTPRouteContext, diagnostics: inout [String]) -> [Envoy_Config_Route_V3_Route] {
-        guard let vs = binding.virtualServices.first else { return [defaultRoute(for: binding, context: context, diagnostics: &diagnostics)] }
-        if binding.virtualServices.count > 1 {
-            let others = binding.virtualServices.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }
-            diagnostics.append("\(binding.service.hostname): VirtualServices \(others.joined(separator: ", ")) shadowed by the older \(vs.key.namespace)/\(vs.key.name)")
+        guard let vs = L7RoutePlan.decidingVirtualService(of: binding, diagnostics: &diagnostics) else {
+            return [defaultRoute(for: binding, context: context, diagnostics: &diagnostics)]
         }
         var routes: [Envoy_Config_Route_V3_Route] = []
         entries: for (index, http) in vs.spec.http.enumerated() {
