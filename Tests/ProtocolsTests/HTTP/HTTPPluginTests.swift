@@ -124,4 +124,57 @@ struct HTTPPluginTests {
         for proto in [MeshProtocol.http, .http2, .grpc, .grpcWeb] { #expect(registry.plugin(for: proto) is HTTPPlugin) }
         #expect(registry.plugin(for: .unknown) is TCPProxyPlugin)
     }
+
+    @Test("REGISTRY_ONLY: the catch-all virtual host answers 502 instead of passing through")
+    func registryOnly() throws {
+        let fixture = try MeshFixture(Self.yaml)
+        var context = fixture.outbound(["web.demo.svc.cluster.local"], port: 8080)
+        context.allowAnyHost = false
+        let config = try #require(try HTTPPlugin().outboundRoutes(context).routes.first as? Envoy_Config_Route_V3_RouteConfiguration)
+        let last = try #require(config.virtualHosts.last)
+        #expect(last.name == "block_all")
+        #expect(last.domains == ["*"])
+        #expect(last.routes[0].directResponse.status == 502)
+    }
+
+    @Test("proxyless routes carry max_stream_duration and leave out what gRPC rejects (CORS, redirects)")
+    func proxylessRoutes() throws {
+        let yaml = Self.yaml + """
+
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: api, namespace: demo}
+            spec:
+              hosts: [api.demo.svc.cluster.local]
+              ports: [{number: 7070, name: grpc}]
+              resolution: STATIC
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: api, namespace: demo}
+            spec:
+              hosts: [api]
+              http:
+              - match: [{headers: {x-moved: {exact: "yes"}}}]
+                redirect: {uri: /elsewhere}
+              - route: [{destination: {host: api}}]
+                timeout: 2s
+                corsPolicy: {allowOrigins: [{exact: "https://example.com"}]}
+            """
+        let fixture = try MeshFixture(yaml)
+        var context = fixture.outbound(["api.demo.svc.cluster.local"], port: 7070)
+        context.proxy.metadata["GENERATOR"] = "grpc"
+        let output = ProxylessGRPC.routeConfiguration(context)
+        let config = try #require(output.routes.first as? Envoy_Config_Route_V3_RouteConfiguration)
+        #expect(config.name == "outbound|7070||api.demo.svc.cluster.local")
+        let routes = config.virtualHosts[0].routes
+        #expect(routes.count == 1)
+        #expect(routes[0].route.maxStreamDuration.maxStreamDuration.seconds == 2)
+        #expect(routes[0].typedPerFilterConfig.isEmpty)
+        #expect(config.virtualHosts[0].domains.contains("api:7070"))
+        #expect(output.diagnostics.contains { $0.contains("corsPolicy") } && output.diagnostics.contains { $0.contains("redirect") })
+        #expect(ProxylessGRPC.clientHosts(context.primary.service, proxy: context.proxy)
+            == ["api.demo.svc.cluster.local", "api", "api.demo", "api.demo.svc"])
+    }
 }
