@@ -11,8 +11,8 @@ extension ScopeBuilder {
     /// assignments. Every spelling is built ahead (not per request), so the resources stay shared by
     /// the scope; a client receives the names it subscribes to.
     ///
-    /// Services resolved by DNS or passed through have no IP endpoints a gRPC client could use and
-    /// are left out.
+    /// Services resolved by DNS or passed through have no IP endpoints a gRPC client could use, and
+    /// ports of Aeraki's layer-7 protocols (Dubbo, Thrift, ...) do not speak gRPC: both are left out.
     func proxylessOutbound(_ view: ProxyView, scope: ScopeKey) throws -> Outbound {
         var out = Outbound()
         var portsByHost: [String: [UInt32]] = [:]
@@ -27,7 +27,7 @@ extension ScopeBuilder {
         }
         let catalog = ClusterCatalog(names: Set(out.clusters.map(\.name)), portsByHost: portsByHost)
         for entry in served {
-            for port in entry.service.ports {
+            for port in entry.service.ports where !port.protocol.isAerakiProtocol {
                 let binding = ProxyView.binding(entry, port: port)
                 let listeners = try table.entry(ResourceKey(
                     kind: .listener, name: "grpc|\(binding.defaultCluster)", variant: .scope(scope), inputs: [.config(entry.service.source)]
@@ -61,7 +61,7 @@ extension ScopeBuilder {
 
     /// The proxyless clusters (default and subsets) of every port of `entry`, and their assignments.
     private func addProxylessClusters(of entry: ProxyView.Entry, to out: inout Outbound) throws {
-        for port in entry.service.ports {
+        for port in entry.service.ports where !port.protocol.isAerakiProtocol {
             for subset in [""] + entry.subsets {
                 let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
                 let cluster = try table.entry(ResourceKey(kind: .proxylessCluster, name: name, variant: .shared, inputs: entry.clusterInputs)) {
