@@ -35,8 +35,8 @@ enum HTTPRouteAction {
         var action = Envoy_Config_Route_V3_RouteAction()
         var hostRewrite = http.rewrite.authority.isEmpty ? authority : http.rewrite.authority
         var hashes: [Envoy_Config_Route_V3_RouteAction.HashPolicy] = []
-        for (name, destination) in resolved {
-            if let hash = hashPolicy(destination.destination, cluster: name, context: context) { hashes.append(hash) }
+        for (_, destination) in resolved {
+            if let hash = hashPolicy(destination.destination, context: context) { hashes.append(hash) }
         }
         if single {
             let (name, destination) = resolved[0]
@@ -44,7 +44,7 @@ enum HTTPRouteAction {
             let headers = HTTPHeaderOperations(destination.hasHeaders ? destination.headers : nil)
             headers.apply(to: &route)
             hostRewrite = hostRewrite ?? headers.authority
-            let port = name.split(separator: "|", omittingEmptySubsequences: false)[1]
+            let port = RouteDestinations.port(of: destination.destination, listenerPort: context.listenerPort, catalog: context.catalog)
             route.decorator.operation = "\(destination.destination.host):\(port)\(operationPath)"
         } else {
             var weighted = Envoy_Config_Route_V3_WeightedCluster()
@@ -87,11 +87,10 @@ enum HTTPRouteAction {
     /// The hash policy of `destination`'s DestinationRule for its port and subset (subset port-level,
     /// subset, port-level, top-level: the effective policy).
     private static func hashPolicy(
-        _ destination: Istio_Networking_V1alpha3_Destination, cluster: String, context: HTTPRouteContext
+        _ destination: Istio_Networking_V1alpha3_Destination, context: HTTPRouteContext
     ) -> Envoy_Config_Route_V3_RouteAction.HashPolicy? {
-        guard let rule = context.destinationRules[destination.host.lowercased()],
-            let port = UInt32(cluster.split(separator: "|", omittingEmptySubsequences: false)[1])
-        else { return nil }
+        guard let rule = context.destinationRules[destination.host.lowercased()] else { return nil }
+        let port = RouteDestinations.port(of: destination, listenerPort: context.listenerPort, catalog: context.catalog)
         return HTTPHashPolicy.of(rule.trafficPolicy(port: port, subset: destination.subset))
     }
 
