@@ -42,6 +42,7 @@ _MODULES = [
     "envoy.extensions.filters.listener.http_inspector.v3.http_inspector_pb2",
     "envoy.extensions.request_id.uuid.v3.uuid_pb2",
     "envoy.extensions.retry.host.previous_hosts.v3.previous_hosts_pb2",
+    "envoy.extensions.retry.priority.previous_priorities.v3.previous_priorities_config_pb2",
     "envoy.extensions.upstreams.http.v3.http_protocol_options_pb2",
 ]
 for _name in _MODULES:

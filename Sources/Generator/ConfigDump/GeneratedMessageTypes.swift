@@ -28,6 +28,7 @@ public enum GeneratedMessageTypes {
         Envoy_Extensions_Filters_Listener_HttpInspector_V3_HttpInspector.self,
         Envoy_Extensions_RequestId_Uuid_V3_UuidRequestIdConfig.self,
         Envoy_Extensions_Retry_Host_PreviousHosts_V3_PreviousHostsPredicate.self,
+        Envoy_Extensions_Retry_Priority_PreviousPriorities_V3_PreviousPrioritiesConfig.self,
         Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.self,
         Envoy_Extensions_TransportSockets_Tls_V3_UpstreamTlsContext.self,
         Envoy_Extensions_TransportSockets_Tls_V3_DownstreamTlsContext.self,

@@ -8,13 +8,14 @@ enum HTTPRetryPolicy {
     static let defaultRetryOn = "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes"
     /// The retry host predicate that avoids the hosts already tried.
     static let previousHostsPredicate = "envoy.retry_host_predicates.previous_hosts"
+    /// The retry priority that moves retries to other localities (`retryRemoteLocalities`).
+    static let previousPrioritiesPriority = "envoy.retry_priorities.previous_priorities"
 
     /// The outbound policy of a route: the VirtualService's `retries`, else Istio's default. Nil when
     /// `retries.attempts` is 0 or less (retries off). `consistentHash`: the single destination
     /// hashes, so the previous-hosts predicate (which would defeat stickiness) is left out.
-    static func outbound(
-        _ retries: Istio_Networking_V1alpha3_HTTPRetry?, consistentHash: Bool, diagnostics: inout [String]
-    ) -> Envoy_Config_Route_V3_RetryPolicy? {
+    /// `retryRemoteLocalities` adds the previous-priorities retry priority (update frequency 2).
+    static func outbound(_ retries: Istio_Networking_V1alpha3_HTTPRetry?, consistentHash: Bool) -> Envoy_Config_Route_V3_RetryPolicy? {
         var policy = Envoy_Config_Route_V3_RetryPolicy()
         policy.retryOn = defaultRetryOn
         policy.numRetries = Google_Protobuf_UInt32Value(2)
@@ -38,7 +39,10 @@ enum HTTPRetryPolicy {
         }
         if retries.hasPerTryTimeout { policy.perTryTimeout = retries.perTryTimeout }
         if retries.hasRetryRemoteLocalities, retries.retryRemoteLocalities.value {
-            diagnostics.append("retries.retryRemoteLocalities is not supported yet; ignored")
+            var priorities = Envoy_Extensions_Retry_Priority_PreviousPriorities_V3_PreviousPrioritiesConfig()
+            priorities.updateFrequency = 2
+            policy.retryPriority.name = previousPrioritiesPriority
+            policy.retryPriority.typedConfig = (try? Google_Protobuf_Any(message: priorities)) ?? .init()
         }
         return policy
     }
