@@ -39,7 +39,8 @@ public struct OutboundContext: Sendable {
     /// The listener's name (`<VIP>_<port>` or `0.0.0.0_<port>`).
     public var listenerName: String
     /// The services sharing the listener, sorted by host name; the first is the primary one.
-    /// Only protocols that can tell services apart on one connection (Dubbo, by interface) use the others.
+    /// Only protocols that can tell services apart on one connection use the others (Dubbo by
+    /// interface, HTTP by virtual host).
     public var bindings: [ServiceBinding]
     /// The proxy the chain is for.
     public var proxy: ProxyIdentity
