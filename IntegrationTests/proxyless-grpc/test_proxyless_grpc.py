@@ -97,6 +97,7 @@ def test_grpc_xds_client_follows_aeraki_routes(mesh):
         line = client.stdout.readline()
         assert line, f"client failed: {client.stderr.read() if client.poll() is not None else ''}\n{aeraki.logs()[-4000:]}"
         results = json.loads(line)
+        print("proxyless client saw:", results)  # shown with -s, and on failure
         assert results["first"] in ("v1", "v2")
         split = results["split"]
         assert set(split) <= {"v1", "v2"}, split
@@ -109,6 +110,7 @@ def test_grpc_xds_client_follows_aeraki_routes(mesh):
         client.stdin.write("edited\n")
         client.stdin.flush()
         after = json.loads(client.stdout.readline())
+        print("after the VirtualService edit:", after)
         assert after["all_v2_after"] is not None, "the running client never moved to v2"
         assert after["all_v2_after"] < 15
     finally:
