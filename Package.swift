@@ -181,12 +181,38 @@ let package = Package(
             swiftSettings: defaultSwiftSettings
         ),
 
+        // MARK: serve-static's resource files (a library, so the fuzzer reaches the decoder)
+
+        .target(
+            name: "StaticResources",
+            dependencies: ["Generator", "Mesh", "XDSCache", "EnvoyAPI", swiftProtobuf, yams],
+            swiftSettings: defaultSwiftSettings
+        ),
+
+        // MARK: Fuzzing (Scripts/fuzz.sh builds aeraki-fuzz with -sanitize=fuzzer; the tests replay the corpus)
+
+        .target(
+            name: "FuzzHarnesses",
+            dependencies: ["XDSServer", "XDSCache", "Mesh", "MeshAPI", "Generator", "Protocols", "StaticResources", "EnvoyAPI", swiftProtobuf],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .executableTarget(
+            name: "aeraki-fuzz",
+            dependencies: ["FuzzHarnesses"],
+            swiftSettings: defaultSwiftSettings
+        ),
+        .testTarget(
+            name: "FuzzHarnessesTests",
+            dependencies: ["FuzzHarnesses"],
+            swiftSettings: defaultSwiftSettings
+        ),
+
         // MARK: Executables
 
         .executableTarget(
             name: "aeraki",
-            dependencies: ["Generator", "Protocols", "AerakiServer", "Admin", "XDSServer", "XDSCache", "Mesh", "KubernetesSource", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf,
-                           argumentParser, logging, yams, serviceLifecycle],
+            dependencies: ["Generator", "Protocols", "AerakiServer", "Admin", "StaticResources", "XDSServer", "XDSCache", "Mesh", "KubernetesSource", "LibGRPCTransport",
+                           "EnvoyAPI", swiftProtobuf, argumentParser, logging, yams, serviceLifecycle],
             swiftSettings: defaultSwiftSettings
         ),
         .executableTarget(

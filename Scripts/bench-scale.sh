@@ -3,7 +3,7 @@
 # to M Envoy-like sidecars, over SotW and/or delta ADS.
 #
 #   Scripts/bench-scale.sh [--services N] [--sidecars M] [--mode sotw|delta|both] [--timeout S]
-#                          [--edits E] [--workloads W] [--connections C]
+#                          [--edits E] [--workloads W] [--connections C] [--soak-minutes M]
 #
 # The mesh (Scripts/scale_mesh.py): N ServiceEntries (default 1,000) over namespaces ns-0..ns-9,
 # each with a VIP, STATIC resolution and 3 endpoints; one in ten Dubbo and one in ten Thrift, both
@@ -31,6 +31,9 @@
 #   edits_*, rss_after_E_edits_mib/_ratio          E more edits (default 50), alternating endpoint and
 #                                                  VirtualService edits, each waiting for all ACKs;
 #                                                  RSS afterwards, and its ratio to the connected RSS
+#   soak_minute_NN, soak_*                         with --soak-minutes M (Scripts/soak.sh): M minutes of
+#                                                  edits back to back; per minute RSS, open fds, edits
+#                                                  and ACK latency; RSS growth after the first minute
 #   client_cpu_s, *_client_cpu_s                   the benchmark's own CPU (it shares the machine)
 #   loadavg_1m_before/_after                       the machine's load: other work skews every figure
 # Each wait is bounded by --timeout (default 120 s); a timed-out wait prints nan and the series stops.
@@ -47,7 +50,7 @@ mode=sotw
 timeout=120
 bench_args=()
 usage() {
-    echo "usage: $0 [--services N] [--sidecars M] [--mode sotw|delta|both] [--timeout S] [--edits E] [--workloads W] [--connections C]" >&2
+    echo "usage: $0 [--services N] [--sidecars M] [--mode sotw|delta|both] [--timeout S] [--edits E] [--workloads W] [--connections C] [--soak-minutes M]" >&2
     exit 2
 }
 while [[ $# -gt 0 ]]; do
@@ -57,7 +60,7 @@ while [[ $# -gt 0 ]]; do
         --sidecars) sidecars="$2" ;;
         --mode) mode="$2" ;;
         --timeout) timeout="$2" ;;
-        --edits|--workloads|--connections) bench_args+=("$1" "$2") ;;
+        --edits|--workloads|--connections|--soak-minutes) bench_args+=("$1" "$2") ;;
         *) usage ;;
     esac
     shift 2

@@ -2,13 +2,14 @@ import Foundation
 
 /// The benchmark's command line: `ScaleBench --xds HOST:PORT --server-pid PID --config-dir DIR
 /// [--mode sotw|delta] [--sidecars N] [--workloads N] [--services N] [--edits N] [--connections N]
-/// [--timeout S]`. The server is started (and stopped) by `Scripts/bench-scale.sh`.
+/// [--timeout S] [--soak-minutes M]`. The server is started (and stopped) by `Scripts/bench-scale.sh`.
 struct Options: Sendable {
     var mode: ADSMode = .sotw
     var sidecars = 1000
     var workloads = 100
     var services = 1000
     var edits = 50
+    var soakMinutes = 0
     var connections = 0
     var timeout: Duration = .seconds(120)
     var xds = ""
@@ -38,6 +39,7 @@ struct Options: Sendable {
             case "--workloads": o.workloads = max(1, try int())
             case "--services": o.services = try int()
             case "--edits": o.edits = try int()
+            case "--soak-minutes": o.soakMinutes = try int()
             case "--connections": o.connections = try int()
             case "--timeout": o.timeout = .seconds(try int())
             case "--xds": o.xds = try value()

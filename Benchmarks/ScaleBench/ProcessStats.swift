@@ -23,6 +23,11 @@ struct ProcessStats: Sendable {
     /// Peak resident set size in MiB (`VmHWM`).
     func peakRSSMiB() -> Double { Double(Self.statusKiB(pid: pid, key: "VmHWM")) / 1024 }
 
+    /// The process's open file descriptors (entries of `/proc/PID/fd`).
+    func openFileDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
+    }
+
     /// Whether the process still exists.
     var isAlive: Bool { kill(pid, 0) == 0 }
 

@@ -29,6 +29,10 @@ struct ScaleBench {
                     Report.log("\(options.edits) more edits")
                     try await scenarios.editSeries(count: options.edits)
                 }
+                if options.soakMinutes > 0 {
+                    Report.log("soak: \(options.soakMinutes) minutes of churn")
+                    try await scenarios.soak(minutes: options.soakMinutes)
+                }
             }
         } catch {
             Report.log("failed: \(error)")

@@ -103,12 +103,12 @@ final class Scenarios {
 
     /// One endpoint address of a plain TCP service changed; done when every sidecar subscribed to
     /// the service's ClusterLoadAssignment(s) has ACKed a response carrying them.
-    func endpointEdit(service: Int) async throws -> EditOutcome {
+    func endpointEdit(service: Int, settle: Bool = true) async throws -> EditOutcome {
         let suffix = "|" + layout.host(service)
         let names = Set(states.first?.snapshot.subscribed[XDSType.endpoint]?.filter { $0.hasSuffix(suffix) } ?? [])
         guard !names.isEmpty else { throw MeshEditError.notFound("an EDS subscription for \(layout.host(service))") }
         sequenceNext()
-        return try await runEdit(watching: names, make: { try self.editor.editEndpoint(service: service, sequence: self.editSequence) }) { snapshot, since in
+        return try await runEdit(watching: names, settle: settle, make: { try self.editor.editEndpoint(service: service, sequence: self.editSequence) }) { snapshot, since in
             // `names` holds a name or three; filtering it keeps this poll O(1) per sidecar.
             let subscribed = snapshot.subscribed[XDSType.endpoint] ?? []
             let mine = names.filter { subscribed.contains($0) }
@@ -124,9 +124,9 @@ final class Scenarios {
 
     /// The weights of a Dubbo or Thrift VirtualService changed; done when every sidecar has ACKed an
     /// LDS response sent after the write.
-    func virtualServiceEdit(service: Int) async throws -> EditOutcome {
+    func virtualServiceEdit(service: Int, settle: Bool = true) async throws -> EditOutcome {
         sequenceNext()
-        return try await runEdit(watching: [], make: { try self.editor.editWeights(service: service, sequence: self.editSequence) }) { snapshot, since in
+        return try await runEdit(watching: [], settle: settle, make: { try self.editor.editWeights(service: service, sequence: self.editSequence) }) { snapshot, since in
             guard let at = snapshot.types[XDSType.listener]?.ackedAt, at >= since else { return .waiting }
             return .acked(at)
         }
@@ -140,12 +140,16 @@ final class Scenarios {
         case acked(ContinuousClock.Instant)
     }
 
+    /// Makes an edit and waits until every sidecar it affects has ACKed it. With `settle`, it also
+    /// waits for the server to be quiet before and after (exact push counts); without, edits follow
+    /// each other as fast as they are ACKed (the soak).
     private func runEdit(
         watching names: Set<String>,
+        settle: Bool,
         make: () throws -> MeshEdit,
         progress: @escaping (SidecarState.Snapshot, ContinuousClock.Instant) -> EditProgress
     ) async throws -> EditOutcome {
-        _ = await waitQuiet()
+        if settle { _ = await waitQuiet() }
         let before = pushTotals()
         watch.names = names
         defer { watch.names = [] }
@@ -170,7 +174,7 @@ final class Scenarios {
                 latest = max(latest ?? at, at)
             }
         }
-        _ = await waitQuiet()
+        if settle { _ = await waitQuiet() }
         let after = pushTotals()
         var types: [String] = []
         var responses = 0
@@ -293,7 +297,7 @@ final class Scenarios {
     }
 
     /// Waits until no response has arrived for 300 ms (at most the timeout).
-    private func waitQuiet(window: Duration = .milliseconds(300)) async -> Bool {
+    func waitQuiet(window: Duration = .milliseconds(300)) async -> Bool {
         let start = clock.now
         var last = watch.responseCount
         var changed = start

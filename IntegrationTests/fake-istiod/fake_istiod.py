@@ -11,7 +11,8 @@ delta (removed_resources = previously sent minus current). Istio kinds are serve
 type-URL version: `--type-version` (v1alpha3 or v1), or per resource with the annotation
 `fake-istiod/type-version`. A resource annotated `fake-istiod/corrupt: "true"` is sent with an
 undecodable body. With `--token`, streams without `authorization: Bearer TOKEN` are refused with
-UNAUTHENTICATED; with `--tls-cert/--tls-key` the port is TLS.
+UNAUTHENTICATED; with `--tls-cert/--tls-key` the port is TLS. `--synthetic-service-entries N`
+adds N generated ServiceEntries (`bulk/se-00000`...) to every push, the middle one undecodable.
 
 Control: stdin lines `push` (reload the directory and push every subscribed type to every stream)
 and `quit`; EOF on stdin also stops it. Output: one JSON object per line on stdout: first
@@ -19,7 +20,7 @@ and `quit`; EOF on stdin also stops it. Output: one JSON object per line on stdo
 "pushed" | "stream_closed", ...}.
 
 Usage: fake_istiod.py --config-dir DIR [--port N] [--type-version v1] [--token T]
-                      [--tls-cert F --tls-key F]
+                      [--tls-cert F --tls-key F] [--synthetic-service-entries N]
 """
 
 import argparse
@@ -84,10 +85,11 @@ def load_pool():
 class Catalog:
     """The resources of the config directory, as MCP items per type URL."""
 
-    def __init__(self, pool, config_dir, type_version):
+    def __init__(self, pool, config_dir, type_version, synthetic=0):
         self.pool = pool
         self.config_dir = Path(config_dir)
         self.type_version = type_version
+        self.synthetic = self.synthetic_service_entries(synthetic)
         self.lock = threading.Lock()
         self.version = 0
         self.items = {}  # type_url -> {name: (version, Any)}
@@ -108,6 +110,8 @@ class Catalog:
                 for doc in yaml.safe_load_all(f):
                     if doc:
                         self.add(items, doc)
+        for name, item in self.synthetic.items():
+            items.setdefault(f"{NETWORKING}/{self.type_version}/ServiceEntry", {})[name] = item
         with self.lock:
             self.version += 1
             self.items = items
@@ -149,6 +153,22 @@ class Catalog:
         resource.body.value = body.value
         wrapped = any_pb2.Any(type_url=MCP_RESOURCE, value=resource.SerializeToString())
         items.setdefault(type_url, {})[name] = (resource_version, wrapped)
+
+    def synthetic_service_entries(self, count):
+        """`count` ServiceEntries built field by field (fast enough for tens of thousands), the
+        middle one with an undecodable body: {name: (version, Any)}."""
+        items = {}
+        for i in range(count):
+            entry = self.message("istio.networking.v1alpha3.ServiceEntry")
+            entry.hosts.append(f"se-{i:05d}.bulk.svc.cluster.local")
+            entry.ports.add(number=8000 + i % 1000, name="tcp")
+            resource = self.message("istio.mcp.v1alpha1.Resource")
+            resource.metadata.name = f"bulk/se-{i:05d}"
+            resource.metadata.version = "1"
+            resource.body.type_url = "type.googleapis.com/istio.networking.v1alpha3.ServiceEntry"
+            resource.body.value = b"\xff\xff\xff\xff\xff" if i == count // 2 else entry.SerializeToString()
+            items[resource.metadata.name] = ("1", any_pb2.Any(type_url=MCP_RESOURCE, value=resource.SerializeToString()))
+        return items
 
     def snapshot(self, type_url):
         with self.lock:
@@ -270,11 +290,15 @@ def main():
     parser.add_argument("--token")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--synthetic-service-entries", type=int, default=0)
     args = parser.parse_args()
 
-    catalog = Catalog(load_pool(), args.config_dir, args.type_version)
+    catalog = Catalog(load_pool(), args.config_dir, args.type_version, args.synthetic_service_entries)
     ads = ADS(catalog, args.token)
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=32))
+    # Clients may ping as often as every 500 ms (keepalive tests), without strikes.
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=32), options=[
+        ("grpc.http2.min_ping_interval_without_data_ms", 500), ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.max_ping_strikes", 0)])
     ads_pb2_grpc.add_AggregatedDiscoveryServiceServicer_to_server(ads, server)
     address = f"127.0.0.1:{args.port}"
     if args.tls_cert:

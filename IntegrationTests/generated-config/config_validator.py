@@ -4,17 +4,24 @@ A `/config_dump` JSON document (as `aeraki generate` prints it and as the golden
 parsed with the real `envoy.admin.v3.ConfigDump` (xds-protos); every resource and every nested
 `google.protobuf.Any` is unpacked to its real type and checked with protoc-gen-validate (Envoy's own
 validation rules); every cluster a filter, route or mirror policy names must exist; every EDS cluster
-must have a load assignment; every RDS name a connection manager asks for must be served.
+must have a load assignment; every RDS name a connection manager asks for, and every route a Dubbo
+`drds` / Thrift `trds` filter names, must be served.
 Connection managers' HTTP filters must end with the router. Listeners with an `api_listener` (proxyless
 gRPC clients) and the route configurations they name are also held to what gRPC's xDS client accepts
 (gRFC A27/A28/A31/A33/A39): only the fault and router filters, route actions only, per-route configs
 only for the fault filter, and every locality of their clusters' assignments weighted.
+
+Envoy's contrib filters (Kafka broker, MySQL proxy) are not in xds-protos: their protos under `proto/contrib`
+are compiled with protoc into the same descriptor pool, and their required `stat_prefix` is checked by hand.
 """
 
 import importlib
 import json
+import os
+import subprocess
+import tempfile
 
-from google.protobuf import any_pb2, descriptor, json_format, symbol_database
+from google.protobuf import any_pb2, descriptor, descriptor_pb2, descriptor_pool, json_format, message_factory, symbol_database
 from protoc_gen_validate.validator import ValidationFailed, validate
 
 # Importing the modules registers their types, so JSON Any fields can be parsed and unpacked.
@@ -43,10 +50,46 @@ _MODULES = [
     "envoy.extensions.request_id.uuid.v3.uuid_pb2",
     "envoy.extensions.retry.host.previous_hosts.v3.previous_hosts_pb2",
     "envoy.extensions.retry.priority.previous_priorities.v3.previous_priorities_config_pb2",
+    "envoy.extensions.filters.network.redis_proxy.v3.redis_proxy_pb2",
+    "envoy.extensions.clusters.redis.v3.redis_cluster_pb2",
+    "envoy.extensions.filters.network.zookeeper_proxy.v3.zookeeper_proxy_pb2",
+    "envoy.extensions.filters.network.mongo_proxy.v3.mongo_proxy_pb2",
+    "envoy.extensions.filters.network.thrift_proxy.filters.ratelimit.v3.rate_limit_pb2",
+    "envoy.extensions.filters.network.local_ratelimit.v3.local_rate_limit_pb2",
     "envoy.extensions.upstreams.http.v3.http_protocol_options_pb2",
 ]
 for _name in _MODULES:
     importlib.import_module(_name)
+
+_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CONTRIB_PROTOS = [
+    "contrib/envoy/extensions/filters/network/kafka_broker/v3/kafka_broker.proto",
+    "contrib/envoy/extensions/filters/network/mysql_proxy/v3/mysql_proxy.proto",
+]
+# Contrib messages and their fields PGV would require to be non-empty upstream.
+CONTRIB_REQUIRED = {
+    "envoy.extensions.filters.network.kafka_broker.v3.KafkaBroker": ["stat_prefix"],
+    "envoy.extensions.filters.network.mysql_proxy.v3.MySQLProxy": ["stat_prefix"],
+}
+
+
+def _load_contrib():
+    """Compiles the contrib protos of proto/ with protoc and adds them to the default pool."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "contrib.pb")
+        subprocess.run(["protoc", "-I", os.path.join(_ROOT, "proto"), "--descriptor_set_out", out] + CONTRIB_PROTOS, check=True)
+        files = descriptor_pb2.FileDescriptorSet()
+        with open(out, "rb") as f:
+            files.ParseFromString(f.read())
+    pool = descriptor_pool.Default()
+    for file in files.file:
+        try:
+            pool.FindFileByName(file.name)
+        except KeyError:
+            pool.Add(file)
+
+
+_load_contrib()
 
 from envoy.admin.v3 import config_dump_pb2, config_dump_shared_pb2  # noqa: E402
 from envoy.config.cluster.v3 import cluster_pb2  # noqa: E402
@@ -67,6 +110,10 @@ def _message_class(type_url):
     try:
         return _db.GetSymbol(name)
     except KeyError:
+        pass
+    try:
+        return message_factory.GetMessageClass(descriptor_pool.Default().FindMessageTypeByName(name))
+    except KeyError:
         raise Problem(f"Any type {type_url} is not a known Envoy type")
 
 
@@ -85,6 +132,9 @@ def check(msg, where):
         validate(msg)
     except ValidationFailed as e:
         raise Problem(f"{where}: PGV rejects {msg.DESCRIPTOR.full_name}: {e}")
+    for field in CONTRIB_REQUIRED.get(msg.DESCRIPTOR.full_name, []):
+        if not getattr(msg, field):
+            raise Problem(f"{where}: {msg.DESCRIPTOR.full_name}.{field} is required")
     for inner in walk_anys(msg):
         unpack(inner, f"{where} > {inner.type_url[len(T):]}")
 
@@ -161,6 +211,18 @@ def referenced_clusters(msg):
                 yield p.cluster, name + ".request_mirror_policies"
         elif name == "envoy.config.core.v3.GrpcService.EnvoyGrpc":
             yield m.cluster_name, name
+        elif name == "envoy.extensions.filters.network.redis_proxy.v3.RedisProxy.PrefixRoutes.Route":
+            if m.cluster:
+                yield m.cluster, name
+            for p in m.request_mirror_policy:
+                yield p.cluster, name + ".request_mirror_policy"
+
+
+# Filters that can discover their routes → the route type they fetch.
+DISCOVERED_ROUTES = {
+    "envoy.extensions.filters.network.dubbo_proxy.v3.DubboProxy": "envoy.extensions.filters.network.dubbo_proxy.v3.MultipleRouteConfiguration",
+    "envoy.extensions.filters.network.thrift_proxy.v3.ThriftProxy": "envoy.extensions.filters.network.thrift_proxy.v3.RouteConfiguration",
+}
 
 
 def parse_dump(text):
@@ -173,6 +235,7 @@ def validate_dump(text):
     """Validates a /config_dump JSON text; returns a summary dict, raises Problem on the first violation."""
     dump = parse_dump(text)
     listeners, clusters, endpoints, routes = [], [], [], []
+    served_routes = set()
     for config in dump.configs:
         if config.type_url == T + "envoy.admin.v3.ListenersConfigDump":
             d = config_dump_shared_pb2.ListenersConfigDump()
@@ -193,7 +256,12 @@ def validate_dump(text):
         elif config.type_url == T + "envoy.admin.v3.RoutesConfigDump":
             d = config_dump_shared_pb2.RoutesConfigDump()
             config.Unpack(d)
-            routes += [unpack(dr.route_config, "routes") for dr in d.dynamic_route_configs]
+            for dr in d.dynamic_route_configs:
+                route = unpack(dr.route_config, "routes")
+                if (dr.route_config.type_url, route.name) in served_routes:
+                    raise Problem(f"duplicate route {route.name} of {dr.route_config.type_url}")
+                served_routes.add((dr.route_config.type_url, route.name))
+                routes.append(route)
         else:
             raise Problem(f"unexpected dump type {config.type_url}")
 
@@ -207,6 +275,22 @@ def validate_dump(text):
         for cluster, where in referenced_clusters(resource):
             if cluster not in known:
                 raise Problem(f"{where} in {getattr(resource, 'name', '?')} names missing cluster {cluster!r}")
+    for l in listeners:
+        for m in all_messages(l):
+            name = m.DESCRIPTOR.full_name
+            if name in DISCOVERED_ROUTES:
+                source = m.drds if name.startswith("envoy.extensions.filters.network.dubbo_proxy") else m.trds
+                if (m.HasField("drds") if name.startswith("envoy.extensions.filters.network.dubbo_proxy") else m.HasField("trds")):
+                    if not source.config_source.HasField("ads"):
+                        raise Problem(f"listener {l.name}: {name} route discovery must use ADS")
+                    if (T + DISCOVERED_ROUTES[name], source.route_config_name) not in served_routes:
+                        raise Problem(f"listener {l.name}: {name} names route {source.route_config_name!r}, which is not served")
+    for c in clusters:
+        if c.HasField("cluster_type") and c.cluster_type.name == "envoy.clusters.redis":
+            if c.lb_policy != cluster_pb2.Cluster.CLUSTER_PROVIDED:
+                raise Problem(f"redis cluster {c.name} must use CLUSTER_PROVIDED load balancing")
+            if not any(g.lb_endpoints for g in c.load_assignment.endpoints):
+                raise Problem(f"redis cluster {c.name} has no seed endpoints")
     assignments = {e.cluster_name for e in endpoints}
     for c in clusters:
         if c.type == cluster_pb2.Cluster.EDS:
@@ -220,7 +304,7 @@ def validate_dump(text):
         matches = [json_format.MessageToJson(ch.filter_chain_match, sort_keys=True) for ch in l.filter_chains]
         if len(matches) != len(set(matches)):
             raise Problem(f"listener {l.name} has filter chains with identical matches")
-    served = {r.name: r for r in routes}
+    served = {r.name: r for r in routes if r.DESCRIPTOR.full_name == "envoy.config.route.v3.RouteConfiguration"}
     for l in listeners:
         for hcm in connection_managers(l):
             filters = [f.name for f in hcm.http_filters]

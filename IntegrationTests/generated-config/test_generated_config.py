@@ -1,6 +1,7 @@
 """Every golden config, and `aeraki generate` on examples/, passes the independent validator."""
 
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ GOLDENS = sorted(glob.glob(os.path.join(ROOT, "Tests", "GeneratorTests", "Fixtur
 
 
 def test_there_are_goldens():
-    assert len(GOLDENS) >= 12
+    assert len(GOLDENS) >= 21
 
 
 @pytest.mark.parametrize("path", GOLDENS, ids=[os.path.basename(os.path.dirname(p)) for p in GOLDENS])
@@ -48,6 +49,10 @@ EXAMPLE_NODES = [
     ("productpage", "sidecar~10.0.6.20~productpage-v1.bookinfo~bookinfo.svc.cluster.local",
      ["--metadata", "LABELS=app=productpage,version=v1", "--metadata", "INSTANCE_IPS=10.0.6.20"]),
     ("proxyless-grpc", "sidecar~10.0.7.50~app.grpc~grpc.svc.cluster.local", ["--metadata", "GENERATOR=grpc"]),
+    ("contrib-client", "sidecar~10.0.1.11~client-7a.demo~demo.svc.cluster.local",
+     ["--metadata", "AERAKI_CAPABILITIES=kafka_broker,mysql_proxy"]),
+    ("inline-routes-client", "sidecar~10.0.1.12~client-8b.demo~demo.svc.cluster.local",
+     ["--metadata", "AERAKI_CAPABILITIES=inline_l7_routes"]),
 ]
 
 
@@ -64,7 +69,7 @@ def test_aeraki_generate_on_examples(name, node, extra):
     else:
         assert summary["listeners"] >= 5
         assert '"route_config_name": "9080"' in out.stdout  # examples/http.yaml's HTTP port
-    if name not in ("client", "proxyless-grpc"):
+    if name not in ("client", "contrib-client", "inline-routes-client", "proxyless-grpc"):
         assert '"name": "0.0.0.0_' in out.stdout  # an inbound chain for the provider's own port
     again = subprocess.run([binary, "generate", "--config", os.path.join(ROOT, "examples"), "--node", node] + extra,
                            capture_output=True, text=True, timeout=60)
@@ -108,3 +113,30 @@ def test_validator_holds_proxyless_routes_to_what_grpc_accepts():
     assert broken != text
     with pytest.raises(Problem):
         validate_dump(broken)
+
+
+def test_validator_requires_discovered_routes_to_be_served():
+    text = _golden("thrift-routing")
+    assert '"trds"' in text
+    dump = json.loads(text)
+    dump["configs"] = [c for c in dump["configs"]
+                       if not (c["@type"].endswith("RoutesConfigDump") and c.get("dynamic_route_configs"))]
+    with pytest.raises(Problem, match="not served"):
+        validate_dump(json.dumps(dump))
+
+
+def test_validator_checks_contrib_filters():
+    text = _golden("observers")
+    broken = text.replace('"stat_prefix": "outbound|9092||kafka.data.svc.cluster.local"', '"stat_prefix": ""', 1)
+    assert broken != text
+    with pytest.raises(Problem, match="stat_prefix is required"):
+        validate_dump(broken)
+
+
+def test_validator_checks_redis_clusters():
+    dump = json.loads(_golden("redis-cluster"))
+    clusters = next(c for c in dump["configs"] if c["@type"].endswith("ClustersConfigDump"))["dynamic_active_clusters"]
+    redis = next(c["cluster"] for c in clusters if c["cluster"].get("cluster_type", {}).get("name") == "envoy.clusters.redis")
+    redis["lb_policy"] = "MAGLEV"
+    with pytest.raises(Problem, match="CLUSTER_PROVIDED"):
+        validate_dump(json.dumps(dump))

@@ -3,7 +3,7 @@ import json
 import threading
 import time
 
-from xds_harness import CDS, EDS, LDS, cla, cluster, listener, node, wait_for
+from xds_harness import CDS, EDS, LDS, cla, cluster, listener, node, route, wait_for
 
 
 def test_46_unchanged_content_sends_nothing(server, node_id):
@@ -49,6 +49,19 @@ def test_48_consistency_check_warns(server, node_id):
     s.send(node=node(node_id), type_url=CDS)
     assert s.recv().names == ["c1"], "an inconsistent snapshot is still served"
     s.close()
+
+
+def test_48b_api_listener_route_counts_as_referenced(server, node_id):
+    """A proxyless gRPC API listener's connection manager refers to its RDS route like a chain's does."""
+    api = {"@type": LDS, "name": "reviews.demo.svc.cluster.local:9080",
+           "api_listener": {"api_listener": listener("x", route="r-api")["filter_chains"][0]["filters"][0]["typed_config"]}}
+    marker = node_id + "-marker"
+    server.write(node_id, [cluster("c"), cla("c"), api, route("r-api", cluster_name="c")])
+    server.write(marker, [cluster("m1"), listener("l1", route="r-marker")])
+    wait_for(lambda: marker in server.stderr_text())
+    text = server.stderr_text()
+    assert "r-api" not in text, text
+    assert f"snapshot {node_id} is inconsistent" not in text, text
 
 
 def big_clusters(n, v):

@@ -23,6 +23,8 @@ from envoy.config.listener.v3 import listener_pb2
 from envoy.config.route.v3 import route_pb2, scoped_route_pb2
 from envoy.extensions.filters.network.http_connection_manager.v3 import http_connection_manager_pb2
 from envoy.extensions.filters.http.router.v3 import router_pb2
+from envoy.extensions.filters.network.dubbo_proxy.v3 import route_pb2 as dubbo_route_pb2
+from envoy.extensions.filters.network.thrift_proxy.v3 import route_pb2 as thrift_route_pb2
 from envoy.extensions.transport_sockets.tls.v3 import secret_pb2
 from envoy.service.discovery.v3 import discovery_pb2
 from envoy.service.runtime.v3 import rtds_pb2
@@ -42,7 +44,13 @@ HCM = T + "envoy.extensions.filters.network.http_connection_manager.v3.HttpConne
 ROUTER = T + "envoy.extensions.filters.http.router.v3.Router"
 RESOURCE_WRAPPER = T + "envoy.service.discovery.v3.Resource"
 
+# Route types of network filters that discover them over ADS (Dubbo drds, Thrift trds).
+DRDS = T + "envoy.extensions.filters.network.dubbo_proxy.v3.MultipleRouteConfiguration"
+TRDS = T + "envoy.extensions.filters.network.thrift_proxy.v3.RouteConfiguration"
+
 MESSAGE_TYPES = {
+    DRDS: dubbo_route_pb2.MultipleRouteConfiguration,
+    TRDS: thrift_route_pb2.RouteConfiguration,
     CDS: cluster_pb2.Cluster,
     EDS: endpoint_pb2.ClusterLoadAssignment,
     LDS: listener_pb2.Listener,

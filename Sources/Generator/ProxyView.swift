@@ -1,5 +1,5 @@
 public import Mesh
-internal import MeshAPI
+public import MeshAPI
 internal import Protocols
 
 /// What one proxy (and so every proxy of its scope) sees of the mesh, gathered once per build: its
@@ -16,6 +16,12 @@ public struct ProxyView: Sendable {
         public var destinationRule: EffectiveDestinationRule?
         /// The VirtualServices for the host, in creation order.
         public var virtualServices: [ResolvedVirtualService]
+        /// The RedisServices of the service's namespace naming the host, oldest first (Redis ports only).
+        public var redisServices: [ResolvedRedisService] = []
+        /// The RedisDestination of the service's namespace for the host (Redis ports only).
+        public var redisDestination: (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)?
+        /// The MetaRouters naming the host, oldest first (Thrift ports only: their rate limits).
+        public var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] = []
 
         /// The subset names of the DestinationRule (empty without one).
         public var subsets: [String] { destinationRule?.subsets.map(\.name) ?? [] }
@@ -49,18 +55,29 @@ public struct ProxyView: Sendable {
     }
 
     private static func entry(_ service: MeshService, rules: ProxyRules, index: MeshIndex) -> Entry {
-        Entry(
+        var entry = Entry(
             service: service, annotations: index.snapshot[service.source]?.annotations ?? [:],
             destinationRule: rules.destinationRule(for: service),
             virtualServices: rules.virtualServices(for: service.hostname)
         )
+        if service.ports.contains(where: { $0.protocol == .redis }) {
+            entry.redisServices = index.redisServices(for: service.hostname, namespace: service.namespace)
+            entry.redisDestination = index.redisDestination(for: service.hostname, namespace: service.namespace)
+        }
+        if service.ports.contains(where: { $0.protocol == .thrift }) {
+            entry.metaRouters = index.metaRouters(for: service.hostname)
+        }
+        return entry
     }
 
     /// The plugin binding of `entry` for `port`.
     static func binding(_ entry: Entry, port: MeshServicePort) -> ServiceBinding {
         ServiceBinding(
             service: entry.service, port: port, annotations: entry.annotations, virtualServices: entry.virtualServices,
-            trafficPolicy: entry.destinationRule?.trafficPolicy(port: port.number)
+            trafficPolicy: entry.destinationRule?.trafficPolicy(port: port.number),
+            redisServices: port.protocol == .redis ? entry.redisServices : [],
+            redisDestination: port.protocol == .redis ? entry.redisDestination?.spec : nil,
+            metaRouters: port.protocol == .thrift ? entry.metaRouters : []
         )
     }
 }

@@ -15,17 +15,27 @@ public struct ServiceBinding: Sendable {
     /// The DestinationRule traffic policy of this port (port-level settings applied, no subset),
     /// for the listener-side settings Istio takes from it (tcp_proxy hash policy and timeouts).
     public var trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy?
+    /// The RedisServices shaping a Redis port (oldest first; the first one applies).
+    public var redisServices: [ResolvedRedisService]
+    /// The RedisDestination of a Redis port's service, if any.
+    public var redisDestination: Redis_Aeraki_Io_V1alpha1_RedisDestination?
+    /// The MetaRouters naming the host, oldest first (Thrift reads their rate limits).
+    public var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]
 
     /// A binding from its parts.
     public init(
         service: MeshService, port: MeshServicePort, annotations: [String: String] = [:], virtualServices: [ResolvedVirtualService] = [],
-        trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy? = nil
+        trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy? = nil, redisServices: [ResolvedRedisService] = [],
+        redisDestination: Redis_Aeraki_Io_V1alpha1_RedisDestination? = nil, metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] = []
     ) {
         self.service = service
         self.port = port
         self.annotations = annotations
         self.virtualServices = virtualServices
         self.trafficPolicy = trafficPolicy
+        self.redisServices = redisServices
+        self.redisDestination = redisDestination
+        self.metaRouters = metaRouters
     }
 
     /// The default outbound cluster of this binding: `outbound|PORT||HOST`.
@@ -85,13 +95,20 @@ public struct InboundContext: Sendable {
     public var proxy: ProxyIdentity
     /// The mesh's access log, for plugins whose filter can write one; nil: none.
     public var accessLog: MeshConfig.AccessLog?
+    /// The outbound clusters among those the inbound filters may call (a rate-limit service) that
+    /// exist for the proxy.
+    public var existingClusters: Set<String>
 
     /// A context from its parts.
-    public init(targetPort: UInt32, bindings: [ServiceBinding], proxy: ProxyIdentity, accessLog: MeshConfig.AccessLog? = nil) {
+    public init(
+        targetPort: UInt32, bindings: [ServiceBinding], proxy: ProxyIdentity, accessLog: MeshConfig.AccessLog? = nil,
+        existingClusters: Set<String> = []
+    ) {
         self.targetPort = targetPort
         self.bindings = bindings
         self.proxy = proxy
         self.accessLog = accessLog
+        self.existingClusters = existingClusters
     }
 
     /// `inbound|TARGETPORT||`.

@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+public import Mesh
 
 /// A protocol plugin: turns one service port plus its routing rules into the network filters (and any
 /// routes or cluster options) that manage it, for the outbound side and the inbound side.
@@ -18,6 +19,17 @@ public protocol ProtocolPlugin: Sendable {
     /// The filters of the `virtualInbound` chain for one of the proxy's own service ports.
     /// - Throws: ``PluginError`` when the port cannot be configured (the fallback is used instead).
     func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput
+
+    /// Whether the outbound filters for `proxy` name their routes for the proxy to fetch (route
+    /// discovery) instead of holding them inline. The listener then does not depend on the routing
+    /// rules: the generator keeps it apart from its route resources, so a rule change rebuilds and
+    /// pushes only the routes and the listener (and its connections) stays.
+    func discoversRoutes(for proxy: ProxyIdentity) -> Bool
+}
+
+extension ProtocolPlugin {
+    /// Routes inline (the default).
+    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool { false }
 }
 
 /// A plugin that cannot configure a port.

@@ -17,7 +17,7 @@ extension Aeraki {
                 """
         )
 
-        @Option(help: "A YAML file or directory of mesh configuration.")
+        @Option(name: [.customLong("config-dir"), .customLong("config")], help: "A YAML file or directory of mesh configuration (--config is an alias).")
         var config: String = "examples"
 
         @Option(help: "The proxy's Envoy node id.")

@@ -9,8 +9,8 @@ import Mesh
 /// The flags of `aeraki serve`. Every flag may also be given as an environment variable
 /// (`AERAKI_…`, or Istio's own names for istiod); a flag wins over its variable.
 struct ServeOptions: ParsableArguments {
-    @Option(name: .customLong("config-dir"), help: ArgumentHelp(
-        "A YAML file or directory of Istio/Aeraki config (repeatable; env AERAKI_CONFIG_DIR, comma-separated). Without it and without --istiod-address, the bundled examples/ mesh is served.",
+    @Option(name: [.customLong("config-dir"), .customLong("config")], help: ArgumentHelp(
+        "A YAML file or directory of Istio/Aeraki config (repeatable; --config is an alias; env AERAKI_CONFIG_DIR, comma-separated). Without it and without --istiod-address, the bundled examples/ mesh is served.",
         valueName: "path"))
     var configDirs: [String] = []
 

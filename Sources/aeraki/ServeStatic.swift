@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LibGRPCTransport
 import Logging
+import StaticResources
 import XDSCache
 import XDSServer
 

@@ -185,7 +185,10 @@ struct SharedGeneratorTests {
         #expect(Self.versions(new) == Self.versions(try Self.fresh(after, proxy: Self.proxy(1))))
     }
 
-    @Test("a VirtualService change re-serializes only the listeners built from it, once per scope")
+    static let dubboRoutes = "type.googleapis.com/envoy.extensions.filters.network.dubbo_proxy.v3.MultipleRouteConfiguration"
+    static let thriftRoutes = "type.googleapis.com/envoy.extensions.filters.network.thrift_proxy.v3.RouteConfiguration"
+
+    @Test("a Dubbo VirtualService change re-serializes only its drds routes, once per scope; listeners stay the same objects")
     func virtualServiceChange() throws {
         let generator = SharedGenerator()
         let before = Self.snapshot()
@@ -198,16 +201,81 @@ struct SharedGeneratorTests {
         let builds = generator.statistics.builds
         _ = Self.move(generator, from: before, to: after, index: index)
         let new = try generator.snapshots(for: proxies).map { try $0.get() }
-        // One listener (10.96.1.1_20880) per scope, two scopes.
+        // One route resource (of 10.96.1.1_20880) per scope, two scopes; no listener is rebuilt.
         #expect(generator.statistics.builds - builds == 2)
         for (o, n) in zip(old, new) {
-            #expect(o.resources(TypeURL.cluster).id == n.resources(TypeURL.cluster).id)
-            #expect(o.resources(TypeURL.endpoint).id == n.resources(TypeURL.endpoint).id)
-            let diff = n.resources(TypeURL.listener).diff(from: o.resources(TypeURL.listener))
+            for typeURL in [TypeURL.cluster, TypeURL.endpoint, TypeURL.listener, Self.thriftRoutes] {
+                #expect(o.resources(typeURL).id == n.resources(typeURL).id, "\(typeURL)")
+            }
+            for listener in o.resources(TypeURL.listener).sorted { #expect(n.resources(TypeURL.listener)[listener.name] === listener) }
+            let diff = n.resources(Self.dubboRoutes).diff(from: o.resources(Self.dubboRoutes))
             #expect(diff.changed.map(\.name) == ["10.96.1.1_20880"])
+            #expect(diff.added.isEmpty && diff.removed.isEmpty)
+            #expect(Set(n.types.keys) == Set(o.types.keys))
         }
-        #expect(new[0].resources(TypeURL.listener).id == new[1].resources(TypeURL.listener).id)
+        #expect(new[0].resources(Self.dubboRoutes).id == new[1].resources(Self.dubboRoutes).id)
         for proxy in proxies { #expect(Self.versions(try generator.snapshots(for: [proxy])[0].get()) == Self.versions(try Self.fresh(after, proxy: proxy))) }
+    }
+
+    @Test("a Thrift VirtualService edit changes only the trds route; the listener is the identical object")
+    func thriftVirtualServiceChange() throws {
+        func thriftRule(_ weight: Int) -> String {
+            """
+
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: b, namespace: ns}
+            spec:
+              host: b.ns.svc.cluster.local
+              subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: b, namespace: ns}
+            spec:
+              hosts: [b.ns.svc.cluster.local]
+              http:
+              - match: [{method: {exact: ping}}]
+                route: [{destination: {host: b.ns.svc.cluster.local, subset: v2}}]
+              - route:
+                - {destination: {host: b.ns.svc.cluster.local, subset: v1}, weight: \(weight)}
+                - {destination: {host: b.ns.svc.cluster.local, subset: v2}, weight: \(100 - weight)}
+            """
+        }
+        let generator = SharedGenerator()
+        let before = Self.snapshot(extra: thriftRule(80))
+        let index = MeshIndex(snapshot: before)
+        generator.update(index: index, changes: nil)
+        let old = try generator.snapshots(for: [Self.proxy(1)])[0].get()
+        let after = Self.snapshot(extra: thriftRule(20))
+        _ = Self.move(generator, from: before, to: after, index: index)
+        let new = try generator.snapshots(for: [Self.proxy(1)])[0].get()
+        let changedTypes = Set(new.types.keys).union(old.types.keys).filter { new.resources($0).id != old.resources($0).id }
+        #expect(changedTypes == [Self.thriftRoutes])
+        #expect(new.resources(TypeURL.listener)["10.96.1.2_9090"] === old.resources(TypeURL.listener)["10.96.1.2_9090"])
+        let diff = new.resources(Self.thriftRoutes).diff(from: old.resources(Self.thriftRoutes))
+        #expect(diff.changed.map(\.name) == ["outbound|9090||b.ns.svc.cluster.local"])
+        #expect(Self.versions(new) == Self.versions(try Self.fresh(after, proxy: Self.proxy(1))))
+    }
+
+    @Test("with inline_l7_routes the same edit rebuilds the listener, and no route resources are served")
+    func inlineRoutesVirtualServiceChange() throws {
+        let inline = ProxyIdentity(
+            ipAddresses: ["10.200.0.9"], workloadName: "client-9", namespace: "client", labels: ["app": "client"],
+            metadata: [ProxyCapabilities.metadataKey: "inline_l7_routes"]
+        )
+        let generator = SharedGenerator()
+        let before = Self.snapshot()
+        let index = MeshIndex(snapshot: before)
+        generator.update(index: index, changes: nil)
+        let old = try generator.snapshots(for: [inline])[0].get()
+        #expect(old.resources(Self.dubboRoutes).sorted.isEmpty && old.resources(Self.thriftRoutes).sorted.isEmpty)
+        let after = Self.snapshot(weight: 50)
+        _ = Self.move(generator, from: before, to: after, index: index)
+        let new = try generator.snapshots(for: [inline])[0].get()
+        let diff = new.resources(TypeURL.listener).diff(from: old.resources(TypeURL.listener))
+        #expect(diff.changed.map(\.name) == ["10.96.1.1_20880"])
     }
 
     @Test("what no connected proxy uses is dropped")

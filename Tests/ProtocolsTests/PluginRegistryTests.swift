@@ -4,14 +4,17 @@ import Testing
 
 @Suite("Plugin registry")
 struct PluginRegistryTests {
-    @Test("the standard registry keys HTTP, Dubbo and Thrift by name and falls back to tcp_proxy")
+    @Test("the standard registry keys HTTP and every Aeraki protocol with a plugin by name and falls back to tcp_proxy")
     func standard() {
         let registry = PluginRegistry.standard
-        #expect(registry.names == ["dubbo", "grpc", "grpc-web", "http", "http2", "thrift"])
+        #expect(registry.names == ["dubbo", "grpc", "grpc-web", "http", "http2", "kafka", "mongo", "mysql", "redis", "thrift", "zookeeper"])
         #expect(registry.plugin(for: .grpc) is HTTPPlugin)
         #expect(registry.plugin(for: .dubbo) is DubboPlugin)
         #expect(registry.plugin(for: .thrift) is ThriftPlugin)
-        #expect(registry.plugin(for: .redis) is TCPProxyPlugin)
+        #expect(registry.plugin(for: .redis) is RedisPlugin)
+        #expect((registry.plugin(for: .kafka) as? ObserverFilterPlugin)?.filter.filterName == "envoy.filters.network.kafka_broker")
+        #expect((registry.plugin(for: .mysql) as? ObserverFilterPlugin)?.filter.capability == .mysqlProxy)
+        #expect(registry.plugin(for: .metaProtocol(application: "brpc", codec: nil)) is TCPProxyPlugin)
         #expect(registry.plugin(for: .tcp) is TCPProxyPlugin)
         #expect(registry.plugin(for: .unknown) is TCPProxyPlugin)
     }

@@ -59,32 +59,36 @@ struct LoopbackTests {
         }
     }
 
-    @Test("An error thrown by the open hook ends the stream with its status, and close fires once")
+    @Test("An error thrown by the open hook ends every such stream with its status; the close hook does not fire for them")
     func openHookError() async throws {
         let closed = Atomic<Int>(0)
+        let opened = Atomic<Int>(0)
         var hooks = XDSHooks()
         hooks.onStreamOpen = { info in
             if info.method.hasSuffix("StreamSecrets") {
                 throw RPCError(code: .permissionDenied, message: "secrets are not served")
             }
+            opened.add(1, ordering: .relaxed)
         }
         hooks.onStreamClosed = { _ in closed.add(1, ordering: .relaxed) }
         try await Self.withServer(hooks: hooks) { _, channel in
             let secrets = XDSMethod.perType.first { $0.typeURL == TypeURL.secret }!.stream
-            await #expect(throws: RPCError.self) {
+            let afterRequest = await #expect(throws: RPCError.self) {
                 try await channel.withStream(method: secrets) { stream in
                     try await stream.send(try Envoy_Service_Discovery_V3_DiscoveryRequest().serializedBytes())
                     _ = try await stream.receive()
                 }
             }
-            do {
+            #expect(afterRequest?.code == .permissionDenied)
+            #expect(afterRequest?.message == "secrets are not served")
+            let withoutRequest = await #expect(throws: RPCError.self) {
                 try await channel.withStream(method: secrets) { stream in
                     _ = try await stream.receive()
                 }
-            } catch let error as RPCError {
-                #expect(error.code == .permissionDenied)
             }
+            #expect(withoutRequest?.code == .permissionDenied)
         }
+        #expect(opened.load(ordering: .relaxed) == 0)
         #expect(closed.load(ordering: .relaxed) == 0)
     }
 }

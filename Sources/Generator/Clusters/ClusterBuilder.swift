@@ -49,6 +49,9 @@ struct ClusterBuilder {
                                        subjectAltNames: UpstreamTLS.expanding(service.subjectAltNames, trustDomains: options.trustDomains),
                                        diagnostics: &diagnostics)
         }
+        if port.protocol == .redis {
+            RedisClusterPolicy.apply(entry.redisDestination?.spec, to: &cluster, host: service.hostname, port: port.number, subset: subset, diagnostics: &diagnostics)
+        }
         return cluster
     }
 

@@ -46,6 +46,17 @@ public enum ConfigDumpRenderer {
             try Google_Protobuf_Any(message: listeners), try Google_Protobuf_Any(message: clusters),
             try Google_Protobuf_Any(message: endpoints), try Google_Protobuf_Any(message: routes),
         ]
+        // As Envoy dumps `drds` / `trds` routes: a RoutesConfigDump per route type.
+        for typeURL in config.filterRoutes.keys.sorted() {
+            var typed = Envoy_Admin_V3_RoutesConfigDump()
+            typed.dynamicRouteConfigs = config.filterRoutes[typeURL]!.map { route in
+                var dynamic = Envoy_Admin_V3_RoutesConfigDump.DynamicRouteConfig()
+                dynamic.versionInfo = ContentHash.hex(of: route.value)
+                dynamic.routeConfig = route
+                return dynamic
+            }
+            dump.configs.append(try Google_Protobuf_Any(message: typed))
+        }
         return dump
     }
 

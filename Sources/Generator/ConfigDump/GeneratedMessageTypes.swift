@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+internal import MeshAPI
 internal import SwiftProtobuf
 
 /// The message types that appear in served resources, top level or inside `typed_config` Anys,
@@ -33,6 +34,16 @@ public enum GeneratedMessageTypes {
         Envoy_Extensions_TransportSockets_Tls_V3_UpstreamTlsContext.self,
         Envoy_Extensions_TransportSockets_Tls_V3_DownstreamTlsContext.self,
         Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog.self,
+        Envoy_Extensions_Filters_Network_RedisProxy_V3_RedisProxy.self,
+        Envoy_Extensions_Filters_Network_RedisProxy_V3_RedisProtocolOptions.self,
+        Envoy_Extensions_Clusters_Redis_V3_RedisClusterConfig.self,
+        Envoy_Extensions_Filters_Network_ZookeeperProxy_V3_ZooKeeperProxy.self,
+        Envoy_Extensions_Filters_Network_MongoProxy_V3_MongoProxy.self,
+        Envoy_Extensions_Filters_Network_KafkaBroker_V3_KafkaBroker.self,
+        Envoy_Extensions_Filters_Network_MysqlProxy_V3_MySQLProxy.self,
+        Envoy_Extensions_Filters_Network_ThriftProxy_Filters_Ratelimit_V3_RateLimit.self,
+        Envoy_Extensions_Filters_Network_LocalRatelimit_V3_LocalRateLimit.self,
+        Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.self,
     ]
 
     /// Registers every type for JSON `Any` (idempotent; the registry is process-wide).

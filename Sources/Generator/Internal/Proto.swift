@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+internal import Protocols
 internal import SwiftProtobuf
 
 /// Small builders for recurring Envoy messages.
@@ -27,13 +28,7 @@ enum Proto {
     }
 
     /// `{ads: {}, initial_fetch_timeout: 0s, resource_api_version: V3}`, as Istio writes it.
-    static var adsConfigSource: Envoy_Config_Core_V3_ConfigSource {
-        var source = Envoy_Config_Core_V3_ConfigSource()
-        source.ads = Envoy_Config_Core_V3_AggregatedConfigSource()
-        source.initialFetchTimeout = duration(seconds: 0)
-        source.resourceApiVersion = .v3
-        return source
-    }
+    static var adsConfigSource: Envoy_Config_Core_V3_ConfigSource { ConfigSources.ads }
 
     /// A CIDR range from `a.b.c.d`, `a.b.c.d/n` or an IPv6 form.
     static func cidr(_ text: String) -> Envoy_Config_Core_V3_CidrRange {

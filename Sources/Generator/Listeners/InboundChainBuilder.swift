@@ -9,6 +9,8 @@ struct InboundChainBuilder {
     let registry: PluginRegistry
     let proxy: ProxyIdentity
     let options: GeneratorOptions
+    /// The outbound clusters inbound filters may call that exist for the proxy (rate-limit services).
+    var existingClusters: Set<String> = []
 
     /// The chains, sorted by target port, and the target ports that need an `inbound|PORT||` cluster
     /// with the protocol of the port's first service.
@@ -31,7 +33,7 @@ struct InboundChainBuilder {
         var ports: [(number: UInt32, protocol: MeshProtocol)] = []
         for port in byPort.keys.sorted() {
             let bindings = byPort[port]!
-            let context = InboundContext(targetPort: port, bindings: bindings, proxy: proxy, accessLog: options.accessLog)
+            let context = InboundContext(targetPort: port, bindings: bindings, proxy: proxy, accessLog: options.accessLog, existingClusters: existingClusters)
             let plugin = registry.plugin(for: bindings[0].port.protocol)
             let output: PluginOutput
             do {

@@ -16,12 +16,11 @@ struct OutboundListenerBuilder {
     var destinationRules: [String: EffectiveDestinationRule] = [:]
 
     /// The listener for `group`, with whatever routes and cluster options its plugin asked for.
-    /// A plugin that routes over RDS (``RouteConfigurationPlugin``) gets Istio's HTTP listener shape
-    /// (see ``HTTPListenerShape``); its routes come from ``routes(_:diagnostics:)``.
+    /// HTTP ports get Istio's HTTP listener shape (see ``HTTPListenerShape``).
     func listener(_ group: ListenerGroup, diagnostics: inout [String]) -> (Envoy_Config_Listener_V3_Listener, PluginOutput)? {
         let (plugin, context) = resolve(group, diagnostics: &diagnostics)
         var output: PluginOutput
-        var routed = plugin is any RouteConfigurationPlugin
+        var routed = plugin is HTTPPlugin
         do {
             output = try plugin.outboundFilters(context)
         } catch {
@@ -52,21 +51,6 @@ struct OutboundListenerBuilder {
             listener.defaultFilterChain = Proto.filterChain(name: "PassthroughFilterChain", filters: [fallthroughFilter])
         }
         return (listener, output)
-    }
-
-    /// The route resources of `group` when its plugin routes over RDS; nil otherwise (and when the
-    /// plugin fails, which is reported: the listener's RDS source does not wait for them).
-    func routes(_ group: ListenerGroup, diagnostics: inout [String]) -> PluginOutput? {
-        let (plugin, context) = resolve(group, diagnostics: &diagnostics)
-        guard let routing = plugin as? any RouteConfigurationPlugin else { return nil }
-        do {
-            let output = try routing.outboundRoutes(context)
-            diagnostics.append(contentsOf: output.diagnostics.map { "\(group.name): \($0)" })
-            return output
-        } catch {
-            diagnostics.append("\(group.name): routes: \(error)")
-            return nil
-        }
     }
 
     /// The plugin of `group`'s primary service and the context of the bindings it handles (those of

@@ -13,11 +13,12 @@ struct ResourceKey: Hashable, Sendable {
         case proxylessCluster
         /// One ClusterLoadAssignment.
         case assignment
-        /// One outbound listener with the route configurations its filters embed or refer to (those
-        /// of plugins that route over RDS are ``routes`` entries of their own).
+        /// One outbound listener, with the route configurations its filters hold inline or refer to
+        /// when they are not discovered separately.
         case listener
-        /// The route resources of an outbound listener whose plugin routes over RDS (HTTP's
-        /// RouteConfiguration named after the port).
+        /// The route resources of one outbound listener whose filters discover them (HTTP's RDS
+        /// RouteConfiguration named after the port, Dubbo `drds`, Thrift `trds`): built from the
+        /// routing rules, apart from the listener.
         case routes
         /// `virtualInbound` and the `inbound|PORT||` clusters of a workload.
         case inbound

@@ -35,7 +35,7 @@ extension ScopeBuilder {
                     let hosts = ProxylessGRPC.clientHosts(entry.service, proxy: view.proxy)
                     return ResourceTable.Entry(resources: try hosts.map { host in
                         let listener = try ProxylessGRPC.clientListener(host: host, binding: binding)
-                        return try PreparedResource(listener, routeReferences: RouteReferences.of(listener))
+                        return try PreparedResource(listener, routeReferences: listener.rdsRouteNames)
                     })
                 }
                 out.listeners += listeners.resources

@@ -50,34 +50,38 @@ struct ScopeBuilder {
         let listenerBuilder = OutboundListenerBuilder(registry: registry, proxy: view.proxy, catalog: catalog, fallthroughCluster: fallthroughCluster,
                                                      accessLog: options.accessLog, destinationRules: destinationRules)
         for group in ListenerGroup.groups(view, registry: registry, options: options, diagnostics: &out.diagnostics) {
-            let routed = registry.plugin(for: group.bindings[0].port.protocol) is any RouteConfigurationPlugin
-            let key = ResourceKey(
+            let inputs = Self.listenerInputs(group, entriesByHost: entriesByHost)
+            let discovers = registry.plugin(for: group.bindings[0].port.protocol).discoversRoutes(for: view.proxy)
+            // With route discovery the listener reads only the bound services (not their routing
+            // rules), and its routes are an entry of their own: a rule change rebuilds the routes
+            // and the listener stays the same object.
+            let listenerKey = ResourceKey(
                 kind: .listener, name: group.name, variant: .scope(scope),
-                inputs: routed ? Self.routedListenerInputs(group, entriesByHost: entriesByHost) : Self.listenerInputs(group, entriesByHost: entriesByHost)
+                inputs: discovers ? Self.listenerShapeInputs(group, entriesByHost: entriesByHost) : inputs
             )
-            let built = try table.entry(key) {
+            let listener = try table.entry(listenerKey) {
                 var diagnostics: [String] = []
                 guard let (listener, output) = listenerBuilder.listener(group, diagnostics: &diagnostics) else {
                     return ResourceTable.Entry(resources: [], diagnostics: diagnostics)
                 }
-                let resources = try [PreparedResource(listener, routeReferences: RouteReferences.of(listener))] + output.routes.map { try PreparedResource($0) }
-                return ResourceTable.Entry(resources: resources, diagnostics: diagnostics)
+                let routes = try discovers ? [] : output.routes.map { try PreparedResource($0) }
+                let prepared = try PreparedResource(listener, routeReferences: listener.rdsRouteNames)
+                return ResourceTable.Entry(resources: [prepared] + routes, diagnostics: discovers ? [] : diagnostics)
             }
-            out.diagnostics += built.diagnostics
-            for resource in built.resources {
-                if resource.typeURL == TypeURL.listener { out.listeners.append(resource) } else { out.routes.append(resource) }
+            var built = [listener]
+            if discovers {
+                built.append(try table.entry(ResourceKey(kind: .routes, name: group.name, variant: .scope(scope), inputs: inputs)) {
+                    var diagnostics: [String] = []
+                    let routes = try listenerBuilder.listener(group, diagnostics: &diagnostics)?.1.routes.map { try PreparedResource($0) }
+                    return ResourceTable.Entry(resources: routes ?? [], diagnostics: diagnostics)
+                })
             }
-            guard routed else { continue }
-            let routesKey = ResourceKey(
-                kind: .routes, name: group.name, variant: .scope(scope), inputs: Self.listenerInputs(group, entriesByHost: entriesByHost)
-            )
-            let routes = try table.entry(routesKey) {
-                var diagnostics: [String] = []
-                let output = listenerBuilder.routes(group, diagnostics: &diagnostics)
-                return ResourceTable.Entry(resources: try (output?.routes ?? []).map { try PreparedResource($0) }, diagnostics: diagnostics)
+            for entry in built {
+                out.diagnostics += entry.diagnostics
+                for resource in entry.resources {
+                    if resource.typeURL == TypeURL.listener { out.listeners.append(resource) } else { out.routes.append(resource) }
+                }
             }
-            out.diagnostics += routes.diagnostics
-            out.routes += routes.resources
         }
 
         let policyName = view.outboundTrafficPolicy == .allowAny ? "allow-any" : "registry-only"
@@ -156,7 +160,7 @@ struct ScopeBuilder {
         for binding in group.bindings {
             guard let entry = entriesByHost[binding.service.hostname.lowercased()] else { continue }
             inputs += entry.bindingInputs
-            for vs in entry.virtualServices { destinations.formUnion(vs.destinationHosts) }
+            destinations.formUnion(entry.routedHosts)
         }
         for host in destinations.sorted() {
             inputs += entriesByHost[host]?.clusterInputs ?? []
@@ -164,26 +168,48 @@ struct ScopeBuilder {
         return inputs
     }
 
-    /// The inputs of a listener whose plugin routes over RDS: the bound services and their
-    /// DestinationRules, not their VirtualServices (which only its ``ResourceKey/Kind/routes`` entry
-    /// reads), so a VirtualService edit leaves the listener as it is.
-    static func routedListenerInputs(_ group: ListenerGroup, entriesByHost: [String: ProxyView.Entry]) -> [Dependency] {
-        group.bindings.flatMap { entriesByHost[$0.service.hostname.lowercased()]?.clusterInputs ?? [] }
+    /// The inputs of a listener whose routes are discovered: the bound services' ServiceEntries
+    /// (they decide names, ports and stat prefixes) — not their routing rules or DestinationRules,
+    /// which only the route entry reads.
+    static func listenerShapeInputs(_ group: ListenerGroup, entriesByHost: [String: ProxyView.Entry]) -> [Dependency] {
+        group.bindings.compactMap { entriesByHost[$0.service.hostname.lowercased()].map { .config($0.service.source) } }
     }
 
-    /// The inbound resources of a workload with `ownServices` in `scope`: `virtualInbound` with one
-    /// chain per own target port, and the `inbound|PORT||` clusters.
-    func inbound(_ ownServices: [ProxyView.Entry], proxy: ProxyIdentity, scope: ScopeKey) throws -> ResourceTable.Entry {
+    /// The inbound resources of a workload with `ownServices` in `scope` (whose view is `view`):
+    /// `virtualInbound` with one chain per own target port, and the `inbound|PORT||` clusters.
+    ///
+    /// The rate-limit service clusters the own services' MetaRouters call are looked up in the
+    /// view; the ones that exist are part of the entry's name and their services its inputs, so the
+    /// limit appears when its service does and goes when it goes.
+    func inbound(_ ownServices: [ProxyView.Entry], view: ProxyView, proxy: ProxyIdentity, scope: ScopeKey) throws -> ResourceTable.Entry {
         if proxy.isProxylessGRPC { return try proxylessInbound(ownServices, proxy: proxy, scope: scope) }
-        let inputs = ownServices.flatMap(\.bindingInputs)
-        let name = "virtualInbound|" + ownServices.map(\.service.hostname).joined(separator: ",")
+        var inputs = ownServices.flatMap(\.bindingInputs)
+        let existing = Self.existingClusters(Set(ownServices.flatMap(\.rateLimitServiceClusters)), in: view)
+        for cluster in existing.keys.sorted() { inputs += existing[cluster]!.clusterInputs }
+        var name = "virtualInbound|" + ownServices.map(\.service.hostname).joined(separator: ",")
+        if !existing.isEmpty { name += "|" + existing.keys.sorted().joined(separator: ",") }
         return try table.entry(ResourceKey(kind: .inbound, name: name, variant: .scope(scope), inputs: inputs)) {
             var diagnostics: [String] = []
-            let inbound = InboundChainBuilder(registry: registry, proxy: proxy, options: options).chains(ownServices, diagnostics: &diagnostics)
+            let builder = InboundChainBuilder(registry: registry, proxy: proxy, options: options, existingClusters: Set(existing.keys))
+            let inbound = builder.chains(ownServices, diagnostics: &diagnostics)
             let clusterBuilder = ClusterBuilder(options: options, ipv4Only: scope.ipv4Only)
             var resources = try inbound.ports.map { try PreparedResource(clusterBuilder.inbound(port: $0.number, protocol: $0.protocol)) }
             resources.append(try PreparedResource(try VirtualListeners(options: options).inbound(chains: inbound.chains)))
             return ResourceTable.Entry(resources: resources, diagnostics: diagnostics)
         }
+    }
+
+    /// The clusters of `names` (`outbound|PORT|SUBSET|HOST`) that `view` has, with their service.
+    static func existingClusters(_ names: Set<String>, in view: ProxyView) -> [String: ProxyView.Entry] {
+        var found: [String: ProxyView.Entry] = [:]
+        for name in names {
+            let parts = name.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4, parts[0] == "outbound", let port = UInt32(parts[1]),
+                let entry = view.entries.first(where: { $0.service.hostname.lowercased() == parts[3].lowercased() }),
+                entry.service.port(port) != nil, parts[2].isEmpty || entry.subsets.contains(parts[2])
+            else { continue }
+            found[name] = entry
+        }
+        return found
     }
 }

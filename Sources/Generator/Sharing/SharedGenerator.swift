@@ -220,7 +220,7 @@ public final class SharedGenerator: Sendable {
         _ proxy: ProxyIdentity, scopeKey: ScopeKey, scope: Scope, builder: ScopeBuilder
     ) throws -> (snapshot: Snapshot, diagnostics: [String]) {
         let own = scope.view.ownServices(of: proxy, index: builder.index)
-        let inbound = try builder.inbound(own, proxy: proxy, scope: scopeKey)
+        let inbound = try builder.inbound(own, view: scope.view, proxy: proxy, scope: scopeKey)
         let key = CombinedKey(scope: scopeKey, scopeRevision: scope.revision, inbound: inbound.resources.map { ObjectIdentifier($0) })
         if let combined = state.withLock({ $0.combined[key] }) { return (combined.snapshot, combined.diagnostics) }
         var types = scope.sets

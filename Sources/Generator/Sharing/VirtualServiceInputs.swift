@@ -22,6 +22,7 @@ extension ProxyView.Entry {
     var clusterInputs: [Dependency] {
         var inputs: [Dependency] = [.config(service.source)]
         inputs += (destinationRule?.sources ?? []).map(Dependency.config)
+        if let redisDestination { inputs.append(.config(redisDestination.key)) }
         if embedsEndpoints { inputs.append(.endpoints(service.source)) }
         return inputs
     }
@@ -35,9 +36,22 @@ extension ProxyView.Entry {
     }
 
     /// The inputs of a listener chain that binds this service: the cluster inputs, and the
-    /// VirtualServices routing it.
+    /// VirtualServices, RedisServices and MetaRouters routing or limiting it.
     var bindingInputs: [Dependency] {
-        clusterInputs + virtualServices.map { .config($0.key) }
+        clusterInputs + virtualServices.map { .config($0.key) } + redisServices.map { .config($0.key) } + metaRouters.map { .config($0.key) }
+    }
+
+    /// Every host this service's VirtualServices and RedisServices route or mirror to.
+    var routedHosts: Set<String> {
+        var hosts = Set<String>()
+        for vs in virtualServices { hosts.formUnion(vs.destinationHosts) }
+        for redis in redisServices { hosts.formUnion(redis.destinationHosts) }
+        return hosts
+    }
+
+    /// The rate-limit service clusters its MetaRouters' global limits call.
+    var rateLimitServiceClusters: [String] {
+        metaRouters.compactMap { $0.spec.hasGlobalRateLimit && !$0.spec.globalRateLimit.rateLimitService.isEmpty ? $0.spec.globalRateLimit.rateLimitService : nil }
     }
 
     /// Whether the service's clusters carry their endpoints inline (DNS resolution).

@@ -99,24 +99,27 @@ public struct MeshIndex: Sendable {
         }
     }
 
-    /// RedisServices naming `hostname`.
-    public func redisServices(for hostname: String) -> [(key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisService)] {
-        snapshot.resources(of: .redisService).compactMap { resource in
+    /// RedisServices of `namespace` (a RedisService shapes only the services of its own namespace, as
+    /// in Aeraki) naming `hostname`, oldest first, with their destination hosts resolved.
+    public func redisServices(for hostname: String, namespace: String) -> [ResolvedRedisService] {
+        snapshot.resources(of: .redisService).filter { $0.key.namespace == namespace }.sorted(by: MeshResource.creationOrder).compactMap { resource in
             guard case .redisService(let spec) = resource.spec,
-                spec.host.contains(where: { HostName.resolve($0, namespace: resource.key.namespace, domainSuffix: options.domainSuffix) == hostname })
+                spec.host.contains(where: { HostName.resolve($0, namespace: namespace, domainSuffix: options.domainSuffix).lowercased() == hostname.lowercased() })
             else { return nil }
-            return (resource.key, spec)
+            return ResolvedRedisService(resource, domainSuffix: options.domainSuffix)
         }
     }
 
-    /// The RedisDestination for `hostname`, if any (oldest first when several).
-    public func redisDestination(for hostname: String) -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? {
-        snapshot.resources(of: .redisDestination).sorted(by: MeshResource.creationOrder).lazy.compactMap { resource -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? in
-            guard case .redisDestination(let spec) = resource.spec,
-                HostName.resolve(spec.host, namespace: resource.key.namespace, domainSuffix: self.options.domainSuffix) == hostname
-            else { return nil }
-            return (resource.key, spec)
-        }.first
+    /// The RedisDestination of `namespace` for `hostname`, if any (oldest first when several; a
+    /// RedisDestination applies only to services of its own namespace, as in Aeraki).
+    public func redisDestination(for hostname: String, namespace: String) -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? {
+        snapshot.resources(of: .redisDestination).filter { $0.key.namespace == namespace }.sorted(by: MeshResource.creationOrder).lazy
+            .compactMap { resource -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? in
+                guard case .redisDestination(let spec) = resource.spec,
+                    HostName.resolve(spec.host, namespace: namespace, domainSuffix: self.options.domainSuffix).lowercased() == hostname.lowercased()
+                else { return nil }
+                return (resource.key, spec)
+            }.first
     }
 
     /// DubboAuthorizationPolicies of `namespace` (they apply to Dubbo services of their namespace).

@@ -17,6 +17,11 @@ public struct ProxyCapabilities: Sendable, Hashable, CustomStringConvertible {
         case kafkaBroker = "kafka_broker"
         /// Envoy's contrib MySQL proxy filter.
         case mysqlProxy = "mysql_proxy"
+        /// The proxy wants Dubbo and Thrift routes inline in the listener, for builds whose
+        /// `dubbo_proxy` / `thrift_proxy` lack route discovery (`drds` / `trds`). Without it the
+        /// routes are served as their own resources over the proxy's ADS stream, so a
+        /// VirtualService change does not replace (and drain) listeners.
+        case inlineL7Routes = "inline_l7_routes"
     }
 
     /// The node metadata key that lists a proxy's capabilities.

@@ -19,12 +19,17 @@ extension SpecChecks {
         }
         if rs.hasSettings, rs.settings.hasAuth { p.within("settings.auth") { redisAuth(rs.settings.auth, &$0) } }
         var defaultRoutes = 0
+        var prefixes = Set<String>()
         p.each("redis", rs.redis) { p, _, route in
             if !route.hasMatch {
                 defaultRoutes += 1
                 if defaultRoutes > 1 { p.add("match", "only one route may omit match (the default route)") }
             } else if case .key(let key)? = route.match.match, key.prefix.isEmpty {
                 p.add("match.key.prefix", "prefix is required")
+            } else if case .key(let key)? = route.match.match {
+                // Envoy rejects a redis_proxy whose prefix routes repeat a prefix.
+                let prefix = rs.settings.caseInsensitive ? key.prefix.lowercased() : key.prefix
+                if !prefixes.insert(prefix).inserted { p.add("match.key.prefix", "prefix \"\(key.prefix)\" is used by an earlier route") }
             }
             if !route.hasRoute || route.route.host.isEmpty { p.add("route.host", "route host is required") }
             if route.hasRoute, route.route.port != 0, !ValidationRules.isPort(route.route.port) {
@@ -56,7 +61,31 @@ extension SpecChecks {
             if pool.redis.mode == .proxy, !pool.redis.discoveryEndpoints.isEmpty {
                 p.add("trafficPolicy.connectionPool.redis.discoveryEndpoints", "discoveryEndpoints only apply to CLUSTER mode")
             }
+            for (i, endpoint) in pool.redis.discoveryEndpoints.enumerated() where !Self.isHostPort(endpoint) {
+                p.add("trafficPolicy.connectionPool.redis.discoveryEndpoints[\(i)]", "\"\(endpoint)\" must be host or host:port with a port in 1-65535")
+            }
         }
+    }
+
+    /// `host`, `host:port` or `[ipv6]:port`.
+    static func isHostPort(_ text: String) -> Bool {
+        var host = Substring(text)
+        var port: Substring?
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return false }
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":") else { return false }
+                port = rest.dropFirst()
+            }
+        } else if let colon = text.firstIndex(of: ":") {
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+        }
+        if host.isEmpty || host.contains(" ") { return false }
+        if let port { return UInt32(port).map { (1...65535).contains($0) } ?? false }
+        return true
     }
 
     private static func redisAuth(_ auth: Redis_Aeraki_Io_V1alpha1_Auth, _ p: inout FieldProblems) {

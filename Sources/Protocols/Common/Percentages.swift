@@ -1,11 +1,11 @@
 public import EnvoyAPI
-public import MeshAPI
 internal import SwiftProtobuf
 
-/// Istio's percentage conversions (`translatePercentToFractionalPercent`,
-/// `translateIntegerToFractionalPercent`).
+/// Percentages as Envoy's fractions, as istiod converts them (`translatePercentToFractionalPercent`,
+/// `translateIntegerToFractionalPercent`), shared by the plugins.
 public enum Percentages {
-    /// An Istio `Percent` (a double, 0–100) as a fraction of a million: 12.5 → 125000/MILLION.
+    /// An Istio `Percent` (a double, 0–100, clamped) as a fraction of a million, so 0.0001 % steps
+    /// survive: 12.5 → 125000/MILLION.
     public static func million(_ percent: Double) -> Envoy_Type_V3_FractionalPercent {
         var fraction = Envoy_Type_V3_FractionalPercent()
         fraction.numerator = UInt32((min(max(percent, 0), 100) * 10_000).rounded())
@@ -20,39 +20,11 @@ public enum Percentages {
         fraction.denominator = .hundred
         return fraction
     }
-}
 
-/// The mirror destinations of a VirtualService HTTP route, as istiod reads them: the legacy
-/// `mirror` with `mirrorPercentage` (a fraction of a million), the deprecated `mirrorPercent` (of a
-/// hundred), or 100 % when neither is given (an explicit 0 means no mirror); then every `mirrors[]`
-/// entry with its own percentage.
-public enum MirrorTargets {
-    /// One mirror: where, and how much of the traffic.
-    public struct Target: Sendable {
-        /// The destination.
-        public var destination: Istio_Networking_V1alpha3_Destination
-        /// The share of requests mirrored.
-        public var fraction: Envoy_Type_V3_FractionalPercent
-    }
-
-    /// The mirrors of `http`, in order.
-    public static func of(_ http: Istio_Networking_V1alpha3_HTTPRoute) -> [Target] {
-        var targets: [Target] = []
-        if http.hasMirror {
-            let fraction: Envoy_Type_V3_FractionalPercent
-            if http.hasMirrorPercentage {
-                fraction = Percentages.million(http.mirrorPercentage.value)
-            } else if http.hasMirrorPercent {
-                fraction = Percentages.hundred(http.mirrorPercent.value)
-            } else {
-                fraction = Percentages.hundred(100)
-            }
-            if fraction.numerator > 0 { targets.append(Target(destination: http.mirror, fraction: fraction)) }
-        }
-        for mirror in http.mirrors {
-            let fraction = mirror.hasPercentage ? Percentages.million(mirror.percentage.value) : Percentages.hundred(100)
-            targets.append(Target(destination: mirror.destination, fraction: fraction))
-        }
-        return targets
+    /// `percent` as a runtime fraction over a million (see ``million(_:)``).
+    public static func runtimeFraction(_ percent: Double) -> Envoy_Config_Core_V3_RuntimeFractionalPercent {
+        var fraction = Envoy_Config_Core_V3_RuntimeFractionalPercent()
+        fraction.defaultValue = million(percent)
+        return fraction
     }
 }

@@ -1,5 +1,5 @@
 internal import EnvoyAPI
-internal import Mesh
+public import Mesh
 internal import SwiftProtobuf
 
 /// Manages `tcp-dubbo` ports with Envoy's `envoy.filters.network.dubbo_proxy`.
@@ -35,8 +35,22 @@ public struct DubboPlugin: ProtocolPlugin {
             return config
         }
         var proxy = try Self.proxy(statPrefix: context.primary.defaultCluster)
-        proxy.multipleRouteConfig = multiple
-        return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
+        guard discoversRoutes(for: context.proxy) else {
+            proxy.multipleRouteConfig = multiple
+            return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
+        }
+        var drds = Envoy_Extensions_Filters_Network_DubboProxy_V3_Drds()
+        drds.configSource = ConfigSources.ads
+        drds.routeConfigName = multiple.name
+        proxy.drds = drds
+        return PluginOutput(filters: [try .typed(Self.filterName, proxy)], routes: [multiple], diagnostics: diagnostics)
+    }
+
+    /// Outbound routes go over `drds` (type `envoy.extensions.filters.network.dubbo_proxy.v3.MultipleRouteConfiguration`,
+    /// which Envoy accepts over ADS only) unless the proxy asks for them inline
+    /// (``ProxyCapabilities/Capability/inlineL7Routes``).
+    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool {
+        !proxy.capabilities.has(.inlineL7Routes)
     }
 
     public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {

@@ -1,16 +1,17 @@
 internal import EnvoyAPI
-internal import Mesh
+public import Mesh
 internal import SwiftProtobuf
 
 /// Manages HTTP, HTTP/2, gRPC and gRPC-Web ports with Envoy's `HttpConnectionManager`, as istiod does
 /// for sidecars (Istio 1.29).
 ///
 /// Outbound, the listener `0.0.0.0_<port>` carries one connection manager that fetches the route
-/// configuration named after the port over RDS; ``outboundRoutes(_:)`` builds that configuration
-/// (one virtual host per service on the port, VirtualService routes, the catch-all), so the
-/// listener never depends on VirtualServices. Inbound, the `virtualInbound` chain's connection
-/// manager carries an inline route configuration to `inbound|<port>||`.
-public struct HTTPPlugin: RouteConfigurationPlugin {
+/// configuration named after the port over RDS (one virtual host per service on the port,
+/// VirtualService routes, the catch-all), returned as the output's route. Routes are discovered
+/// (``discoversRoutes(for:)``), so the generator keeps the listener apart from them and a
+/// VirtualService edit rebuilds only the route configuration. Inbound, the `virtualInbound` chain's
+/// connection manager carries an inline route configuration to `inbound|<port>||`.
+public struct HTTPPlugin: ProtocolPlugin {
     public var protocolNames: [String] { ["http", "http2", "grpc", "grpc-web"] }
 
     /// The plugin.
@@ -20,15 +21,15 @@ public struct HTTPPlugin: RouteConfigurationPlugin {
         var hcm = try HTTPConnectionManagerBuilder.sidecar(
             .outbound, statPrefix: "outbound_" + context.listenerName, protocol: context.primary.port.protocol, accessLog: context.accessLog
         )
-        hcm.rds = HTTPConnectionManagerBuilder.adsRDS(Self.routeName(port: context.listenerPort))
-        return PluginOutput(filters: [try .typed(HTTPConnectionManagerBuilder.filterName, hcm)])
+        let name = Self.routeName(port: context.listenerPort)
+        hcm.rds = HTTPConnectionManagerBuilder.adsRDS(name)
+        var diagnostics: [String] = []
+        let config = HTTPRouteConfigurationBuilder.sidecar(name: name, context: context, diagnostics: &diagnostics)
+        return PluginOutput(filters: [try .typed(HTTPConnectionManagerBuilder.filterName, hcm)], routes: [config], diagnostics: diagnostics)
     }
 
-    public func outboundRoutes(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
-        var diagnostics: [String] = []
-        let config = HTTPRouteConfigurationBuilder.sidecar(name: Self.routeName(port: context.listenerPort), context: context, diagnostics: &diagnostics)
-        return PluginOutput(filters: [], routes: [config], diagnostics: diagnostics)
-    }
+    /// Always: the route configuration is served over RDS.
+    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool { true }
 
     public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         let binding = context.bindings[0]

@@ -1,5 +1,5 @@
 internal import EnvoyAPI
-internal import Mesh
+public import Mesh
 internal import SwiftProtobuf
 
 /// Manages `tcp-thrift` ports with Envoy's `envoy.filters.network.thrift_proxy` (auto transport and
@@ -38,18 +38,46 @@ public struct ThriftPlugin: ProtocolPlugin {
         }
         var proxy = try Self.proxy(statPrefix: binding.defaultCluster, routes: config)
         proxy.accessLog = try AccessLogBuilder.accessLogs(context.accessLog, plugin: Self.filterName)
-        return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
+        guard discoversRoutes(for: context.proxy) else {
+            return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
+        }
+        proxy.clearRouteConfig()
+        var trds = Envoy_Extensions_Filters_Network_ThriftProxy_V3_Trds()
+        trds.configSource = ConfigSources.ads
+        trds.routeConfigName = config.name
+        proxy.trds = trds
+        return PluginOutput(filters: [try .typed(Self.filterName, proxy)], routes: [config], diagnostics: diagnostics)
     }
 
+    /// Outbound routes go over `trds` (type `envoy.extensions.filters.network.thrift_proxy.v3.RouteConfiguration`)
+    /// unless the proxy asks for them inline (``ProxyCapabilities/Capability/inlineL7Routes``).
+    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool {
+        !proxy.capabilities.has(.inlineL7Routes)
+    }
+
+    /// Inbound: a catch-all to `inbound|PORT||`, with the request rate limits of the service's
+    /// MetaRouter (``ThriftRateLimits``).
     public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
-        var ignored: [String] = []
+        var diagnostics: [String] = []
+        let plan = ThriftRateLimits.Plan(context.bindings[0])
         var config = Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration()
         config.name = context.clusterName
-        let route = L7Route(match: nil, target: .cluster(context.clusterName), source: nil)
-        config.routes = ThriftRouteBuilder.route(route, listenerPort: context.targetPort, catalog: ClusterCatalog(), diagnostics: &ignored).map { [$0] } ?? []
         var proxy = try Self.proxy(statPrefix: context.clusterName, routes: config)
+        if let filter = try ThriftRateLimits.globalFilter(plan, clusters: context.existingClusters, diagnostics: &diagnostics) {
+            proxy.thriftFilters.insert(filter, at: 0)
+            config.routes = ThriftRateLimits.routes(plan, cluster: context.clusterName, diagnostics: &diagnostics)
+        } else {
+            var ignored: [String] = []
+            let route = L7Route(match: nil, target: .cluster(context.clusterName), source: nil)
+            config.routes = ThriftRouteBuilder.route(route, listenerPort: context.targetPort, catalog: ClusterCatalog(), diagnostics: &ignored).map { [$0] } ?? []
+        }
+        proxy.routeConfig = config
         proxy.accessLog = try AccessLogBuilder.accessLogs(context.accessLog, plugin: Self.filterName)
-        return PluginOutput(filters: [try .typed(Self.filterName, proxy)])
+        var filters = [try Envoy_Config_Listener_V3_Filter.typed(Self.filterName, proxy)]
+        if let local = try ThriftRateLimits.localFilter(plan, statPrefix: context.clusterName, diagnostics: &diagnostics) {
+            filters.insert(local, at: 0)
+        }
+        return PluginOutput(filters: filters, diagnostics: diagnostics)
     }
 
     static func proxy(statPrefix: String, routes: Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration) throws(PluginError)

@@ -16,6 +16,8 @@ enum ResourceNaming {
         case let m as Envoy_Service_Runtime_V3_Runtime: m.name
         case let m as Envoy_Config_Core_V3_TypedExtensionConfig: m.name
         case let m as Envoy_Config_Route_V3_VirtualHost: m.name
+        case let m as Envoy_Extensions_Filters_Network_DubboProxy_V3_MultipleRouteConfiguration: m.name
+        case let m as Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration: m.name
         default: ""
         }
     }

@@ -1,51 +1,51 @@
-import EnvoyAPI
+package import EnvoyAPI
 import Synchronization
-import XDSCache
+package import XDSCache
 
 /// One delta stream (ADS or per-type): per-type delta state machines behind a lock, and the signal
 /// that wakes its writer. Like `SotWStream`, responses are computed when the writer is ready.
-final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
+package final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     /// A response ready to encode and send.
-    struct Outbound: Sendable {
-        var typeURL: String
-        var nonce: UInt64
-        var version: String
-        var resources: [PreparedResource]
-        var removed: [String]
-        var wholeSet: TypeResources?
+    package struct Outbound: Sendable {
+        package var typeURL: String
+        package var nonce: UInt64
+        package var version: String
+        package var resources: [PreparedResource]
+        package var removed: [String]
+        package var wholeSet: TypeResources?
         /// The nonce on the wire.
-        var wireNonce: String
+        package var wireNonce: String
         /// Whether the encoding (with `wireNonce`) is the one shared by all streams for `wholeSet`.
-        var shared: Bool
+        package var shared: Bool
     }
 
-    let id: UInt64
-    let isADS: Bool
+    package let id: UInt64
+    package let isADS: Bool
     let wakeup = Wakeup()
     private let legacyWildcardDisabled: Set<String>
     private let state = Mutex(StreamState<DeltaTypeState>())
 
-    init(id: UInt64, isADS: Bool, legacyWildcardDisabled: Set<String>) {
+    package init(id: UInt64, isADS: Bool, legacyWildcardDisabled: Set<String>) {
         self.id = id
         self.isADS = isADS
         self.legacyWildcardDisabled = legacyWildcardDisabled
     }
 
     /// Records the node of the first request; returns its id if this call set it.
-    func adoptNode(_ node: Envoy_Config_Core_V3_Node?) -> String? {
+    package func adoptNode(_ node: Envoy_Config_Core_V3_Node?) -> String? {
         state.withLock { $0.adoptNode(node) }
     }
 
     /// The node id, once known.
-    var nodeID: String? { state.withLock { $0.nodeID } }
+    package var nodeID: String? { state.withLock { $0.nodeID } }
 
-    func snapshotDidChange(_ snapshot: Snapshot?, sequence: UInt64) {
+    package func snapshotDidChange(_ snapshot: Snapshot?, sequence: UInt64) {
         let changed = state.withLock { $0.apply(snapshot, sequence: sequence) }
         if changed { wakeup.signal() }
     }
 
     /// Applies one request for `typeURL` and marks the type for evaluation.
-    func receive(
+    package func receive(
         _ request: Envoy_Service_Discovery_V3_DeltaDiscoveryRequest,
         typeURL: String,
         now: Double
@@ -69,7 +69,7 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     }
 
     /// The next response to send, in push order; nil when nothing is due.
-    func nextOutbound(now: Double) -> Outbound? {
+    package func nextOutbound(now: Double) -> Outbound? {
         state.withLock { state -> Outbound? in
             let due = state.nextDue { typeState, resources, nonce in
                 typeState.plan(resources, nonce: nonce, now: now).map { plan in
@@ -85,15 +85,15 @@ final class DeltaStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     }
 
     /// Stops producing responses and wakes the writer so it can return.
-    func close() {
+    package func close() {
         state.withLock { $0.closed = true }
         wakeup.signal()
     }
 
     /// Whether `close()` was called.
-    var isClosed: Bool { state.withLock { $0.closed } }
+    package var isClosed: Bool { state.withLock { $0.closed } }
 
-    func status() -> StreamStatus {
+    package func status() -> StreamStatus {
         state.withLock { $0.status(streamID: id, isDelta: true) }
     }
 }

@@ -31,8 +31,16 @@ struct SotWRequest: Sendable {
 
     /// A request made from a decoded message (tests, and callers that already have one).
     init(_ message: Envoy_Service_Discovery_V3_DiscoveryRequest) {
-        // Re-reading our own serialization cannot fail.
-        self = try! SotWRequest(wire: message.serializedBytes())
+        // Only the names are read from the wire: a message holding nothing but strings always
+        // re-reads (the message's unknown fields, which may not, are left out).
+        var names = Envoy_Service_Discovery_V3_DiscoveryRequest()
+        names.resourceNames = message.resourceNames
+        self = try! SotWRequest(wire: names.serializedBytes())
+        versionInfo = message.versionInfo
+        node = message.hasNode ? message.node : nil
+        typeURL = message.typeURL
+        responseNonce = message.responseNonce
+        errorMessage = message.hasErrorDetail ? message.errorDetail.message : nil
     }
 
     /// Whether the request names no resource.
@@ -55,13 +63,37 @@ struct SotWRequest: Sendable {
                 shift += 7
             }
         }
+        /// Skips the rest of a group (wire type 3) opened by `field`, nested groups included, as
+        /// protobuf parsers skip unknown groups.
+        func skipGroup(_ field: UInt64) throws {
+            while true {
+                let key = try varint()
+                switch key & 7 {
+                case 0: _ = try varint()
+                case 1: i += 8
+                case 5: i += 4
+                case 2:
+                    let length = Int(try varint())
+                    guard length >= 0, i + length <= bytes.count else { throw BinaryDecodingError.truncated }
+                    i += length
+                case 3: try skipGroup(key >> 3)
+                case 4:
+                    guard key >> 3 == field else { throw BinaryDecodingError.malformedProtobuf }
+                    return
+                default: throw BinaryDecodingError.malformedProtobuf
+                }
+                guard i <= bytes.count else { throw BinaryDecodingError.truncated }
+            }
+        }
         while i < bytes.count {
             let key = try varint()
             let field = key >> 3
+            guard field > 0 else { throw BinaryDecodingError.malformedProtobuf }
             switch key & 7 {
             case 0: _ = try varint()
             case 1: i += 8
             case 5: i += 4
+            case 3: try skipGroup(field)
             case 2:
                 let length = Int(try varint())
                 guard length >= 0, i + length <= bytes.count else { throw BinaryDecodingError.truncated }

@@ -1,52 +1,52 @@
-import EnvoyAPI
+package import EnvoyAPI
 import Synchronization
-import XDSCache
+package import XDSCache
 
 /// One SotW stream (ADS or per-type): its state machines behind a lock, and the signal that wakes
 /// its writer. Responses are computed lazily when the writer is ready, so a newer request or snapshot
 /// supersedes anything not yet sent for a type, and the per-stream backlog is at most one pending
 /// evaluation per type.
-final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
+package final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     /// A response ready to encode and send.
-    struct Outbound: Sendable {
-        var typeURL: String
-        var nonce: UInt64
-        var version: String
-        var resources: [PreparedResource]
-        var wholeSet: TypeResources?
+    package struct Outbound: Sendable {
+        package var typeURL: String
+        package var nonce: UInt64
+        package var version: String
+        package var resources: [PreparedResource]
+        package var wholeSet: TypeResources?
         /// The nonce on the wire.
-        var wireNonce: String
+        package var wireNonce: String
         /// Whether the encoding (with `wireNonce`) is the one shared by all streams for `wholeSet`.
-        var shared: Bool
+        package var shared: Bool
     }
 
-    let id: UInt64
-    let isADS: Bool
+    package let id: UInt64
+    package let isADS: Bool
     let wakeup = Wakeup()
     private let legacyWildcardDisabled: Set<String>
     private let state = Mutex(StreamState<SotWTypeState>())
 
-    init(id: UInt64, isADS: Bool, legacyWildcardDisabled: Set<String>) {
+    package init(id: UInt64, isADS: Bool, legacyWildcardDisabled: Set<String>) {
         self.id = id
         self.isADS = isADS
         self.legacyWildcardDisabled = legacyWildcardDisabled
     }
 
     /// The node id, once known.
-    var nodeID: String? { state.withLock { $0.nodeID } }
+    package var nodeID: String? { state.withLock { $0.nodeID } }
 
     /// Records the node of the first request; returns its id if this call set it.
-    func adoptNode(_ node: Envoy_Config_Core_V3_Node?) -> String? {
+    package func adoptNode(_ node: Envoy_Config_Core_V3_Node?) -> String? {
         state.withLock { $0.adoptNode(node) }
     }
 
-    func snapshotDidChange(_ snapshot: Snapshot?, sequence: UInt64) {
+    package func snapshotDidChange(_ snapshot: Snapshot?, sequence: UInt64) {
         let changed = state.withLock { $0.apply(snapshot, sequence: sequence) }
         if changed { wakeup.signal() }
     }
 
     /// Applies one request for `typeURL` and marks the type for evaluation.
-    func receive(_ request: Envoy_Service_Discovery_V3_DiscoveryRequest, typeURL: String, now: Double) -> RequestKind {
+    package func receive(_ request: Envoy_Service_Discovery_V3_DiscoveryRequest, typeURL: String, now: Double) -> RequestKind {
         receive(SotWRequest(request), typeURL: typeURL, now: now)
     }
 
@@ -64,7 +64,7 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     }
 
     /// The next response to send, in CDS, EDS, LDS, RDS order; nil when nothing is due.
-    func nextOutbound(now: Double) -> Outbound? {
+    package func nextOutbound(now: Double) -> Outbound? {
         state.withLock { state -> Outbound? in
             let due = state.nextDue { typeState, resources, nonce in
                 typeState.plan(resources, nonce: nonce, now: now).map { plan in
@@ -86,15 +86,15 @@ final class SotWStream: SnapshotWatcher, StreamStatusProviding, Sendable {
     }
 
     /// Stops producing responses (the stream is ending) and wakes the writer so it can return.
-    func close() {
+    package func close() {
         state.withLock { $0.closed = true }
         wakeup.signal()
     }
 
     /// Whether `close()` was called.
-    var isClosed: Bool { state.withLock { $0.closed } }
+    package var isClosed: Bool { state.withLock { $0.closed } }
 
-    func status() -> StreamStatus {
+    package func status() -> StreamStatus {
         state.withLock { $0.status(streamID: id, isDelta: false) }
     }
 }

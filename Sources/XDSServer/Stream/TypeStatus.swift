@@ -23,7 +23,7 @@ struct NackRecord: Sendable, Equatable {
 }
 
 /// How a request relates to what the stream sent before.
-enum RequestKind: Sendable, Equatable {
+package enum RequestKind: Sendable, Equatable {
     /// The first request of the type on this stream (any nonce accepted).
     case initial
     /// Accepts the latest response of the type.

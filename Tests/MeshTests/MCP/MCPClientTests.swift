@@ -1,7 +1,9 @@
 import Foundation
+import LibGRPCTransport
 import Logging
 import Mesh
 import MeshAPI
+import Synchronization
 import Testing
 
 /// The MCP client against the Python fake istiod (grpcio, independent of our transport).
@@ -59,6 +61,96 @@ struct MCPClientTests {
             try await body(recorder)
             group.cancelAll()
         }
+    }
+
+    @Test("the initial-sync signal fires once, after every subscribed type's first response is in the store")
+    func initialSyncSignal() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory)
+        let store = ConfigStore()
+        let countsAtSignal = Mutex<[Int]>([])
+        let client = MCPClient(
+            configuration: .init(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff), store: store, logger: Logger(label: "test")
+        ) { countsAtSignal.withLock { $0.append(store.snapshot().count) } }
+        await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            #expect(await eventually { !countsAtSignal.withLock { $0 }.isEmpty })
+            #expect(await eventually { fake.events("ack").count >= 17 })
+            fake.send("push")
+            #expect(await eventually { fake.events("ack").count >= 34 })
+            group.cancelAll()
+        }
+        await fake.stop()
+        #expect(countsAtSignal.withLock { $0 } == [5], "once, with every kind applied")
+    }
+
+    @Test("50,000 ServiceEntries in one push, istiod restarted in the middle of it, one undecodable: the rest is applied, the bad one NACKed by name")
+    func bulkPush() async throws {
+        let directory = try Self.configDirectory()
+        let bulk = ["--synthetic-service-entries", "50000"]
+        var fake = try await FakeIstiod.start(configDirectory: directory, arguments: bulk)
+        let port = fake.port
+        let store = ConfigStore()
+        try await Self.withClient(.init(address: "127.0.0.1:\(port)", backoff: Self.fastBackoff), store: store) { _ in
+            let first = fake
+            #expect(await eventually { !first.events("subscribe").isEmpty })
+            await fake.stop()
+            fake = try await FakeIstiod.start(configDirectory: directory, port: port, arguments: bulk)
+            let started = ContinuousClock.now
+            let restarted = fake
+            #expect(await eventually(timeout: .seconds(120)) { !restarted.events("subscribe").isEmpty })
+            let subscribed = ContinuousClock.now - started
+            #expect(await eventually(timeout: .seconds(120)) { store.snapshot().count == 5 + 49_999 }, "\(store.snapshot().count)")
+            print("bulk push: resubscribed \(subscribed) after istiod restarted; 49,999 of 50,000 ServiceEntries applied \(ContinuousClock.now - started) after istiod restarted")
+            #expect(store.snapshot()[Self.key(.serviceEntry, "se-25000", namespace: "bulk")] == nil)
+            #expect(store.snapshot()[Self.key(.serviceEntry, "se-24999", namespace: "bulk")] != nil)
+            #expect(await eventually { !restarted.events("nack").isEmpty })
+            let nack = try #require(restarted.events("nack").first)
+            #expect((nack["error"] as? String)?.contains("bulk/se-25000") == true, "\(nack)")
+        }
+        await fake.stop()
+    }
+
+    @Test("istiod hanging without closing: keepalive detects it, the config stays, the client reconnects")
+    func hungIstiod() async throws {
+        let directory = try Self.configDirectory()
+        let fake = try await FakeIstiod.start(configDirectory: directory)
+        let store = ConfigStore()
+        let keepalive = Keepalive(time: .seconds(1), timeout: .seconds(1), permitWithoutCalls: true, minimumReceivedPingInterval: .seconds(1))
+        let configuration = MCPClient.Configuration(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff, keepalive: keepalive)
+        try await Self.withClient(configuration, store: store) { _ in
+            #expect(await eventually { fake.events("ack").count >= 17 })
+            try await Task.sleep(for: .seconds(3))
+            #expect(fake.events("stream_open").count == 1, "answered pings keep the stream")
+            fake.freeze()
+            try await Task.sleep(for: .seconds(4))
+            #expect(store.snapshot().count == 5, "the config stays while istiod does not answer")
+            fake.thaw()
+            #expect(await eventually(timeout: .seconds(45)) { fake.events("stream_open").count >= 2 }, "a new stream after the hang")
+            #expect(await eventually { fake.events("ack").count >= 34 }, "resynced")
+        }
+        await fake.stop()
+    }
+
+    @Test("a token file rotated while connected: the next connection sends the new token")
+    func rotatedToken() async throws {
+        let directory = try Self.configDirectory()
+        let tokenFile = directory.appendingPathComponent("token")
+        try "token-1\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+        var fake = try await FakeIstiod.start(configDirectory: directory, arguments: ["--token", "token-1"])
+        let port = fake.port
+        let store = ConfigStore()
+        try await Self.withClient(.init(address: "127.0.0.1:\(port)", tokenFile: tokenFile.path, backoff: Self.fastBackoff), store: store) { _ in
+            #expect(await eventually { fake.events("ack").count >= 17 })
+            try "token-2\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+            await fake.stop()
+            fake = try await FakeIstiod.start(configDirectory: directory, port: port, arguments: ["--token", "token-2"])
+            let restarted = fake
+            #expect(await eventually { restarted.events("ack").count >= 17 }, "accepted with the rotated token")
+            #expect(restarted.events("rejected").isEmpty)
+            #expect(store.snapshot().count == 5)
+        }
+        await fake.stop()
     }
 
     @Test("initial sync: every kind, both type-URL versions merged, node metadata GENERATOR=api, ACKs")

@@ -112,8 +112,15 @@ struct MCPTypeStateTests {
         old.typeURL = "networking.istio.io/v1alpha3/ServiceEntry"
         let (kind, _, _) = session.handle(old)
         #expect(kind == .serviceEntry)
+        #expect(session.unansweredTypeURLs == ["networking.istio.io/v1/ServiceEntry", "metaprotocol.aeraki.io/v1alpha1/MetaRouter"])
         _ = session.handle(Self.response([try Self.item("new", version: "1")], version: "1", nonce: "2"))
         #expect(session.merged(.serviceEntry).map(\.key.name) == ["new", "old"])
+        var routers = Self.response([], version: "1", nonce: "3")
+        routers.typeURL = "metaprotocol.aeraki.io/v1alpha1/MetaRouter"
+        _ = session.handle(routers)
+        #expect(session.unansweredTypeURLs.isEmpty, "an empty answer completes the type's initial sync")
+        session.streamRestarted()
+        #expect(session.unansweredTypeURLs.isEmpty, "the initial sync happens once, not per stream")
         let node = MCPClient.Configuration(address: "x").node
         let requests = session.subscribeRequests(node: node)
         #expect(requests.count == 3)

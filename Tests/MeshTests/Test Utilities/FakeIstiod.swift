@@ -78,6 +78,13 @@ final class FakeIstiod: @unchecked Sendable {
         stdin.fileHandleForWriting.write(Data((command + "\n").utf8))
     }
 
+    /// Freezes the process (SIGSTOP): its connections stay open but nothing answers, as when istiod
+    /// hangs or a middlebox drops a connection silently.
+    func freeze() { kill(process.processIdentifier, SIGSTOP) }
+
+    /// Resumes a frozen process (SIGCONT).
+    func thaw() { kill(process.processIdentifier, SIGCONT) }
+
     /// Stops the process (as a crash or restart of istiod would) and waits for it to exit.
     func stop() async {
         if process.isRunning { process.terminate() }

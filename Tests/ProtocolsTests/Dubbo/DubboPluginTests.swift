@@ -46,10 +46,18 @@ struct DubboPluginTests {
             - {destination: {host: orders.dubbo.svc.cluster.local, subset: v2}, weight: 40}
         """
 
+    /// The outbound filter's config with its discovered routes put back inline (after checking that
+    /// `drds` names them over ADS), so route assertions read one place.
     static func proxy(_ output: PluginOutput) throws -> Envoy_Extensions_Filters_Network_DubboProxy_V3_DubboProxy {
         #expect(output.filters.count == 1)
         #expect(output.filters[0].name == "envoy.filters.network.dubbo_proxy")
-        return try Envoy_Extensions_Filters_Network_DubboProxy_V3_DubboProxy(unpackingAny: output.filters[0].typedConfig)
+        var proxy = try Envoy_Extensions_Filters_Network_DubboProxy_V3_DubboProxy(unpackingAny: output.filters[0].typedConfig)
+        guard case .drds(let drds)? = proxy.routeSpecifier else { return proxy }
+        #expect(drds.configSource.ads == Envoy_Config_Core_V3_AggregatedConfigSource())
+        let routes = try #require(output.routes.first as? Envoy_Extensions_Filters_Network_DubboProxy_V3_MultipleRouteConfiguration)
+        #expect(output.routes.count == 1 && routes.name == drds.routeConfigName)
+        proxy.multipleRouteConfig = routes
+        return proxy
     }
 
     @Test("every match entry becomes its own route (OR), not only match[0]; attachments sorted by name")

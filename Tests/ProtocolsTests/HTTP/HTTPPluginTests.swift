@@ -38,7 +38,7 @@ struct HTTPPluginTests {
         """
 
     static func routeConfiguration(_ fixture: MeshFixture) throws -> Envoy_Config_Route_V3_RouteConfiguration {
-        let output = try HTTPPlugin().outboundRoutes(fixture.outbound(["web.demo.svc.cluster.local"], port: 8080))
+        let output = try HTTPPlugin().outboundFilters(fixture.outbound(["web.demo.svc.cluster.local"], port: 8080))
         return try #require(output.routes.first as? Envoy_Config_Route_V3_RouteConfiguration)
     }
 
@@ -46,7 +46,8 @@ struct HTTPPluginTests {
     func listenerFilters() throws {
         let fixture = try MeshFixture(Self.yaml)
         let output = try HTTPPlugin().outboundFilters(fixture.outbound(["web.demo.svc.cluster.local"], port: 8080))
-        #expect(output.routes.isEmpty, "routes come from outboundRoutes, never with the listener")
+        #expect(HTTPPlugin().discoversRoutes(for: fixture.proxy), "the generator keeps the routes apart from the listener")
+        #expect((output.routes.first as? Envoy_Config_Route_V3_RouteConfiguration)?.name == "8080")
         let hcm = try Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager(unpackingAny: output.filters[0].typedConfig)
         #expect(hcm.rds.routeConfigName == "8080")
         #expect(hcm.rds.configSource.ads == Envoy_Config_Core_V3_AggregatedConfigSource())
@@ -130,7 +131,7 @@ struct HTTPPluginTests {
         let fixture = try MeshFixture(Self.yaml)
         var context = fixture.outbound(["web.demo.svc.cluster.local"], port: 8080)
         context.allowAnyHost = false
-        let config = try #require(try HTTPPlugin().outboundRoutes(context).routes.first as? Envoy_Config_Route_V3_RouteConfiguration)
+        let config = try #require(try HTTPPlugin().outboundFilters(context).routes.first as? Envoy_Config_Route_V3_RouteConfiguration)
         let last = try #require(config.virtualHosts.last)
         #expect(last.name == "block_all")
         #expect(last.domains == ["*"])

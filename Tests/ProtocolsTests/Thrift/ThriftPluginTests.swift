@@ -40,9 +40,28 @@ struct ThriftPluginTests {
             mirrorPercentage: {value: 25}
         """
 
+    /// The outbound filter's config with its discovered route resource put back inline (after
+    /// checking that `trds` names it over ADS), so route assertions read one place.
     static func proxy(_ output: PluginOutput) throws -> Envoy_Extensions_Filters_Network_ThriftProxy_V3_ThriftProxy {
         #expect(output.filters.map(\.name) == ["envoy.filters.network.thrift_proxy"])
-        return try Envoy_Extensions_Filters_Network_ThriftProxy_V3_ThriftProxy(unpackingAny: output.filters[0].typedConfig)
+        var proxy = try Envoy_Extensions_Filters_Network_ThriftProxy_V3_ThriftProxy(unpackingAny: output.filters[0].typedConfig)
+        #expect(proxy.hasTrds && !proxy.hasRouteConfig)
+        #expect(proxy.trds.configSource.ads == Envoy_Config_Core_V3_AggregatedConfigSource())
+        let route = try #require(output.routes.first as? Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration)
+        #expect(output.routes.count == 1 && route.name == proxy.trds.routeConfigName)
+        proxy.routeConfig = route
+        return proxy
+    }
+
+    @Test("a proxy announcing inline_l7_routes gets the routes inline and no route resource")
+    func inlineRoutes() throws {
+        let fixture = try MeshFixture(Self.yaml)
+        var context = fixture.outbound(["hello.thrift.svc.cluster.local"], port: 9090)
+        context.proxy.metadata[ProxyCapabilities.metadataKey] = "inline_l7_routes"
+        let output = try ThriftPlugin().outboundFilters(context)
+        let proxy = try Envoy_Extensions_Filters_Network_ThriftProxy_V3_ThriftProxy(unpackingAny: output.filters[0].typedConfig)
+        #expect(!proxy.hasTrds && proxy.routeConfig.routes.count == 5)
+        #expect(output.routes.isEmpty)
     }
 
     @Test("method, service and service:method matches from http.match; a regex method is skipped and reported")

@@ -53,13 +53,33 @@ struct PreparedResourceTests {
         #expect(try PreparedResource(cluster).edsServiceName == "svc")
     }
 
-    @Test("Preparing serializes exactly once")
+    @Test("Dubbo drds and Thrift trds route resources are named by their name field, under their own type URLs")
+    func filterRouteNames() throws {
+        var dubbo = Envoy_Extensions_Filters_Network_DubboProxy_V3_MultipleRouteConfiguration()
+        dubbo.name = "10.0.0.1_20880"
+        var thrift = Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration()
+        thrift.name = "outbound|9090||hello"
+        let dubboResource = try PreparedResource(dubbo)
+        let thriftResource = try PreparedResource(thrift)
+        #expect(dubboResource.name == "10.0.0.1_20880")
+        #expect(dubboResource.typeURL == "type.googleapis.com/envoy.extensions.filters.network.dubbo_proxy.v3.MultipleRouteConfiguration")
+        #expect(thriftResource.name == "outbound|9090||hello")
+        #expect(thriftResource.typeURL == "type.googleapis.com/envoy.extensions.filters.network.thrift_proxy.v3.RouteConfiguration")
+    }
+
+    @Test("Preparing serializes exactly once; sets, responses and slices reuse that encoding")
     func serializationCount() throws {
-        let before = SerializationCounter.value
-        let resource = try PreparedResource(Self.cluster("counted"))
-        _ = Snapshot(resources: [resource])
-        _ = Snapshot(resources: [resource])
-        #expect(SerializationCounter.value - before >= 1)
+        let (resource, serializations) = try SerializationCounter.counting {
+            let resource = try PreparedResource(Self.cluster("counted"))
+            _ = Snapshot(resources: [resource])
+            _ = Snapshot(resources: [resource])
+            _ = (resource.bytes, resource.anyBytes, resource.deltaResourceBytes, resource.version)
+            return resource
+        }
+        #expect(serializations == 1)
+        let (_, none) = try SerializationCounter.counting { try PreparedResource(Self.cluster("other")) }
+        #expect(none == 1, "each counting scope sees only its own serializations")
+        #expect(resource.name == "counted")
     }
 
     @Test("A set's version depends on names and versions only")

@@ -25,10 +25,23 @@ struct SotWRequestTests {
         #expect(empty.node == nil && empty.errorMessage == nil && empty.hasNoNames)
     }
 
-    @Test("Malformed input is rejected")
+    @Test("Malformed input is rejected as SwiftProtobuf rejects it")
     func malformed() {
-        #expect(throws: (any Error).self) { try SotWRequest(wire: [0x1a, 0x05, 0x61]) }
-        #expect(throws: (any Error).self) { try SotWRequest(wire: [0x1a, 0xff]) }
-        #expect(throws: (any Error).self) { try SotWRequest(wire: [0x1b]) }
+        for wire: [UInt8] in [[0x1a, 0x05, 0x61], [0x1a, 0xff], [0x1b], [0x1b, 0x24], [0x02, 0x00]] {
+            #expect(throws: BinaryDecodingError.self) { try SotWRequest(wire: wire) }
+            #expect(throws: BinaryDecodingError.self) { try Envoy_Service_Discovery_V3_DiscoveryRequest(serializedBytes: wire) }
+        }
+    }
+
+    @Test("Unknown fields of every wire type are skipped, nested groups included (found by fuzzing)")
+    func unknownFields() throws {
+        // Field 4 "t", unknown group 9 { unknown group 10 { varint 11 = 1 }, bytes 12 = "x" }, fixed32 13, field 3 "a".
+        let wire: [UInt8] = [0x22, 0x01, 0x74, 0x4b, 0x53, 0x58, 0x01, 0x54, 0x62, 0x01, 0x78, 0x4c, 0x6d, 0, 0, 0, 0, 0x1a, 0x01, 0x61]
+        let decoded = try Envoy_Service_Discovery_V3_DiscoveryRequest(serializedBytes: wire)
+        let request = try SotWRequest(wire: wire)
+        #expect(request.typeURL == decoded.typeURL && request.typeURL == "t")
+        #expect(request.names == decoded.resourceNames && request.names == ["a"])
+        let fromMessage = SotWRequest(decoded)
+        #expect(fromMessage.typeURL == "t" && fromMessage.names == ["a"] && fromMessage.namesKey == request.namesKey)
     }
 }

@@ -12,7 +12,8 @@ import Glibc
 /// Not thread-safe: owned by one ``DirectorySource`` run loop (or a test).
 package struct DirectoryScanner {
     private struct FileState {
-        var status: FileStatus
+        /// Nil when the file could not be read.
+        var status: FileStatus?
         var fingerprint: Int
         var result: MeshYAMLParser.Result
     }
@@ -47,7 +48,7 @@ package struct DirectoryScanner {
     let parser: MeshYAMLParser
     private var files: [String: FileState] = [:]
 
-    init(paths: [String], parser: MeshYAMLParser) {
+    package init(paths: [String], parser: MeshYAMLParser) {
         self.paths = paths
         self.parser = parser
     }
@@ -75,7 +76,7 @@ package struct DirectoryScanner {
     }
 
     /// Rescans; returns whether any file was added, changed or removed.
-    mutating func scan() -> Bool {
+    package mutating func scan() -> Bool {
         let current = Self.yamlFiles(under: paths)
         var changed = false
         let currentSet = Set(current)
@@ -84,9 +85,15 @@ package struct DirectoryScanner {
             changed = true
         }
         for path in current {
-            guard let status = FileStatus(path: path) else { continue }
+            guard let status = FileStatus(path: path) else {
+                changed = recordUnreadable(path, reason: String(cString: strerror(errno))) || changed
+                continue
+            }
             if files[path]?.status == status { continue }
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                changed = recordUnreadable(path, reason: "cannot read the file") || changed
+                continue
+            }
             var hasher = Hasher()
             data.withUnsafeBytes { hasher.combine(bytes: $0) }  // every byte: Data's own hash reads a prefix only
             let fingerprint = hasher.finalize()
@@ -101,19 +108,34 @@ package struct DirectoryScanner {
                 result = MeshYAMLParser.Result()
                 result.errors.append(ValidationError(source: path, field: "", reason: "cannot read the file as UTF-8"))
             }
-            if !result.errors.isEmpty, let previous = files[path]?.result.resources {
-                // Keep the last good version of anything this parse lost.
-                let parsed = Set(result.resources.map(\.key))
-                result.resources += previous.filter { !parsed.contains($0.key) }
-            }
+            keepLastGood(of: path, in: &result)
             files[path] = FileState(status: status, fingerprint: fingerprint, result: result)
             changed = true
         }
         return changed
     }
 
+    /// When `result` has errors, adds the last good version of every resource of `path` it lost.
+    private func keepLastGood(of path: String, in result: inout MeshYAMLParser.Result) {
+        guard !result.errors.isEmpty, let previous = files[path]?.result.resources else { return }
+        let parsed = Set(result.resources.map(\.key))
+        result.resources += previous.filter { !parsed.contains($0.key) }
+    }
+
+    /// Records that `path` is listed but cannot be read (a dangling or looping symlink, no
+    /// permission): an error naming it, with its last good resources kept. Returns whether that
+    /// changed what the scanner reports.
+    private mutating func recordUnreadable(_ path: String, reason: String) -> Bool {
+        var result = MeshYAMLParser.Result()
+        result.errors.append(ValidationError(source: path, field: "", reason: "cannot read the file: \(reason)"))
+        keepLastGood(of: path, in: &result)
+        if let known = files[path], known.result.errors.map(\.reason) == result.errors.map(\.reason) { return false }
+        files[path] = FileState(status: nil, fingerprint: 0, result: result)
+        return true
+    }
+
     /// All resources and problems, in path order; a key defined twice is an error on the later document.
-    func collect() -> (resources: [MeshResource], errors: [ValidationError], skipped: [String]) {
+    package func collect() -> (resources: [MeshResource], errors: [ValidationError], skipped: [String]) {
         var seen: [ConfigKey: String] = [:]
         var resources: [MeshResource] = []
         var errors: [ValidationError] = []

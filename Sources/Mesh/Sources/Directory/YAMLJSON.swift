@@ -1,8 +1,8 @@
-internal import Yams
+package import Yams
 
 /// Converts a YAML node to a JSON-compatible tree (`[String: Any]`, `[Any]`, `String`, `Int`,
 /// `Double`, `Bool`, `NSNull`-free: nulls become `JSONValue.null`).
-indirect enum JSONValue: Equatable {
+package indirect enum JSONValue: Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -11,10 +11,10 @@ indirect enum JSONValue: Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
 
     /// Builds the tree from a composed YAML node (timestamps stay strings).
-    init(_ node: Node) throws {
+    package init(_ node: Node) throws {
         switch node {
         case .scalar(let scalar):
             switch Tag.Name(rawValue: node.tag.rawValue) {
@@ -49,7 +49,7 @@ indirect enum JSONValue: Equatable {
     }
 
     /// Compact JSON text.
-    func serialized() -> String {
+    package func serialized() -> String {
         var out = ""
         write(to: &out)
         return out

@@ -1,4 +1,5 @@
 public import EnvoyAPI
+public import LibGRPCTransport
 internal import SwiftProtobuf
 
 extension MCPClient {
@@ -46,6 +47,10 @@ extension MCPClient {
         public var kinds: [ConfigKind]
         /// Reconnection backoff.
         public var backoff: Backoff
+        /// Keepalive pings on the connection to istiod: a connection that hangs without closing
+        /// (istiod frozen, a middlebox dropping it silently) fails after `time + timeout` and the
+        /// client reconnects. Defaults: a ping after 30 s of silence, 10 s to answer.
+        public var keepalive: Keepalive
         /// The store origin under which resources are kept.
         public var origin: String
 
@@ -54,7 +59,7 @@ extension MCPClient {
             address: String, tls: TLS? = nil, tokenFile: String? = nil, mode: Mode = .stateOfTheWorld,
             namespace: String = "istio-system", workloadName: String = "aeraki", ip: String = "127.0.0.1",
             metadata: [String: String] = [:], kinds: [ConfigKind] = ConfigKind.all, backoff: Backoff = Backoff(),
-            origin: String = "mcp"
+            keepalive: Keepalive = .defaults, origin: String = "mcp"
         ) {
             self.address = address
             self.tls = tls
@@ -66,6 +71,7 @@ extension MCPClient {
             self.metadata = metadata
             self.kinds = kinds
             self.backoff = backoff
+            self.keepalive = keepalive
             self.origin = origin
         }
 

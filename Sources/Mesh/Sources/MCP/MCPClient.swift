@@ -20,12 +20,18 @@ public struct MCPClient: Service {
     private let configuration: Configuration
     private let store: ConfigStore
     private let logger: Logger
+    private let onInitialSync: @Sendable () -> Void
 
-    /// A client feeding `store` from istiod.
-    public init(configuration: Configuration, store: ConfigStore, logger: Logger = Logger(label: "io.aeraki.mesh.mcp")) {
+    /// A client feeding `store` from istiod. `onInitialSync` is called once, when every subscribed
+    /// type has had its first response applied to the store.
+    public init(
+        configuration: Configuration, store: ConfigStore, logger: Logger = Logger(label: "io.aeraki.mesh.mcp"),
+        onInitialSync: @escaping @Sendable () -> Void = {}
+    ) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
+        self.onInitialSync = onInitialSync
     }
 
     /// Connects and keeps reconnecting until cancelled or shut down gracefully.
@@ -35,6 +41,7 @@ public struct MCPClient: Service {
             try ClientTLSConfiguration(rootCertificatesFile: $0.rootCertificatesFile, serverNameOverride: $0.serverNameOverride)
         }
         var channelConfiguration = GRPCChannel.Configuration(tls: tls)
+        channelConfiguration.keepalive = configuration.keepalive
         // The core's own reconnection backoff follows ours, so a restarted istiod is found promptly.
         channelConfiguration.reconnectBackoff = (configuration.backoff.initial, configuration.backoff.maximum)
         let channel = try GRPCChannel(target: configuration.address, configuration: channelConfiguration)
@@ -103,9 +110,11 @@ public struct MCPClient: Service {
         while let bytes = try await stream.receive() {
             let response = try Response(serializedBytes: bytes)
             received = true
+            let wasSynced = session.unansweredTypeURLs.isEmpty
             let (kind, errors, reply) = handle(&session, response)
             report(errors, typeURL: response.typeURL, nonce: response.nonce)
             if let kind { apply(kind, session: session) }
+            if !wasSynced, session.unansweredTypeURLs.isEmpty { onInitialSync() }
             try await stream.send(try reply.serializedBytes())
             while let request = pending.popFirst() { try await stream.send(try request.serializedBytes()) }
         }

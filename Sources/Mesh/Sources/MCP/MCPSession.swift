@@ -8,6 +8,8 @@ public struct MCPSession: Sendable {
     /// Every type URL subscribed to, in request order.
     public let typeURLs: [String]
     private var states: [String: MCPTypeState]
+    /// The type URLs istiod has answered at least once (over any stream).
+    private var answered: Set<String> = []
 
     /// A session subscribing to every type URL of `kinds`.
     public init(kinds: [ConfigKind] = ConfigKind.all) {
@@ -15,6 +17,10 @@ public struct MCPSession: Sendable {
         self.typeURLs = kinds.flatMap(\.mcpTypeURLs)
         self.states = Dictionary(uniqueKeysWithValues: typeURLs.compactMap { url in MCPTypeState(typeURL: url).map { (url, $0) } })
     }
+
+    /// The subscribed type URLs istiod has not answered yet, in request order; empty once the
+    /// initial sync is complete (every subscription has had its first response).
+    public var unansweredTypeURLs: [String] { typeURLs.filter { !answered.contains($0) } }
 
     /// The state of one type URL.
     public func state(_ typeURL: String) -> MCPTypeState? { states[typeURL] }
@@ -56,6 +62,7 @@ public struct MCPSession: Sendable {
         }
         let (outcome, reply) = state.handle(response)
         states[response.typeURL] = state
+        answered.insert(response.typeURL)
         return (outcome.changed ? state.kind : nil, outcome.errors, reply)
     }
 
@@ -71,6 +78,7 @@ public struct MCPSession: Sendable {
         }
         let (outcome, reply) = state.handle(response)
         states[response.typeURL] = state
+        answered.insert(response.typeURL)
         return (outcome.changed ? state.kind : nil, outcome.errors, reply)
     }
 }

@@ -1,29 +1,29 @@
-import Foundation
-import XDSCache
+package import Foundation
+package import XDSCache
 
 /// Reads a directory of resource files into snapshots: `default/` is the fallback snapshot, every
 /// other folder is the snapshot of the node whose id is the folder name.
 ///
 /// Decoded files are cached by content hash, so an unchanged file is never serialized again. A
 /// folder with an invalid file keeps its last good snapshot; the file is reported by name.
-final class StaticDirectorySource {
+package final class StaticDirectorySource {
     /// What one scan found.
-    struct ScanResult {
+    package struct ScanResult {
         /// Folders whose content changed and decoded cleanly, with their new snapshots.
-        var updated: [String: Snapshot] = [:]
+        package var updated: [String: Snapshot] = [:]
         /// Folders that disappeared.
-        var removed: [String] = []
+        package var removed: [String] = []
         /// Invalid files, as messages naming them.
-        var errors: [String] = []
+        package var errors: [String] = []
     }
 
-    static let defaultFolder = "default"
+    package static let defaultFolder = "default"
 
-    let root: URL
+    package let root: URL
     private var folderFingerprints: [String: String] = [:]
     private var fileCache: [String: [PreparedResource]] = [:]
 
-    init(root: URL) {
+    package init(root: URL) {
         self.root = root
     }
 
@@ -34,7 +34,7 @@ final class StaticDirectorySource {
     }
 
     /// Scans the directory and returns what changed since the last scan.
-    func scan() -> ScanResult {
+    package func scan() -> ScanResult {
         var result = ScanResult()
         let fm = FileManager.default
         let folders = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { name in

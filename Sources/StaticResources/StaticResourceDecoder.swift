@@ -1,18 +1,19 @@
-import EnvoyAPI
-import Foundation
-import Generator
-import SwiftProtobuf
-import XDSCache
-import Yams
+internal import EnvoyAPI
+package import Foundation
+internal import Generator
+internal import Mesh
+internal import SwiftProtobuf
+package import XDSCache
+internal import Yams
 
 /// Decodes the resource files `serve-static` reads: JSON or YAML, each holding one resource object
 /// with an `@type`, a list of them, or `{resources: [...]}`.
-enum StaticResourceDecoder {
+package enum StaticResourceDecoder {
     /// A file that could not be decoded.
-    struct FileError: Error, CustomStringConvertible {
-        var path: String
-        var message: String
-        var description: String { "\(path): \(message)" }
+    package struct FileError: Error, CustomStringConvertible {
+        package var path: String
+        package var message: String
+        package var description: String { "\(path): \(message)" }
     }
 
     /// Message types that may appear at the top level or inside `typed_config` Anys.
@@ -32,14 +33,14 @@ enum StaticResourceDecoder {
     ]
 
     /// Registers `knownTypes` for JSON `Any` decoding (idempotent).
-    static func registerTypes() {
+    package static func registerTypes() {
         for type in knownTypes {
             Google_Protobuf_Any.register(messageType: type)
         }
     }
 
     /// Decodes the resources in a file's contents.
-    static func decode(path: String, contents: Data) throws(FileError) -> [PreparedResource] {
+    package static func decode(path: String, contents: Data) throws(FileError) -> [PreparedResource] {
         let object: Any
         do {
             if path.hasSuffix(".json") {
@@ -48,8 +49,9 @@ enum StaticResourceDecoder {
                 guard let text = String(data: contents, encoding: .utf8) else {
                     throw FileError(path: path, message: "not UTF-8")
                 }
-                guard let loaded = try Yams.load(yaml: text) else { return [] }
-                object = loaded
+                // Composed, not `Yams.load`ed: its constructor traps on some keys (found by fuzzing).
+                guard let node = try Yams.compose(yaml: text) else { return [] }
+                object = try JSONSerialization.jsonObject(with: Data(try JSONValue(node).serialized().utf8), options: .fragmentsAllowed)
             }
         } catch let error as FileError {
             throw error
@@ -85,8 +87,12 @@ enum StaticResourceDecoder {
         let json = try JSONSerialization.data(withJSONObject: dict)
         let any = try Google_Protobuf_Any(jsonUTF8Data: json)
         let message = try unpack(type, any)
-        let references = (message as? Envoy_Config_Listener_V3_Listener).map(RouteReferences.of) ?? []
-        return try PreparedResource(message, routeReferences: references)
+        return try PreparedResource(message, routeReferences: routeReferences(of: message))
+    }
+
+    /// The RDS route configuration names a listener refers to (chains and API listener).
+    private static func routeReferences(of message: any SwiftProtobuf.Message) -> [String] {
+        (message as? Envoy_Config_Listener_V3_Listener)?.rdsRouteNames ?? []
     }
 
     private static func unpack<M: SwiftProtobuf.Message>(_ type: M.Type, _ any: Google_Protobuf_Any) throws -> M {

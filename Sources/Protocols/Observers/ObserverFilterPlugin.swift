@@ -1,0 +1,45 @@
+internal import Mesh
+internal import EnvoyAPI
+internal import SwiftProtobuf
+
+/// Manages the ports of protocols whose Envoy filter only decodes and counts (Kafka, ZooKeeper,
+/// MongoDB, MySQL): the protocol's filter is inserted before the `tcp_proxy` the fallback builds,
+/// outbound (`stat_prefix` `outbound|PORT||HOST`) and inbound (`inbound|PORT||`), on every port of
+/// the protocol — not only a service's first one, as Aeraki did.
+///
+/// A filter that only some Envoy builds have (the contrib Kafka and MySQL filters) is sent only to
+/// proxies that announce its capability; others keep plain `tcp_proxy` and a diagnostic says why.
+/// Optional knobs come from ServiceEntry annotations (see each filter's ``ObserverFilter``).
+public struct ObserverFilterPlugin: ProtocolPlugin {
+    /// The filter this plugin inserts.
+    public let filter: ObserverFilter
+    private let terminal = TCPProxyPlugin()
+
+    public var protocolNames: [String] { [filter.protocolName] }
+
+    /// A plugin inserting `filter`.
+    public init(_ filter: ObserverFilter) {
+        self.filter = filter
+    }
+
+    public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+        var output = try terminal.outboundFilters(context)
+        try insert(statPrefix: context.primary.defaultCluster, annotations: context.primary.annotations, proxy: context.proxy, into: &output)
+        return output
+    }
+
+    public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+        var output = try terminal.inboundFilters(context)
+        try insert(statPrefix: context.clusterName, annotations: context.bindings[0].annotations, proxy: context.proxy, into: &output)
+        return output
+    }
+
+    private func insert(statPrefix: String, annotations: [String: String], proxy: ProxyIdentity, into output: inout PluginOutput) throws(PluginError) {
+        if let capability = filter.capability, !proxy.capabilities.has(capability) {
+            output.diagnostics.append("\(filter.filterName) needs the proxy capability \(capability.rawValue) (\(ProxyCapabilities.metadataKey)); plain tcp_proxy instead")
+            return
+        }
+        let config = filter.config(statPrefix, annotations, &output.diagnostics)
+        output.filters.insert(try .typed(filter.filterName, config), at: 0)
+    }
+}
