@@ -15,6 +15,9 @@ let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swi
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
+let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
+let swiftASN1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
+let jwtKit: Target.Dependency = .product(name: "JWTKit", package: "jwt-kit")
 
 // MARK: - Settings shared by every target
 
@@ -50,6 +53,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
     ],
     targets: [
         // MARK: C interop and transport
@@ -96,12 +102,12 @@ let package = Package(
         ),
         .target(
             name: "XDSServer",
-            dependencies: ["XDSCache", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf, logging],
+            dependencies: ["XDSCache", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf, logging, x509, swiftASN1, jwtKit],
             swiftSettings: defaultSwiftSettings
         ),
         .testTarget(
             name: "XDSServerTests",
-            dependencies: ["XDSServer", "XDSCache", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf],
+            dependencies: ["XDSServer", "XDSCache", "LibGRPCTransport", "EnvoyAPI", swiftProtobuf, jwtKit],
             swiftSettings: defaultSwiftSettings
         ),
 

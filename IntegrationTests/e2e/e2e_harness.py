@@ -131,9 +131,9 @@ class Sidecar:
     clusters and RDS for the routes its listeners name; ACKs every response it can decode and
     validate, and can NACK on demand. Keeps the latest resources per type."""
 
-    def __init__(self, channel, node):
+    def __init__(self, channel, node, metadata=None):
         self.node = node
-        self.stream = Stream(channel, method=ADS)
+        self.stream = Stream(channel, method=ADS, metadata=metadata)
         self.latest = {}
         self.versions = {}
         self.lock = threading.Lock()

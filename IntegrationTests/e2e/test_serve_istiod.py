@@ -38,6 +38,9 @@ def test_config_from_istiod_reaches_the_sidecar_and_survives_an_istiod_restart(i
     assert wait_for(lambda: aeraki.get("/readyz")[0] == 200, timeout=10), aeraki.logs()
     configz = aeraki.json("/debug/configz")
     assert any(r["name"] == "e2e-a" and r["source"] for r in configz["resources"]), configz
+    # examples/security.yaml arrives over MCP as security.istio.io kinds.
+    assert any(r["kind"] == "security.istio.io/PeerAuthentication" and r["namespace"] == "dubbo" and "security.istio.io/" in r["source"]
+               for r in configz["resources"]), configz
     sidecar = Sidecar(aeraki.channel, sidecar_node(pod="mcp-1", ip="10.2.0.5"))
     try:
         sidecar.sync()

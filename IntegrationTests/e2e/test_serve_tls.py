@@ -25,7 +25,8 @@ def test_tls_to_istiod_with_a_token_and_tls_to_sidecars(tmp_path, pki):
                                             "--tls-key", str(pki / "istiod.key")])
     aeraki = Aeraki(istiod=istiod.address, tls=True, extra=[
         "--istiod-ca-file", str(pki / "ca.pem"), "--istiod-token-file", str(token),
-        "--tls-port", "0", "--tls-cert", str(pki / "istiod.pem"), "--tls-key", str(pki / "istiod.key")])
+        "--tls-port", "0", "--tls-cert", str(pki / "istiod.pem"), "--tls-key", str(pki / "istiod.key"),
+        "--xds-auth", "none"])
     try:
         assert wait_for(lambda: aeraki.get("/readyz")[0] == 200, timeout=10), aeraki.logs()
         credentials = grpc.ssl_channel_credentials(root_certificates=(pki / "ca.pem").read_bytes())

@@ -51,6 +51,9 @@ PROTO_FILES = [
     "istio/networking/v1alpha3/sidecar.proto",
     "istio/networking/v1alpha3/gateway.proto",
     "istio/networking/v1alpha3/workload_entry.proto",
+    "istio/security/v1beta1/peer_authentication.proto",
+    "istio/security/v1beta1/authorization_policy.proto",
+    "istio/security/v1beta1/request_authentication.proto",
     "aeraki/metaprotocol/v1alpha1/metarouter.proto",
     "aeraki/metaprotocol/v1alpha1/application_protocol.proto",
     "aeraki/redis/v1alpha1/redis_service.proto",
@@ -58,6 +61,7 @@ PROTO_FILES = [
     "aeraki/dubbo/v1alpha1/dubbo_authorization_policy.proto",
 ]
 NETWORKING = "networking.istio.io"
+SECURITY = "security.istio.io"
 AERAKI_GROUPS = {"metaprotocol.aeraki.io", "redis.aeraki.io", "dubbo.aeraki.io"}
 MCP_RESOURCE = "type.googleapis.com/istio.mcp.v1alpha1.Resource"
 
@@ -101,6 +105,8 @@ class Catalog:
     def proto_name(self, group, kind):
         if group == NETWORKING:
             return f"istio.networking.v1alpha3.{kind}"
+        if group == SECURITY:
+            return f"istio.security.v1beta1.{kind}"
         return f"{group}.v1alpha1.{kind}"
 
     def reload(self):
@@ -124,6 +130,9 @@ class Catalog:
         annotations = {k: str(v) for k, v in (meta.get("annotations") or {}).items()}
         if group == NETWORKING:
             version = annotations.get("fake-istiod/type-version", self.type_version)
+        elif group == SECURITY:
+            # istiod serves security kinds as v1beta1 (≤ 1.23) or v1, never v1alpha3.
+            version = "v1beta1" if self.type_version == "v1alpha3" else self.type_version
         elif group in AERAKI_GROUPS:
             version = "v1alpha1"
         else:

@@ -39,8 +39,12 @@ _MODULES = [
     "envoy.extensions.filters.network.thrift_proxy.router.v3.router_pb2",
     "envoy.extensions.filters.listener.original_dst.v3.original_dst_pb2",
     "envoy.extensions.transport_sockets.tls.v3.tls_pb2",
-    "envoy.extensions.access_loggers.file.v3.file_pb2",
+    "envoy.extensions.transport_sockets.raw_buffer.v3.raw_buffer_pb2",
+    "envoy.extensions.filters.listener.tls_inspector.v3.tls_inspector_pb2",
+    "envoy.extensions.filters.network.rbac.v3.rbac_pb2",
+    "envoy.extensions.filters.http.rbac.v3.rbac_pb2",
     "envoy.extensions.filters.network.http_connection_manager.v3.http_connection_manager_pb2",
+    "envoy.extensions.access_loggers.file.v3.file_pb2",
     "envoy.extensions.filters.http.router.v3.router_pb2",
     "envoy.extensions.filters.http.fault.v3.fault_pb2",
     "envoy.extensions.filters.http.cors.v3.cors_pb2",
@@ -304,6 +308,9 @@ def validate_dump(text):
         matches = [json_format.MessageToJson(ch.filter_chain_match, sort_keys=True) for ch in l.filter_chains]
         if len(matches) != len(set(matches)):
             raise Problem(f"listener {l.name} has filter chains with identical matches")
+        check_transport_protocols(l)
+    for c in clusters:
+        check_transport_socket_matches(c)
     served = {r.name: r for r in routes if r.DESCRIPTOR.full_name == "envoy.config.route.v3.RouteConfiguration"}
     for l in listeners:
         for hcm in connection_managers(l):
@@ -358,3 +365,24 @@ def check_proxyless_client(listener, served, assignments):
                 for group in assignments[cluster].endpoints:
                     if not group.HasField("load_balancing_weight"):
                         raise Problem(f"{where}: {cluster} has a locality without weight, which gRPC skips")
+
+
+def check_transport_protocols(listener):
+    """A chain matching `transport_protocol: tls` needs the TLS inspector (Envoy sees every connection
+    as raw_buffer without it, so the chain would never match); a chain that terminates TLS must
+    match `tls`."""
+    names = [f.name for f in listener.listener_filters]
+    for chain in listener.filter_chains:
+        if chain.filter_chain_match.transport_protocol == "tls" and "envoy.filters.listener.tls_inspector" not in names:
+            raise Problem(f"listener {listener.name} chain {chain.name} matches tls without envoy.filters.listener.tls_inspector")
+        if chain.HasField("transport_socket") and chain.filter_chain_match.transport_protocol != "tls":
+            raise Problem(f"listener {listener.name} chain {chain.name} terminates TLS but does not match transport_protocol tls")
+
+
+def check_transport_socket_matches(cluster):
+    """Auto mTLS: the last transport socket match must be the catch-all `{}` (plaintext fallback), so
+    an endpoint without metadata never falls through to the cluster's default socket by accident."""
+    if cluster.transport_socket_matches:
+        last = cluster.transport_socket_matches[-1]
+        if last.match.fields:
+            raise Problem(f"cluster {cluster.name}: the last transport_socket_match {last.name} is not a catch-all")

@@ -3,6 +3,7 @@
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -71,6 +72,10 @@ def test_aeraki_generate_on_examples(name, node, extra):
         assert '"route_config_name": "9080"' in out.stdout  # examples/http.yaml's HTTP port
     if name not in ("client", "contrib-client", "inline-routes-client", "proxyless-grpc"):
         assert '"name": "0.0.0.0_' in out.stdout  # an inbound chain for the provider's own port
+    if name == "dubbo-provider":
+        # examples/security.yaml: STRICT for namespace dubbo, so no inbound chain accepts plaintext.
+        assert '"transport_protocol": "raw_buffer"' not in out.stdout
+        assert '"envoy.filters.network.rbac"' in out.stdout
     again = subprocess.run([binary, "generate", "--config", os.path.join(ROOT, "examples"), "--node", node] + extra,
                            capture_output=True, text=True, timeout=60)
     assert again.stdout == out.stdout, "generation is not deterministic"
@@ -140,3 +145,19 @@ def test_validator_checks_redis_clusters():
     redis["lb_policy"] = "MAGLEV"
     with pytest.raises(Problem, match="CLUSTER_PROVIDED"):
         validate_dump(json.dumps(dump))
+def test_validator_requires_the_tls_inspector_for_tls_chains():
+    with open(os.path.join(ROOT, "Tests", "GeneratorTests", "Fixtures", "security-strict", "expected.json")) as f:
+        text = f.read()
+    broken = text.replace('"name": "envoy.filters.listener.tls_inspector"', '"name": "envoy.filters.listener.not_tls_inspector"')
+    assert broken != text
+    with pytest.raises(Problem, match="tls_inspector"):
+        validate_dump(broken)
+
+
+def test_validator_requires_a_plaintext_catch_all_after_istio_mtls():
+    with open(os.path.join(ROOT, "Tests", "GeneratorTests", "Fixtures", "security-auto-mtls", "expected.json")) as f:
+        text = f.read()
+    broken = re.sub(r'("name": "tlsMode-disabled",\s*"match": )\{\}', r'\1{"tlsMode": "none"}', text, count=1)
+    assert broken != text
+    with pytest.raises(Problem, match="catch-all"):
+        validate_dump(broken)

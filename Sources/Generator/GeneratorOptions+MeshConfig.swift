@@ -2,14 +2,15 @@ public import Mesh
 
 extension GeneratorOptions {
     /// The options a mesh config asks for: its outbound traffic policy, connect timeout (whole
-    /// seconds, rounded up), access log and trust domains; capture ports stay Istio's.
+    /// seconds, rounded up), access log, trust domains and auto mTLS; capture ports stay Istio's.
     public init(meshConfig: MeshConfig) {
         let timeout = meshConfig.connectTimeout.components
         self.init(
             outboundTrafficPolicy: meshConfig.outboundTrafficPolicy == .registryOnly ? .registryOnly : .allowAny,
             connectTimeoutSeconds: max(1, timeout.seconds + (timeout.attoseconds > 0 ? 1 : 0)),
             accessLog: meshConfig.accessLog,
-            trustDomains: meshConfig.trustDomains
+            trustDomains: meshConfig.trustDomains,
+            autoMutualTLS: meshConfig.enableAutoMtls
         )
     }
 }

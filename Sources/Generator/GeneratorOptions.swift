@@ -25,13 +25,17 @@ public struct GeneratorOptions: Sendable, Hashable {
     /// The mesh trust domain, then its aliases: SPIFFE SANs verified on ISTIO_MUTUAL clusters are
     /// expanded to every one of them (mesh `trustDomain`, `trustDomainAliases`).
     public var trustDomains: [String]
+    /// Istio mTLS to mesh services without DestinationRule TLS, for endpoints with a sidecar
+    /// (mesh `enableAutoMtls`, default on).
+    public var autoMutualTLS: Bool
 
     /// Options from their parts.
     public init(
         outboundTrafficPolicy: OutboundTrafficPolicy = .allowAny, connectTimeoutSeconds: Int64 = 10,
         outboundPort: UInt32 = 15001, inboundPort: UInt32 = 15006, reservedPorts: Set<UInt32> = [15001, 15006, 15021, 15090],
-        accessLog: MeshConfig.AccessLog? = nil, trustDomains: [String] = ["cluster.local"]
+        accessLog: MeshConfig.AccessLog? = nil, trustDomains: [String] = ["cluster.local"], autoMutualTLS: Bool = true
     ) {
+        self.autoMutualTLS = autoMutualTLS
         self.outboundTrafficPolicy = outboundTrafficPolicy
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.outboundPort = outboundPort

@@ -22,6 +22,12 @@ public struct ProxyView: Sendable {
         public var redisDestination: (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)?
         /// The MetaRouters naming the host, oldest first (Thrift ports only: their rate limits).
         public var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] = []
+        /// The mTLS mode clients infer for the service's namespace (auto mTLS), with the
+        /// namespace- and mesh-level PeerAuthentications it comes from.
+        public var namespaceMutualTLS: (mode: MutualTLSMode, sources: [ConfigKey])
+        /// Every PeerAuthentication of the service's namespace and the root namespace: the
+        /// endpoints' own modes (EDS `tlsMode`) are read from them.
+        public var peerAuthentications: [ConfigKey]
 
         /// The subset names of the DestinationRule (empty without one).
         public var subsets: [String] { destinationRule?.subsets.map(\.name) ?? [] }
@@ -58,7 +64,9 @@ public struct ProxyView: Sendable {
         var entry = Entry(
             service: service, annotations: index.snapshot[service.source]?.annotations ?? [:],
             destinationRule: rules.destinationRule(for: service),
-            virtualServices: rules.virtualServices(for: service.hostname)
+            virtualServices: rules.virtualServices(for: service.hostname),
+            namespaceMutualTLS: index.namespaceMutualTLS(namespace: service.namespace),
+            peerAuthentications: index.peerAuthenticationKeys(namespaces: [service.namespace, index.options.rootNamespace])
         )
         if service.ports.contains(where: { $0.protocol == .redis }) {
             entry.redisServices = index.redisServices(for: service.hostname, namespace: service.namespace)

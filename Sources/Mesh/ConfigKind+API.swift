@@ -4,6 +4,7 @@ extension ConfigKind {
     public var protoMessageName: String {
         switch group {
         case "networking.istio.io": "istio.networking.v1alpha3.\(kind)"
+        case "security.istio.io": "istio.security.v1beta1.\(kind)"
         default: "\(group).v1alpha1.\(kind)"
         }
     }
@@ -12,15 +13,17 @@ extension ConfigKind {
     public var apiVersions: [String] {
         switch group {
         case "networking.istio.io": ["v1alpha3", "v1beta1", "v1"]
+        case "security.istio.io": ["v1beta1", "v1"]
         default: ["v1alpha1"]
         }
     }
 
     /// The MCP-over-xDS type URLs to subscribe to, oldest first (istiod ≤ 1.23 serves `v1alpha3`,
-    /// ≥ 1.24 serves `v1`, and the two are merged).
+    /// ≥ 1.24 serves `v1`, and the two are merged; security kinds are `v1beta1` then `v1`).
     public var mcpTypeURLs: [String] {
         switch group {
         case "networking.istio.io": ["\(group)/v1alpha3/\(kind)", "\(group)/v1/\(kind)"]
+        case "security.istio.io": ["\(group)/v1beta1/\(kind)", "\(group)/v1/\(kind)"]
         default: ["\(group)/v1alpha1/\(kind)"]
         }
     }

@@ -25,10 +25,14 @@ public struct ConfigKind: Sendable, Hashable, CustomStringConvertible {
     public static let redisService = ConfigKind(group: "redis.aeraki.io", kind: "RedisService")
     public static let redisDestination = ConfigKind(group: "redis.aeraki.io", kind: "RedisDestination")
     public static let dubboAuthorizationPolicy = ConfigKind(group: "dubbo.aeraki.io", kind: "DubboAuthorizationPolicy")
+    public static let peerAuthentication = ConfigKind(group: "security.istio.io", kind: "PeerAuthentication")
+    public static let authorizationPolicy = ConfigKind(group: "security.istio.io", kind: "AuthorizationPolicy")
+    public static let requestAuthentication = ConfigKind(group: "security.istio.io", kind: "RequestAuthentication")
 
     /// Every kind, in a stable order.
     public static let all: [ConfigKind] = [
         serviceEntry, virtualService, destinationRule, sidecar, gateway, workloadEntry,
         metaRouter, applicationProtocol, redisService, redisDestination, dubboAuthorizationPolicy,
+        peerAuthentication, authorizationPolicy, requestAuthentication,
     ]
 }

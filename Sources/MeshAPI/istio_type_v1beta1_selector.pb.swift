@@ -8,9 +8,9 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// Istio workload selector used by DestinationRule.workload_selector.
+/// Istio workload selector and policy target reference.
 /// Source: istio/api type/v1beta1/selector.proto (field_behavior options dropped; only
-/// WorkloadSelector is vendored).
+/// WorkloadSelector and PolicyTargetReference are vendored).
 
 public import SwiftProtobuf
 
@@ -31,6 +31,25 @@ public nonisolated struct Istio_Type_V1beta1_WorkloadSelector: Sendable {
   // methods supported on all messages.
 
   public var matchLabels: Dictionary<String,String> = [:]
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A Gateway API style reference to the resource a policy attaches to (waypoints, gateways).
+public nonisolated struct Istio_Type_V1beta1_PolicyTargetReference: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var group: String = String()
+
+  public var kind: String = String()
+
+  public var name: String = String()
+
+  public var namespace: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -66,6 +85,51 @@ nonisolated extension Istio_Type_V1beta1_WorkloadSelector: SwiftProtobuf.Message
 
   public static func ==(lhs: Istio_Type_V1beta1_WorkloadSelector, rhs: Istio_Type_V1beta1_WorkloadSelector) -> Bool {
     if lhs.matchLabels != rhs.matchLabels {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Istio_Type_V1beta1_PolicyTargetReference: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PolicyTargetReference"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}group\0\u{1}kind\0\u{1}name\0\u{1}namespace\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.group) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.namespace) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.group.isEmpty {
+      try visitor.visitSingularStringField(value: self.group, fieldNumber: 1)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 2)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 3)
+    }
+    if !self.namespace.isEmpty {
+      try visitor.visitSingularStringField(value: self.namespace, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Istio_Type_V1beta1_PolicyTargetReference, rhs: Istio_Type_V1beta1_PolicyTargetReference) -> Bool {
+    if lhs.group != rhs.group {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.namespace != rhs.namespace {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

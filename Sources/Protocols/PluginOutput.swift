@@ -37,9 +37,16 @@ extension Envoy_Config_Listener_V3_Filter {
 
 extension Google_Protobuf_Any {
     /// `config` packed with the `type.googleapis.com/` prefix, errors mapped to ``PluginError``.
+    /// Serialized with deterministic map order (RBAC policies, JSON log formats are maps), since
+    /// resource versions come from the bytes.
     public static func packing(_ config: any SwiftProtobuf.Message, plugin: String) throws(PluginError) -> Self {
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
         do {
-            return try Google_Protobuf_Any(message: config)
+            var any = Google_Protobuf_Any()
+            any.typeURL = "type.googleapis.com/" + type(of: config).protoMessageName
+            any.value = try config.serializedBytes(options: options)
+            return any
         } catch {
             throw PluginError(plugin: plugin, message: "cannot pack \(type(of: config).protoMessageName): \(error)")
         }

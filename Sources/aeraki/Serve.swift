@@ -20,7 +20,16 @@ extension Aeraki {
                 proxy.istio.io/config: '{"discoveryAddress": "aeraki.istio-system.svc:15010"}'.
 
                 Watch it on the admin port: /debug/syncz (?format=text for a table), \
-                /debug/config_dump?proxy=NODE_ID, /debug/configz, /metrics, /healthz, /readyz, /version.
+                /debug/config_dump?proxy=NODE_ID, /debug/configz, /metrics, /healthz, /readyz, /version. \
+                /debug/* is answered only to localhost unless --debug-token-file exposes it with a token.
+
+                Security of the xDS listeners: the plaintext port (--xds-port) authenticates nobody by \
+                default, like istiod's 15010. The TLS port (--tls-port) requires, by default, a client \
+                certificate with a SPIFFE id (--tls-client-ca) or a bearer JWT (--xds-jwks) on every \
+                stream, and refuses with PERMISSION_DENIED a node whose namespace is not the identity's \
+                (--xds-auth). Over CSDS an authenticated caller sees only its own namespace's proxies, \
+                unless its identity is in Aeraki's namespace (--namespace).
+
                 SIGTERM or SIGINT drains: no new streams, open ones closed with UNAVAILABLE after \
                 --drain-seconds, then exit.
                 """
@@ -35,7 +44,7 @@ extension Aeraki {
                 handler.logLevel = level
                 return handler
             }
-            let configuration = try options.configuration()
+            let configuration = try await options.configuration()
             let logger = Logger(label: "io.aeraki.serve")
             let server = try AerakiServer(
                 configuration: configuration, makeGenerator: { SharedGenerator(options: $0) }, version: AerakiVersion.current

@@ -5,6 +5,7 @@ import Foundation
 import KubernetesSource
 import Logging
 import Mesh
+import XDSServer
 
 /// The flags of `aeraki serve`. Every flag may also be given as an environment variable
 /// (`AERAKI_…`, or Istio's own names for istiod); a flag wins over its variable.
@@ -32,7 +33,7 @@ struct ServeOptions: ParsableArguments {
     @Flag(help: "Use incremental (delta) xDS to istiod instead of state-of-the-world (env ISTIOD_DELTA=true).")
     var istiodDelta = false
 
-    @Option(help: ArgumentHelp("The namespace Aeraki presents to istiod (env POD_NAMESPACE; default istio-system).", valueName: "ns"))
+    @Option(help: ArgumentHelp("The namespace Aeraki runs in: presented to istiod, and xDS client identities of this namespace see every proxy over CSDS (env POD_NAMESPACE; default istio-system).", valueName: "ns"))
     var namespace: String?
 
     @Option(help: ArgumentHelp("The address the xDS listeners bind (env AERAKI_XDS_HOST; default 0.0.0.0).", valueName: "host"))
@@ -52,6 +53,36 @@ struct ServeOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("PEM roots that client certificates are verified with, when offered (env AERAKI_TLS_CLIENT_CA).", valueName: "path"))
     var tlsClientCA: String?
+
+    @Option(help: ArgumentHelp("What the TLS xDS listener requires of every stream before serving it: none; mtls (a client certificate verified with --tls-client-ca whose SPIFFE URI SAN is spiffe://TRUST-DOMAIN/ns/NS/sa/SA); jwt (metadata authorization: Bearer TOKEN, verified with --xds-jwks); any (the certificate when presented, else the token). A stream that proves nothing is refused with UNAUTHENTICATED; one whose node namespace (and SERVICE_ACCOUNT, when set) is not the identity's is refused with PERMISSION_DENIED (env AERAKI_XDS_AUTH; default any, which needs --tls-client-ca or --xds-jwks).", valueName: "none|mtls|jwt|any"))
+    var xdsAuth: String?
+
+    @Option(help: ArgumentHelp("What the plaintext xDS listener requires: none, or jwt like istiod's XDS_AUTH_PLAINTEXT (env AERAKI_XDS_PLAINTEXT_AUTH; default none: like istiod's 15010, the plaintext port serves any client that reaches it, so keep it off untrusted networks).", valueName: "none|jwt"))
+    var xdsPlaintextAuth: String?
+
+    @Option(help: ArgumentHelp("A JWKS file (JSON {\"keys\": [...]}) with the keys bearer tokens are verified with, e.g. the cluster's service-account issuer keys (env AERAKI_XDS_JWKS). Read once at start.", valueName: "path"))
+    var xdsJwks: String?
+
+    @Option(help: ArgumentHelp("The issuer (iss) bearer tokens must carry (env AERAKI_XDS_JWT_ISSUER; default: any issuer).", valueName: "iss"))
+    var xdsJwtIssuer: String?
+
+    @Option(help: ArgumentHelp("An audience bearer tokens may carry; repeatable (env AERAKI_XDS_JWT_AUDIENCES, comma-separated; default istio-ca, the audience of Istio's projected token).", valueName: "aud"))
+    var xdsJwtAudience: [String] = []
+
+    @Option(help: ArgumentHelp("The trust domain of xDS client identities: certificate SPIFFE ids must name it, and token identities get it (env AERAKI_TRUST_DOMAIN; default: the mesh config's trustDomain, else cluster.local).", valueName: "domain"))
+    var trustDomain: String?
+
+    @Option(help: ArgumentHelp("A file holding a token that opens the admin /debug/* paths to non-local peers presenting Authorization: Bearer TOKEN (env AERAKI_DEBUG_TOKEN_FILE). Without it /debug/* (config dumps, sync status, config store) is answered only to localhost; /healthz, /readyz, /metrics and /version are answered to anyone.", valueName: "path"))
+    var debugTokenFile: String?
+
+    @Option(help: ArgumentHelp("The most concurrent streams one client connection may open; a client queues more (env AERAKI_MAX_STREAMS_PER_CONNECTION; default 1000; an Envoy uses one).", valueName: "n"))
+    var maxStreamsPerConnection: Int?
+
+    @Option(help: ArgumentHelp("The most xDS streams open at once over all connections; one more ends with RESOURCE_EXHAUSTED (env AERAKI_MAX_STREAMS; default 100000).", valueName: "n"))
+    var maxStreams: Int?
+
+    @Option(help: ArgumentHelp("The largest xDS request message accepted, in bytes; a larger one ends its stream with RESOURCE_EXHAUSTED (env AERAKI_MAX_REQUEST_BYTES; default 4194304, gRPC's and istiod's 4 MiB).", valueName: "bytes"))
+    var maxRequestBytes: Int?
 
     @Option(help: ArgumentHelp("The address the admin HTTP endpoint binds (env AERAKI_ADMIN_HOST; default 0.0.0.0).", valueName: "host"))
     var adminHost: String?
@@ -89,7 +120,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The kubeconfig context (env AERAKI_KUBE_CONTEXT; default its current-context).", valueName: "name"))
     var kubeContext: String?
 
-    @Flag(help: "Also watch Istio's networking kinds (ServiceEntry, VirtualService, DestinationRule, Sidecar, Gateway, WorkloadEntry) through the Kubernetes API, for a cluster without istiod's MCP (env AERAKI_KUBERNETES_ISTIO=true).")
+    @Flag(help: "Also watch Istio's networking kinds (ServiceEntry, VirtualService, DestinationRule, Sidecar, Gateway, WorkloadEntry) and security kinds (PeerAuthentication, AuthorizationPolicy, RequestAuthentication) through the Kubernetes API, for a cluster without istiod's MCP (env AERAKI_KUBERNETES_ISTIO=true).")
     var kubernetesIstioKinds = false
 
     @Option(help: ArgumentHelp("The API version of Istio's kinds to watch (env AERAKI_KUBERNETES_ISTIO_VERSION; default v1).", valueName: "version"))
@@ -125,7 +156,7 @@ extension ServeOptions {
     }
 
     /// The server configuration from flags, then environment, then defaults.
-    func configuration() throws -> AerakiServerConfiguration {
+    func configuration() async throws -> AerakiServerConfiguration {
         let debounce = DebounceConfiguration(
             quietPeriod: .milliseconds(try int(debounceMs, "AERAKI_DEBOUNCE_MS", 100)),
             maxDelay: .milliseconds(try int(debounceMaxMs, "AERAKI_DEBOUNCE_MAX_MS", 1000))
@@ -180,7 +211,12 @@ extension ServeOptions {
             xdsHost: xdsHost ?? Self.env("AERAKI_XDS_HOST") ?? "0.0.0.0",
             xdsPort: try int(xdsPort, "AERAKI_XDS_PORT", 15010),
             tls: tls,
-            admin: .init(host: adminHost ?? Self.env("AERAKI_ADMIN_HOST") ?? "0.0.0.0", port: try int(adminPort, "AERAKI_ADMIN_PORT", 15014)),
+            xdsAuthentication: try await xdsAuthentication(tls: tls, mesh: mesh),
+            limits: try limits(),
+            admin: .init(
+                host: adminHost ?? Self.env("AERAKI_ADMIN_HOST") ?? "0.0.0.0", port: try int(adminPort, "AERAKI_ADMIN_PORT", 15014),
+                debugAccess: DebugAccess(token: try debugToken())
+            ),
             source: sources[0],
             additionalSources: Array(sources.dropFirst()),
             meshConfig: .init(path: meshConfigPath, pollInterval: .milliseconds(try int(pollIntervalMs, "AERAKI_POLL_INTERVAL_MS", 200))),
@@ -192,6 +228,89 @@ extension ServeOptions {
             ),
             shutdownGracePeriod: .milliseconds(Int(drain * 1000))
         )
+    }
+
+    /// What the xDS listeners require (`--xds-auth`, `--xds-plaintext-auth` and the keys and trust
+    /// domain they check with), refusing combinations that could never authenticate anyone.
+    func xdsAuthentication(tls: AerakiServerConfiguration.TLS?, mesh: MeshConfig) async throws -> XDSAuthentication {
+        func mode(_ flag: String?, _ name: String, _ variable: String, default fallback: XDSAuthMode) throws -> XDSAuthMode {
+            guard let text = flag ?? Self.env(variable) else { return fallback }
+            guard let mode = XDSAuthMode(rawValue: text.lowercased()) else {
+                throw ArgumentParser.ValidationError("--\(name)=\(text): use none, mtls, jwt or any")
+            }
+            return mode
+        }
+        let explicitTLSMode = xdsAuth ?? Self.env("AERAKI_XDS_AUTH")
+        let tlsMode = tls == nil ? .none : try mode(xdsAuth, "xds-auth", "AERAKI_XDS_AUTH", default: .any)
+        let plaintextMode = try mode(xdsPlaintextAuth, "xds-plaintext-auth", "AERAKI_XDS_PLAINTEXT_AUTH", default: .none)
+        if tls == nil, let explicitTLSMode, explicitTLSMode.lowercased() != "none" {
+            throw ArgumentParser.ValidationError("--xds-auth=\(explicitTLSMode) applies to the TLS xDS listener: give --tls-cert and --tls-key")
+        }
+        guard plaintextMode == .none || plaintextMode == .jwt else {
+            throw ArgumentParser.ValidationError("--xds-plaintext-auth=\(plaintextMode.rawValue): a plaintext peer has no certificate; use none or jwt")
+        }
+        let jwks = xdsJwks ?? Self.env("AERAKI_XDS_JWKS")
+        let hasCA = tls?.clientCAFile != nil
+        switch tlsMode {
+        case .mtls where !hasCA:
+            throw ArgumentParser.ValidationError("--xds-auth=mtls needs --tls-client-ca to verify client certificates with")
+        case .jwt where jwks == nil:
+            throw ArgumentParser.ValidationError("--xds-auth=jwt needs --xds-jwks with the keys to verify tokens with")
+        case .any where !hasCA && jwks == nil:
+            throw ArgumentParser.ValidationError("--xds-auth=any (the default with TLS) needs --tls-client-ca (client certificates) or --xds-jwks (bearer tokens); --xds-auth=none serves TLS without authenticating anyone")
+        default:
+            break
+        }
+        if plaintextMode == .jwt, jwks == nil {
+            throw ArgumentParser.ValidationError("--xds-plaintext-auth=jwt needs --xds-jwks with the keys to verify tokens with")
+        }
+        let trustDomain = self.trustDomain ?? Self.env("AERAKI_TRUST_DOMAIN") ?? mesh.trustDomain
+        var audiences = xdsJwtAudience
+        if audiences.isEmpty, let env = Self.env("AERAKI_XDS_JWT_AUDIENCES") { audiences = env.split(separator: ",").map(String.init) }
+        let rules = BearerTokenVerifier.Rules(
+            issuer: xdsJwtIssuer ?? Self.env("AERAKI_XDS_JWT_ISSUER"), audiences: audiences.isEmpty ? ["istio-ca"] : audiences,
+            trustDomain: trustDomain
+        )
+        var verifier: BearerTokenVerifier?
+        if let jwks {
+            do {
+                verifier = try await BearerTokenVerifier(jwksFile: jwks, rules: rules)
+            } catch {
+                throw ArgumentParser.ValidationError("--xds-jwks: \(error.message)")
+            }
+        }
+        return XDSAuthentication(
+            tls: tlsMode, plaintext: plaintextMode, trustDomain: trustDomain, tokenVerifier: verifier,
+            privilegedNamespaces: [namespace ?? Self.env("POD_NAMESPACE") ?? "istio-system"]
+        )
+    }
+
+    /// The operator's xDS limits; each must be positive.
+    func limits() throws -> AerakiServerConfiguration.Limits {
+        let defaults = AerakiServerConfiguration.Limits.defaults
+        let limits = AerakiServerConfiguration.Limits(
+            maxStreamsPerConnection: try int(maxStreamsPerConnection, "AERAKI_MAX_STREAMS_PER_CONNECTION", defaults.maxStreamsPerConnection),
+            maxStreams: try int(maxStreams, "AERAKI_MAX_STREAMS", defaults.maxStreams),
+            maxRequestBytes: try int(maxRequestBytes, "AERAKI_MAX_REQUEST_BYTES", defaults.maxRequestBytes)
+        )
+        for (name, value) in [
+            ("--max-streams-per-connection", limits.maxStreamsPerConnection), ("--max-streams", limits.maxStreams),
+            ("--max-request-bytes", limits.maxRequestBytes),
+        ] where value < 1 {
+            throw ArgumentParser.ValidationError("\(name)=\(value): must be at least 1")
+        }
+        return limits
+    }
+
+    /// The admin debug token (`--debug-token-file`), trimmed; nil when none is given.
+    func debugToken() throws -> String? {
+        guard let path = debugTokenFile ?? Self.env("AERAKI_DEBUG_TOKEN_FILE") else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ArgumentParser.ValidationError("--debug-token-file: cannot read \(path)")
+        }
+        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw ArgumentParser.ValidationError("--debug-token-file: \(path) is empty") }
+        return token
     }
 
     /// The Kubernetes API source asked for, or nil.

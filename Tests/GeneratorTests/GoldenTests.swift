@@ -32,7 +32,9 @@ struct GoldenTests {
                          "thrift-routing", "thrift-inbound", "resolution", "traffic-policy", "registry-only", "rule-scoping",
                          "meshconfig-access-log", "meshconfig-access-log-json", "meshconfig-registry-only", "meshconfig-trust-domain",
                          "redis-routing", "redis-cluster", "observers", "thrift-ratelimit", "l7-inline-routes",
-                         "http-reviews", "http-routing", "http-upstream", "grpc-proxyless"] {
+                         "http-reviews", "http-routing", "http-upstream", "grpc-proxyless",
+                         "security-permissive", "security-strict", "security-auto-mtls", "authz-allow", "authz-deny",
+                         "dubbo-authz-rbac", "dubbo-authz-fallback"] {
             #expect(names.contains(required), "missing golden case \(required)")
         }
     }

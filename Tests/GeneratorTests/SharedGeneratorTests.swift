@@ -51,6 +51,11 @@ struct SharedGeneratorTests {
     static func snapshot(weight: Int = 90, endpoint: String = "10.1.1.2", extra: String = "", bEndpoint: String = "10.1.2.2") -> ConfigSnapshot {
         let yaml = mesh.replacingOccurrences(of: "WEIGHT", with: "\(weight)").replacingOccurrences(of: "REST", with: "\(100 - weight)")
             .replacingOccurrences(of: "B_ENDPOINT", with: bEndpoint).replacingOccurrences(of: "ENDPOINT", with: endpoint) + extra
+        return snapshot(yaml: yaml)
+    }
+
+    /// The validated snapshot of `yaml`.
+    static func snapshot(yaml: String) -> ConfigSnapshot {
         let parsed = MeshYAMLParser().parse(yaml, source: "test")
         let store = ConfigStore()
         let errors = store.replace(origin: "test", with: parsed.resources)

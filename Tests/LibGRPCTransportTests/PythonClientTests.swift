@@ -43,6 +43,8 @@ struct PythonClientTests {
             #expect(metadataExit == 0)
             #expect(metadata["authorization"] as? String == "Bearer token-123")
             #expect((metadata["peer"] as? String)?.contains("127.0.0.1") == true)
+            #expect(metadata["tls"] as? String == "false")
+            #expect(metadata["certificate_pem"] == nil)
         }
     }
 

@@ -21,6 +21,11 @@ struct TLSTests {
             #expect(exitCode == 0, "\(metadata)")
             #expect(metadata["peer_identity"] as? String == "spiffe://cluster.local/ns/default/sa/test-client")
             #expect((metadata["subject"] as? String)?.contains("test-client") == true)
+            #expect(metadata["tls"] as? String == "true")
+            // The verified leaf itself, for callers that parse it (the xDS server reads its SPIFFE SANs).
+            let clientPEM = try String(contentsOfFile: path("client.pem"), encoding: .utf8)
+            let receivedPEM = metadata["certificate_pem"] as? String ?? ""
+            #expect(!receivedPEM.isEmpty && clientPEM.contains(receivedPEM.trimmingCharacters(in: .whitespacesAndNewlines)))
             let (echo, echoExit) = try await PythonPeer.client(port: port, tls: clientTLS, ["echo", "--count", "10", "--size", "100"])
             #expect(echoExit == 0, "\(echo)")
             let (_, withoutCertificate) = try await PythonPeer.client(

@@ -9,11 +9,12 @@ import XDSServer
 @Suite("xDS server over loopback")
 struct LoopbackTests {
     static func withServer(
+        configuration xdsConfiguration: XDSServer.Configuration = .defaults,
         hooks: XDSHooks = XDSHooks(),
         _ body: (SnapshotCache, GRPCChannel) async throws -> Void
     ) async throws {
         let cache = SnapshotCache()
-        let xds = XDSServer(cache: cache, hooks: hooks)
+        let xds = XDSServer(cache: cache, configuration: xdsConfiguration, hooks: hooks)
         var router = Router()
         xds.register(into: &router)
         var configuration = GRPCServer.Configuration.defaults

@@ -8,11 +8,13 @@ final class AdminHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let router: AdminRouter
+    private let debugAccess: DebugAccess
     private let onRequest: @Sendable (AdminRequest, AdminResponse) -> Void
     private var head: HTTPRequestHead?
 
-    init(router: AdminRouter, onRequest: @escaping @Sendable (AdminRequest, AdminResponse) -> Void) {
+    init(router: AdminRouter, debugAccess: DebugAccess, onRequest: @escaping @Sendable (AdminRequest, AdminResponse) -> Void) {
         self.router = router
+        self.debugAccess = debugAccess
         self.onRequest = onRequest
     }
 
@@ -31,9 +33,10 @@ final class AdminHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
         let request = AdminRequest(
-            method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }
+            method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
+            remoteAddress: context.channel.remoteAddress?.ipAddress
         )
-        let response = router.respond(to: request)
+        let response = debugAccess.refusal(for: request) ?? router.respond(to: request)
         onRequest(request, response)
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)

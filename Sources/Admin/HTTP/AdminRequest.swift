@@ -8,17 +8,29 @@ public struct AdminRequest: Sendable {
     public var query: [String: String]
     /// Header names (lowercased) to values.
     public var headers: [String: String]
+    /// The peer's IP address (nil when unknown, e.g. a Unix socket).
+    public var remoteAddress: String?
 
     /// A request from its parts.
-    public init(method: String = "GET", path: String, query: [String: String] = [:], headers: [String: String] = [:]) {
+    public init(
+        method: String = "GET", path: String, query: [String: String] = [:], headers: [String: String] = [:],
+        remoteAddress: String? = nil
+    ) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
+        self.remoteAddress = remoteAddress
     }
 
-    /// A request from a method, a request target (`/path?a=b`) and headers.
-    public init(method: String, uri: String, headers: [(String, String)]) {
+    /// Whether the peer is this host over loopback (`127.0.0.0/8`, `::1`, or `::ffff:127.x.x.x`).
+    public var isFromLoopback: Bool {
+        guard let address = remoteAddress?.lowercased() else { return false }
+        return address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
+    }
+
+    /// A request from a method, a request target (`/path?a=b`), headers and the peer's address.
+    public init(method: String, uri: String, headers: [(String, String)], remoteAddress: String? = nil) {
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.method = method
         self.path = parts.first.map(String.init) ?? "/"
@@ -34,6 +46,7 @@ public struct AdminRequest: Sendable {
         var lowered: [String: String] = [:]
         for (name, value) in headers { lowered[name.lowercased()] = value }
         self.headers = lowered
+        self.remoteAddress = remoteAddress
     }
 
     /// Whether the client asked for plain text: `?format=text`, or an `Accept` header preferring `text/plain`.

@@ -16,11 +16,14 @@ public final class AdminServer: Service, Sendable {
         public var host: String
         /// The port (0 picks a free one; see ``AdminServer/listeningPort()``).
         public var port: Int
+        /// Who may read `/debug/*` (default: loopback peers only).
+        public var debugAccess: DebugAccess
 
         /// A configuration from its parts.
-        public init(host: String, port: Int) {
+        public init(host: String, port: Int, debugAccess: DebugAccess = .localOnly) {
             self.host = host
             self.port = port
+            self.debugAccess = debugAccess
         }
 
         /// `0.0.0.0:15014`, Istio's monitoring port.
@@ -50,6 +53,7 @@ public final class AdminServer: Service, Sendable {
     /// - Throws: when the address cannot be bound.
     public func run() async throws {
         let router = self.router
+        let debugAccess = configuration.debugAccess
         let logger = self.logger
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
@@ -58,7 +62,7 @@ public final class AdminServer: Service, Sendable {
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMapThrowing {
                     try channel.pipeline.syncOperations.addHandler(
-                        AdminHTTPHandler(router: router) { request, response in
+                        AdminHTTPHandler(router: router, debugAccess: debugAccess) { request, response in
                             logger.debug(
                                 "admin request",
                                 metadata: ["http.path": "\(request.path)", "http.status": "\(response.status)"]

@@ -86,7 +86,12 @@ public final class AerakiServer: Sendable {
             trimmer.workHappened()
         }
         let xds = XDSServer(
-            cache: cache, configuration: .init(controlPlaneID: configuration.controlPlaneID), hooks: hooks,
+            cache: cache,
+            configuration: .init(
+                controlPlaneID: configuration.controlPlaneID, authentication: configuration.xdsAuthentication,
+                maxStreams: configuration.limits.maxStreams
+            ),
+            hooks: hooks,
             logger: Logger(label: "io.aeraki.xds")
         )
         var router = Router()
@@ -101,6 +106,8 @@ public final class AerakiServer: Sendable {
         }
         var grpcConfiguration = GRPCServer.Configuration(listeners: listeners)
         grpcConfiguration.shutdownGracePeriod = configuration.shutdownGracePeriod
+        grpcConfiguration.maxConcurrentStreamsPerConnection = configuration.limits.maxStreamsPerConnection
+        grpcConfiguration.maxReceiveMessageBytes = configuration.limits.maxRequestBytes
         let grpc = GRPCServer(configuration: grpcConfiguration, router: router)
         let endpoints = AdminEndpoints(
             syncStatus: xds, configDump: cache, configStore: ConfigStoreReporter(store: store, problems: problems),

@@ -2,6 +2,7 @@ public import Admin
 public import KubernetesSource
 public import Mesh
 public import ServiceLifecycle
+public import XDSServer
 
 /// Everything `aeraki serve` is told: where to listen, where config comes from, how to debounce.
 public struct AerakiServerConfiguration: Sendable {
@@ -59,12 +60,41 @@ public struct AerakiServerConfiguration: Sendable {
         }
     }
 
+    /// What one client, or all of them, may ask of the xDS listeners.
+    public struct Limits: Sendable, Hashable {
+        /// The most concurrent streams on one HTTP/2 connection (advertised as
+        /// `SETTINGS_MAX_CONCURRENT_STREAMS`; a client queues more, it is not refused).
+        public var maxStreamsPerConnection: Int
+        /// The most xDS streams open at once over all connections (one more ends with `RESOURCE_EXHAUSTED`).
+        public var maxStreams: Int
+        /// The largest request message, in bytes (a larger one ends its stream with `RESOURCE_EXHAUSTED`).
+        public var maxRequestBytes: Int
+
+        /// Limits from their parts.
+        public init(maxStreamsPerConnection: Int, maxStreams: Int, maxRequestBytes: Int) {
+            self.maxStreamsPerConnection = maxStreamsPerConnection
+            self.maxStreams = maxStreams
+            self.maxRequestBytes = maxRequestBytes
+        }
+
+        /// 1,000 streams per connection (an Envoy uses one; load generators multiplex a few hundred),
+        /// 100,000 streams in all, 4 MiB requests (gRPC's and istiod's default).
+        public static var defaults: Limits {
+            Limits(maxStreamsPerConnection: 1000, maxStreams: 100_000, maxRequestBytes: 4 << 20)
+        }
+    }
+
     /// The address the xDS listeners bind.
     public var xdsHost: String
     /// The plaintext xDS port (15010; 0 picks a free one).
     public var xdsPort: Int
     /// The optional TLS xDS listener.
     public var tls: TLS?
+    /// What each xDS listener requires of a stream (default: nothing; `aeraki serve` requires an
+    /// identity on the TLS listener unless told otherwise).
+    public var xdsAuthentication: XDSAuthentication
+    /// What clients may ask of the xDS listeners.
+    public var limits: Limits
     /// The admin endpoint.
     public var admin: AdminServer.Configuration
     /// The config source.
@@ -85,7 +115,8 @@ public struct AerakiServerConfiguration: Sendable {
 
     /// A configuration from its parts.
     public init(
-        xdsHost: String = "0.0.0.0", xdsPort: Int = 15010, tls: TLS? = nil, admin: AdminServer.Configuration = .defaults,
+        xdsHost: String = "0.0.0.0", xdsPort: Int = 15010, tls: TLS? = nil, xdsAuthentication: XDSAuthentication = .disabled,
+        limits: Limits = .defaults, admin: AdminServer.Configuration = .defaults,
         source: ConfigSource, additionalSources: [ConfigSource] = [], meshConfig: MeshConfigFile? = nil,
         debounce: DebounceConfiguration = .defaults, controlPlaneID: String = "aeraki",
         meshOptions: MeshIndex.Options = .defaults, shutdownGracePeriod: Duration = .seconds(10)
@@ -93,6 +124,8 @@ public struct AerakiServerConfiguration: Sendable {
         self.xdsHost = xdsHost
         self.xdsPort = xdsPort
         self.tls = tls
+        self.xdsAuthentication = xdsAuthentication
+        self.limits = limits
         self.admin = admin
         self.source = source
         self.additionalSources = additionalSources

@@ -12,10 +12,11 @@ struct ClusterBuilder {
     let ipv4Only: Bool
 
     /// The cluster of `subset` ("" for the default one) of a service port. `endpoints` are the port's
-    /// endpoints (only DNS clusters embed them). Nil for a DNS cluster without endpoints, which
-    /// istiod drops too (noted in `diagnostics`).
+    /// endpoints (DNS clusters embed them; their service accounts are the SANs mTLS verifies), and
+    /// `index` tells which of them EDS marks for mTLS. Nil for a DNS cluster without endpoints, which
+    /// istiod drops too (noted in `diagnostics`). TLS: the DestinationRule's, else auto mTLS.
     func outbound(
-        _ entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: [ServiceEndpoint], diagnostics: inout [String]
+        _ entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: [ServiceEndpoint], index: MeshIndex, diagnostics: inout [String]
     ) -> Envoy_Config_Cluster_V3_Cluster? {
         let service = entry.service
         let name = ClusterName.outbound(port: port.number, subset: subset, host: service.hostname)
@@ -29,7 +30,7 @@ struct ClusterBuilder {
             }
             cluster.type = service.resolution == .dns ? .strictDns : .logicalDns
             let dnsEndpoints = service.resolution == .dnsRoundRobin ? Array(selected.prefix(1)) : selected
-            cluster.loadAssignment = EndpointBuilder.assignment(name, dnsEndpoints)
+            cluster.loadAssignment = Self.assignment(name, dnsEndpoints, entry: entry, port: port, subset: subset, index: index)
             cluster.respectDnsTtl = true
             cluster.dnsLookupFamily = ipv4Only ? .v4Only : .all
         case .none:
@@ -42,12 +43,16 @@ struct ClusterBuilder {
             eds.edsConfig = Proto.adsConfigSource
             cluster.edsClusterConfig = eds
         }
+        let sni = ClusterName.sni(port: port.number, subset: subset, host: service.hostname)
+        let sans = AutoMutualTLS.subjectAltNames(service: service, endpoints: endpoints, trustDomains: options.trustDomains)
         let policy = entry.destinationRule?.trafficPolicy(port: port.number, subset: subset)
         UpstreamHTTPOptions.apply(port: port.protocol, policy: policy, to: &cluster)
         if let policy {
-            ClusterTrafficPolicy.apply(policy, to: &cluster, sni: ClusterName.sni(port: port.number, subset: subset, host: service.hostname),
-                                       subjectAltNames: UpstreamTLS.expanding(service.subjectAltNames, trustDomains: options.trustDomains),
-                                       diagnostics: &diagnostics)
+            ClusterTrafficPolicy.apply(policy, to: &cluster, sni: sni, subjectAltNames: sans, diagnostics: &diagnostics)
+        }
+        if options.autoMutualTLS, !(policy?.hasTls ?? false) {
+            AutoMutualTLS.apply(to: &cluster, entry: entry, endpoints: Self.select(endpoints, subset: subset, rule: entry.destinationRule),
+                                sni: sni, subjectAltNames: sans)
         }
         if port.protocol == .redis {
             RedisClusterPolicy.apply(entry.redisDestination?.spec, to: &cluster, host: service.hostname, port: port.number, subset: subset, diagnostics: &diagnostics)
@@ -55,12 +60,21 @@ struct ClusterBuilder {
         return cluster
     }
 
-    /// The load assignment of an EDS cluster of `subset`: the port's endpoints the subset selects.
+    /// The load assignment of an EDS cluster of `subset`: the port's endpoints the subset selects,
+    /// those with Istio mTLS marked `tlsMode: istio`.
     static func assignment(
-        _ entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: [ServiceEndpoint]
+        _ entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: [ServiceEndpoint], index: MeshIndex
     ) -> Envoy_Config_Endpoint_V3_ClusterLoadAssignment {
         let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
-        return EndpointBuilder.assignment(name, select(endpoints, subset: subset, rule: entry.destinationRule))
+        return assignment(name, select(endpoints, subset: subset, rule: entry.destinationRule), entry: entry, port: port, subset: subset, index: index)
+    }
+
+    private static func assignment(
+        _ name: String, _ endpoints: [ServiceEndpoint], entry: ProxyView.Entry, port: MeshServicePort, subset: String, index: MeshIndex
+    ) -> Envoy_Config_Endpoint_V3_ClusterLoadAssignment {
+        let policy = entry.destinationRule?.trafficPolicy(port: port.number, subset: subset)
+        let ruleMode = policy?.hasTls == true ? policy?.tls.mode : nil
+        return EndpointBuilder.assignment(name, endpoints) { AutoMutualTLS.marksIstio($0, ruleMode: ruleMode, index: index) }
     }
 
     /// The endpoints `subset`'s labels select (all of them for the default cluster).

@@ -44,6 +44,10 @@ public enum GeneratedMessageTypes {
         Envoy_Extensions_Filters_Network_ThriftProxy_Filters_Ratelimit_V3_RateLimit.self,
         Envoy_Extensions_Filters_Network_LocalRatelimit_V3_LocalRateLimit.self,
         Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.self,
+        Envoy_Extensions_Filters_Listener_TlsInspector_V3_TlsInspector.self,
+        Envoy_Extensions_Filters_Network_Rbac_V3_RBAC.self,
+        Envoy_Extensions_Filters_Http_Rbac_V3_RBAC.self,
+        Envoy_Extensions_TransportSockets_RawBuffer_V3_RawBuffer.self,
     ]
 
     /// Registers every type for JSON `Any` (idempotent; the registry is process-wide).

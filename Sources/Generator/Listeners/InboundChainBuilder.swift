@@ -4,19 +4,21 @@ internal import Protocols
 
 /// Builds the `virtualInbound` chains of the proxy's own services: one per target port (the port the
 /// workload listens on, not the service port — Aeraki matched the wrong one), for every own service,
-/// with or without a workload selector.
+/// with or without a workload selector. Every plugin's filters go through the ``InboundSecurity``
+/// stage, which makes them the port's mTLS filter chains with the workload's authorization.
 struct InboundChainBuilder {
     let registry: PluginRegistry
     let proxy: ProxyIdentity
     let options: GeneratorOptions
     /// The outbound clusters inbound filters may call that exist for the proxy (rate-limit services).
     var existingClusters: Set<String> = []
+    let security: InboundSecurity
 
     /// The chains, sorted by target port, and the target ports that need an `inbound|PORT||` cluster
     /// with the protocol of the port's first service.
     func chains(
         _ ownServices: [ProxyView.Entry], diagnostics: inout [String]
-    ) -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [(number: UInt32, protocol: MeshProtocol)]) {
+    ) throws -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [(number: UInt32, protocol: MeshProtocol)]) {
         var byPort: [UInt32: [ServiceBinding]] = [:]
         for entry in ownServices {
             for port in entry.service.ports {
@@ -44,7 +46,7 @@ struct InboundChainBuilder {
                 output = fallback
             }
             diagnostics.append(contentsOf: output.diagnostics.map { "inbound \(port): \($0)" })
-            chains.append(Proto.filterChain(name: "0.0.0.0_\(port)", match: Proto.destinationPort(port), filters: output.filters))
+            chains += try security.chains(port: port, namespaces: bindings.map(\.service.namespace), filters: output.filters)
             ports.append((number: port, protocol: bindings[0].port.protocol))
         }
         return (chains, ports)

@@ -109,7 +109,7 @@ struct ScopeBuilder {
                 let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
                 let cluster = try table.entry(ResourceKey(kind: .cluster, name: name, variant: variant, inputs: clusterInputs)) {
                     var diagnostics: [String] = []
-                    let built = builder.outbound(entry, port: port, subset: subset, endpoints: portEndpoints(), diagnostics: &diagnostics)
+                    let built = builder.outbound(entry, port: port, subset: subset, endpoints: portEndpoints(), index: index, diagnostics: &diagnostics)
                     return ResourceTable.Entry(resources: try built.map { [try PreparedResource($0)] } ?? [], diagnostics: diagnostics)
                 }
                 out.diagnostics += cluster.diagnostics
@@ -127,7 +127,7 @@ struct ScopeBuilder {
         let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
         let key = ResourceKey(kind: .assignment, name: name, variant: .shared, inputs: entry.assignmentInputs(subset: subset))
         return try table.entry(key) {
-            let built = ClusterBuilder.assignment(entry, port: port, subset: subset, endpoints: endpoints())
+            let built = ClusterBuilder.assignment(entry, port: port, subset: subset, endpoints: endpoints(), index: index)
             return ResourceTable.Entry(resources: [try PreparedResource(built)])
         }.resources
     }
@@ -176,25 +176,44 @@ struct ScopeBuilder {
     }
 
     /// The inbound resources of a workload with `ownServices` in `scope` (whose view is `view`):
-    /// `virtualInbound` with one chain per own target port, and the `inbound|PORT||` clusters.
+    /// `virtualInbound` with the chains of every own target port, and the `inbound|PORT||` clusters.
     ///
-    /// The rate-limit service clusters the own services' MetaRouters call are looked up in the
-    /// view; the ones that exist are part of the entry's name and their services its inputs, so the
-    /// limit appears when its service does and goes when it goes.
+    /// The security policies in effect for the workload (PeerAuthentications, AuthorizationPolicies,
+    /// its services' DubboAuthorizationPolicies) are inputs, so a policy change rebuilds exactly the
+    /// workloads it applies to; which workloads those are is decided by the scope (their selectors
+    /// are among the mesh's label selectors). The rate-limit service clusters the own services'
+    /// MetaRouters call are looked up in the view; the ones that exist are part of the entry's name
+    /// and their services its inputs, so the limit appears when its service does and goes when it goes.
     func inbound(_ ownServices: [ProxyView.Entry], view: ProxyView, proxy: ProxyIdentity, scope: ScopeKey) throws -> ResourceTable.Entry {
         if proxy.isProxylessGRPC { return try proxylessInbound(ownServices, proxy: proxy, scope: scope) }
+        let peerAuthentication = index.peerAuthentication(namespace: proxy.namespace, labels: proxy.labels)
+        let authorizationPolicies = index.authorizationPolicies(namespace: proxy.namespace, labels: proxy.labels)
+        var dubboPolicies: [String: [MeshResource]] = [:]
+        for namespace in Set(ownServices.map(\.service.namespace)) {
+            dubboPolicies[namespace] = index.dubboAuthorizationPolicies(namespace: namespace)
+        }
         var inputs = ownServices.flatMap(\.bindingInputs)
+        inputs += peerAuthentication.sources.map(Dependency.config)
+        inputs += authorizationPolicies.map { Dependency.config($0.key) }
+        for namespace in dubboPolicies.keys.sorted() {
+            inputs += dubboPolicies[namespace]!.map { Dependency.config($0.key) }
+        }
         let existing = Self.existingClusters(Set(ownServices.flatMap(\.rateLimitServiceClusters)), in: view)
         for cluster in existing.keys.sorted() { inputs += existing[cluster]!.clusterInputs }
         var name = "virtualInbound|" + ownServices.map(\.service.hostname).joined(separator: ",")
         if !existing.isEmpty { name += "|" + existing.keys.sorted().joined(separator: ",") }
         return try table.entry(ResourceKey(kind: .inbound, name: name, variant: .scope(scope), inputs: inputs)) {
             var diagnostics: [String] = []
-            let builder = InboundChainBuilder(registry: registry, proxy: proxy, options: options, existingClusters: Set(existing.keys))
-            let inbound = builder.chains(ownServices, diagnostics: &diagnostics)
+            let security = try InboundSecurity(
+                peerAuthentication: peerAuthentication, authorizationPolicies: authorizationPolicies, dubboPolicies: dubboPolicies,
+                dubboRBAC: proxy.capabilities.has(.dubboRBAC), trustDomains: options.trustDomains, diagnostics: &diagnostics
+            )
+            let inbound = try InboundChainBuilder(
+                registry: registry, proxy: proxy, options: options, existingClusters: Set(existing.keys), security: security
+            ).chains(ownServices, diagnostics: &diagnostics)
             let clusterBuilder = ClusterBuilder(options: options, ipv4Only: scope.ipv4Only)
             var resources = try inbound.ports.map { try PreparedResource(clusterBuilder.inbound(port: $0.number, protocol: $0.protocol)) }
-            resources.append(try PreparedResource(try VirtualListeners(options: options).inbound(chains: inbound.chains)))
+            resources.append(try PreparedResource(try VirtualListeners(options: options).inbound(chains: inbound.chains, security: security)))
             return ResourceTable.Entry(resources: resources, diagnostics: diagnostics)
         }
     }

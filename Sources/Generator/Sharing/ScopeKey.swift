@@ -4,8 +4,9 @@ public import Mesh
 /// equal scope keys get the same outbound clusters, assignments and listeners — the same objects.
 ///
 /// Labels enter only through the label selectors of the mesh's rules that they match (a
-/// DestinationRule's workload selector, a VirtualService's `sourceLabels`), so replicas and most
-/// workloads of one namespace share one scope. Istio calls the same idea the `SidecarScope`.
+/// DestinationRule's workload selector, a VirtualService's `sourceLabels`, the selector of a
+/// PeerAuthentication or AuthorizationPolicy), so replicas and most workloads of one namespace
+/// share one scope. Istio calls the same idea the `SidecarScope`.
 public struct ScopeKey: Hashable, Sendable, CustomStringConvertible {
     /// Sidecar, gateway, ...
     public var type: ProxyIdentity.ProxyType

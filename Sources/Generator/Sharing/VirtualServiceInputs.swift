@@ -18,20 +18,24 @@ extension ResolvedVirtualService {
 
 extension ProxyView.Entry {
     /// The inputs of the clusters of this service: the ServiceEntry and the DestinationRules in
-    /// effect, plus the endpoints for DNS services (their clusters embed them).
+    /// effect, the PeerAuthentications auto mTLS infers the namespace mode from, plus the
+    /// endpoints for DNS services (their clusters embed them).
     var clusterInputs: [Dependency] {
         var inputs: [Dependency] = [.config(service.source)]
         inputs += (destinationRule?.sources ?? []).map(Dependency.config)
         if let redisDestination { inputs.append(.config(redisDestination.key)) }
+        inputs += namespaceMutualTLS.sources.map(Dependency.config)
         if embedsEndpoints { inputs.append(.endpoints(service.source)) }
         return inputs
     }
 
-    /// The inputs of a load assignment of this service: its endpoints, and for a subset the
-    /// DestinationRules whose labels select them.
+    /// The inputs of a load assignment of this service: its endpoints, the DestinationRules (their
+    /// subsets select endpoints, their TLS mode decides `tlsMode`) and the PeerAuthentications the
+    /// endpoints' own mTLS modes come from.
     func assignmentInputs(subset: String) -> [Dependency] {
         var inputs: [Dependency] = [.endpoints(service.source), .config(service.source)]
-        if !subset.isEmpty { inputs += (destinationRule?.sources ?? []).map(Dependency.config) }
+        inputs += (destinationRule?.sources ?? []).map(Dependency.config)
+        inputs += peerAuthentications.map(Dependency.config)
         return inputs
     }
 

@@ -46,12 +46,19 @@ public struct APIResource: Sendable, Hashable, CustomStringConvertible {
         APIResource(kind: .dubboAuthorizationPolicy, version: "v1alpha1", plural: "dubboauthorizationpolicies"),
     ]
 
-    /// Istio's networking kinds, at `version` (`v1` since Istio 1.22; `v1beta1` or `v1alpha3` before).
+    /// Istio's networking and security kinds, at `version` (`v1` since Istio 1.22; `v1beta1` or
+    /// `v1alpha3` before — security kinds have no `v1alpha3` and use `v1beta1` then).
     public static func istio(version: String = "v1") -> [APIResource] {
-        [
+        let networking = [
             (ConfigKind.serviceEntry, "serviceentries"), (.virtualService, "virtualservices"),
             (.destinationRule, "destinationrules"), (.sidecar, "sidecars"), (.gateway, "gateways"),
             (.workloadEntry, "workloadentries"),
         ].map { APIResource(kind: $0.0, version: version, plural: $0.1) }
+        let securityVersion = version == "v1alpha3" ? "v1beta1" : version
+        let security = [
+            (ConfigKind.peerAuthentication, "peerauthentications"), (.authorizationPolicy, "authorizationpolicies"),
+            (.requestAuthentication, "requestauthentications"),
+        ].map { APIResource(kind: $0.0, version: securityVersion, plural: $0.1) }
+        return networking + security
     }
 }

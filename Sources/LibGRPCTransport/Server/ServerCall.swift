@@ -165,8 +165,12 @@ final class ServerCall: Sendable {
     // MARK: Context
 
     private func makeContext() -> ServerContext {
-        let (peer, identity) = handle.withCall { call in (Self.peer(of: call), Self.identity(of: call)) } ?? ("", nil)
-        return ServerContext(method: method, metadata: requestMetadata, peer: peer, peerIdentity: identity)
+        let (peer, properties) = handle.withCall { call in (Self.peer(of: call), Self.authProperties(of: call)) } ?? ("", [])
+        return ServerContext(
+            method: method, metadata: requestMetadata, peer: peer,
+            isTLS: properties.contains { $0.0 == "transport_security_type" && $0.1 == "ssl" },
+            peerIdentity: PeerIdentity(authProperties: properties)
+        )
     }
 
     private static func peer(of call: OpaquePointer) -> String {
@@ -175,7 +179,8 @@ final class ServerCall: Sendable {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    private static func identity(of call: OpaquePointer) -> PeerIdentity? {
+    /// The call's auth context properties (`transport_security_type`, `x509_pem_cert`, ...).
+    private static func authProperties(of call: OpaquePointer) -> [(String, String)] {
         final class Collected {
             var properties: [(String, String)] = []
         }
@@ -190,7 +195,7 @@ final class ServerCall: Sendable {
                 )
             }
         }
-        return PeerIdentity(authProperties: collected.properties)
+        return collected.properties
     }
 }
 
@@ -203,7 +208,11 @@ extension PeerIdentity {
         if sans.isEmpty {
             sans = ["peer_uri", "peer_dns", "peer_ip", "peer_email"].flatMap(values)
         }
-        guard subject != nil || !sans.isEmpty else { return nil }
-        self.init(subject: subject, commonName: values("x509_common_name").first, subjectAlternativeNames: sans)
+        let pem = values("x509_pem_cert").first
+        guard subject != nil || !sans.isEmpty || pem != nil else { return nil }
+        self.init(
+            subject: subject, commonName: values("x509_common_name").first, subjectAlternativeNames: sans,
+            certificatePEM: pem
+        )
     }
 }

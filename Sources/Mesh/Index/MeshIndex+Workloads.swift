@@ -2,7 +2,8 @@ internal import MeshAPI
 
 extension MeshIndex {
     /// The label selectors that can make two proxies of one namespace see the mesh differently:
-    /// DestinationRule workload selectors and VirtualService `sourceLabels`, de-duplicated and sorted.
+    /// DestinationRule workload selectors, VirtualService `sourceLabels` and the selectors of
+    /// PeerAuthentications and AuthorizationPolicies (which shape inbound), de-duplicated and sorted.
     /// (Sidecar selectors are accounted for by the Sidecar that applies.) A proxy's outbound config
     /// depends on its labels only through which of these match.
     public var labelSelectors: [[String: String]] { derived.labelSelectors }
@@ -49,10 +50,21 @@ extension MeshIndex {
         var labelSelectors: [[String: String]] = []
         var servicesByEndpointAddress: [String: [Int]] = [:]
         var selectingServicesByNamespace: [String: [Int]] = [:]
+        /// PeerAuthentications by namespace, in creation order.
+        var peerAuthentications: [String: [MeshResource]] = [:]
+        /// AuthorizationPolicies by namespace, in creation order.
+        var authorizationPolicies: [String: [MeshResource]] = [:]
+        /// DubboAuthorizationPolicies by namespace, in creation order.
+        var dubboAuthorizationPolicies: [String: [MeshResource]] = [:]
 
         init(services: [MeshService], endpointsBySource: [ConfigKey: [EndpointTemplate]],
-             destinationRules: [MeshResource], virtualServices: [ResolvedVirtualService]) {
-            var selectors = Set<[String: String]>()
+             destinationRules: [MeshResource], virtualServices: [ResolvedVirtualService],
+             peerAuthentications: [MeshResource], authorizationPolicies: [MeshResource], dubboAuthorizationPolicies: [MeshResource]) {
+            self.peerAuthentications = Dictionary(grouping: peerAuthentications, by: \.key.namespace)
+            self.authorizationPolicies = Dictionary(grouping: authorizationPolicies, by: \.key.namespace)
+            self.dubboAuthorizationPolicies = Dictionary(grouping: dubboAuthorizationPolicies, by: \.key.namespace)
+                .mapValues { $0.sorted(by: MeshResource.creationOrder) }
+            var selectors = Set(MeshIndex.securitySelectors(peerAuthentications: peerAuthentications, authorizationPolicies: authorizationPolicies))
             for resource in destinationRules {
                 if case .destinationRule(let rule) = resource.spec, rule.hasWorkloadSelector { selectors.insert(rule.workloadSelector.matchLabels) }
             }

@@ -57,7 +57,10 @@ public struct MeshIndex: Sendable {
             .compactMap { ResolvedVirtualService($0, domainSuffix: options.domainSuffix) }
         self.sidecars = snapshot.resources(of: .sidecar).sorted(by: MeshResource.creationOrder)
         self.derived = Derived(
-            services: services, endpointsBySource: endpoints, destinationRules: destinationRules, virtualServices: virtualServiceList
+            services: services, endpointsBySource: endpoints, destinationRules: destinationRules, virtualServices: virtualServiceList,
+            peerAuthentications: snapshot.resources(of: .peerAuthentication).sorted(by: MeshResource.creationOrder),
+            authorizationPolicies: snapshot.resources(of: .authorizationPolicy).sorted(by: MeshResource.creationOrder),
+            dubboAuthorizationPolicies: snapshot.resources(of: .dubboAuthorizationPolicy)
         )
     }
 
@@ -120,14 +123,6 @@ public struct MeshIndex: Sendable {
                 else { return nil }
                 return (resource.key, spec)
             }.first
-    }
-
-    /// DubboAuthorizationPolicies of `namespace` (they apply to Dubbo services of their namespace).
-    public func dubboAuthorizationPolicies(namespace: String) -> [(key: ConfigKey, spec: Dubbo_Aeraki_Io_V1alpha1_DubboAuthorizationPolicy)] {
-        snapshot.resources(of: .dubboAuthorizationPolicy).compactMap { resource in
-            guard resource.key.namespace == namespace, case .dubboAuthorizationPolicy(let spec) = resource.spec else { return nil }
-            return (resource.key, spec)
-        }
     }
 
     /// Istio's DestinationRule order: rules with a workload selector first, then by creation time.

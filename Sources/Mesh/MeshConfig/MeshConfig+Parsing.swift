@@ -27,6 +27,7 @@ extension MeshConfig {
             config.accessLogEncoding = encoding
         }
         if let value = try reader.bool(root, "enableTracing") { config.enableTracing = value }
+        if let value = try reader.bool(root, "enableAutoMtls") { config.enableAutoMtls = value }
         if let value = try reader.number(root["defaultConfig"]?["tracing"], "defaultConfig.tracing.sampling", key: "sampling") {
             guard (0...100).contains(value) else { throw reader.error("defaultConfig.tracing.sampling", "\(value) is not a percentage 0-100") }
             config.tracingSampling = value

@@ -54,6 +54,8 @@ public struct MeshConfig: Sendable, Hashable {
     public var accessLogFormat: String = ""
     /// `accessLogEncoding`.
     public var accessLogEncoding: AccessLogEncoding = .text
+    /// `enableAutoMtls`.
+    public var enableAutoMtls: Bool = true
     /// `enableTracing`.
     public var enableTracing: Bool = true
     /// `defaultConfig.tracing.sampling`, percent.

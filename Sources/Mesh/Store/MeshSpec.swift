@@ -14,6 +14,9 @@ public enum MeshSpec: Sendable, Equatable {
     case redisService(Redis_Aeraki_Io_V1alpha1_RedisService)
     case redisDestination(Redis_Aeraki_Io_V1alpha1_RedisDestination)
     case dubboAuthorizationPolicy(Dubbo_Aeraki_Io_V1alpha1_DubboAuthorizationPolicy)
+    case peerAuthentication(Istio_Security_V1beta1_PeerAuthentication)
+    case authorizationPolicy(Istio_Security_V1beta1_AuthorizationPolicy)
+    case requestAuthentication(Istio_Security_V1beta1_RequestAuthentication)
 
     /// The kind this spec belongs to.
     public var kind: ConfigKind {
@@ -29,6 +32,9 @@ public enum MeshSpec: Sendable, Equatable {
         case .redisService: .redisService
         case .redisDestination: .redisDestination
         case .dubboAuthorizationPolicy: .dubboAuthorizationPolicy
+        case .peerAuthentication: .peerAuthentication
+        case .authorizationPolicy: .authorizationPolicy
+        case .requestAuthentication: .requestAuthentication
         }
     }
 
@@ -46,6 +52,9 @@ public enum MeshSpec: Sendable, Equatable {
         case .redisService(let m): m
         case .redisDestination(let m): m
         case .dubboAuthorizationPolicy(let m): m
+        case .peerAuthentication(let m): m
+        case .authorizationPolicy(let m): m
+        case .requestAuthentication(let m): m
         }
     }
 
@@ -86,6 +95,10 @@ public enum MeshSpec: Sendable, Equatable {
         case .redisDestination: .redisDestination(try make(Redis_Aeraki_Io_V1alpha1_RedisDestination.self) as! Redis_Aeraki_Io_V1alpha1_RedisDestination)
         case .dubboAuthorizationPolicy:
             .dubboAuthorizationPolicy(try make(Dubbo_Aeraki_Io_V1alpha1_DubboAuthorizationPolicy.self) as! Dubbo_Aeraki_Io_V1alpha1_DubboAuthorizationPolicy)
+        case .peerAuthentication: .peerAuthentication(try make(Istio_Security_V1beta1_PeerAuthentication.self) as! Istio_Security_V1beta1_PeerAuthentication)
+        case .authorizationPolicy: .authorizationPolicy(try make(Istio_Security_V1beta1_AuthorizationPolicy.self) as! Istio_Security_V1beta1_AuthorizationPolicy)
+        case .requestAuthentication:
+            .requestAuthentication(try make(Istio_Security_V1beta1_RequestAuthentication.self) as! Istio_Security_V1beta1_RequestAuthentication)
         default: throw MeshSpecError(kind: kind)
         }
     }

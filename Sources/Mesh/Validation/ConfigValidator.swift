@@ -33,6 +33,9 @@ public struct ConfigValidator: Sendable {
         case .redisService(let rs): SpecChecks.redisService(rs, &spec)
         case .redisDestination(let rd): SpecChecks.redisDestination(rd, &spec)
         case .dubboAuthorizationPolicy(let dap): SpecChecks.dubboAuthorizationPolicy(dap, &spec)
+        case .peerAuthentication(let pa): SpecChecks.peerAuthentication(pa, &spec)
+        case .authorizationPolicy(let ap): SpecChecks.authorizationPolicy(ap, &spec)
+        case .requestAuthentication(let ra): SpecChecks.requestAuthentication(ra, &spec)
         }
         return (problems.problems + spec.problems).map {
             ValidationError(source: resource.source, key: resource.key, field: $0.field, reason: $0.reason)

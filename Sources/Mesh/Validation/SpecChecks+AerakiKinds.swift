@@ -115,9 +115,7 @@ extension SpecChecks {
     private static func patterns(_ lists: [String: [String]], prefix: String, _ p: inout FieldProblems) {
         for (field, values) in lists.sorted(by: { $0.key < $1.key }) {
             for (i, value) in values.enumerated() {
-                let stars = value.filter { $0 == "*" }.count
-                let ok = !value.isEmpty && (stars == 0 || value == "*" || (stars == 1 && (value.hasPrefix("*") || value.hasSuffix("*"))))
-                if !ok { p.add("\(prefix).\(field)[\(i)]", "\"\(value)\" must be exact, prefix*, *suffix or *") }
+                if !isPattern(value) { p.add("\(prefix).\(field)[\(i)]", "\"\(value)\" must be exact, prefix*, *suffix or *") }
             }
         }
     }

@@ -57,17 +57,8 @@ public enum AccessLogBuilder {
         file.logFormat = format
         var log = Envoy_Config_Accesslog_V3_AccessLog()
         log.name = loggerName
-        // Packed deterministically: a JSON format is a map, and resource versions come from bytes.
-        var options = BinaryEncodingOptions()
-        options.useDeterministicOrdering = true
-        do {
-            var any = Google_Protobuf_Any()
-            any.typeURL = "type.googleapis.com/" + Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog.protoMessageName
-            any.value = try file.serializedBytes(options: options)
-            log.typedConfig = any
-        } catch {
-            throw PluginError(plugin: plugin, message: "cannot encode the access log: \(error)")
-        }
+        // A JSON format is a map: `packing` serializes it in a deterministic order.
+        log.typedConfig = try .packing(file, plugin: plugin)
         return [log]
     }
 }

@@ -8,11 +8,16 @@ extension XDSServer {
     /// Answers a `ClientStatusRequest`: one `ClientConfig` per connected node that matches, each with
     /// one `GenericXdsConfig` per sent or subscribed resource and its SYNCED/STALE/ERROR/NOT_SENT
     /// status. Reads copies of stream state; never blocks the push path.
+    ///
+    /// An authenticated `caller` sees only the nodes it may see
+    /// (``XDSAuthentication/may(_:see:)``): every node for an identity of a privileged namespace,
+    /// else only nodes admitted to the caller's own namespaces. Nil (an unauthenticated listener,
+    /// or the admin endpoint) sees every node.
     public func clientStatus(
-        _ request: Envoy_Service_Status_V3_ClientStatusRequest
+        _ request: Envoy_Service_Status_V3_ClientStatusRequest, visibleTo caller: CallerIdentity? = nil
     ) -> Envoy_Service_Status_V3_ClientStatusResponse {
         var byNode: [String: [StreamStatus]] = [:]
-        for status in streamStatuses() {
+        for status in streamStatuses() where configuration.authentication.may(caller, see: status.namespace) {
             byNode[status.nodeID, default: []].append(status)
         }
         var response = Envoy_Service_Status_V3_ClientStatusResponse()
@@ -78,19 +83,20 @@ extension XDSServer {
         return config
     }
 
-    func fetchClientStatus(_ bytes: [UInt8]) throws -> [UInt8] {
+    func fetchClientStatus(_ bytes: [UInt8], caller: CallerIdentity?) throws -> [UInt8] {
         let request: Envoy_Service_Status_V3_ClientStatusRequest
         do {
             request = try Envoy_Service_Status_V3_ClientStatusRequest(serializedBytes: bytes)
         } catch {
             throw RPCError(code: .invalidArgument, message: "malformed ClientStatusRequest: \(error)")
         }
-        return try clientStatus(request).serializedBytes()
+        return try clientStatus(request, visibleTo: caller).serializedBytes()
     }
 
     func runClientStatusStream(_ stream: ServerStream) async throws -> Metadata {
+        let caller = try await authenticate(stream.context, streamID: makeStreamID())
         for try await bytes in stream.requests {
-            try await stream.send(try fetchClientStatus(bytes))
+            try await stream.send(try fetchClientStatus(bytes, caller: caller))
         }
         return [:]
     }

@@ -14,6 +14,22 @@ public struct StreamInfo: Sendable {
     public var nodeID: String
     /// The node the first request carried (nil before).
     public var node: Envoy_Config_Core_V3_Node?
+    /// The identity the stream proved when it opened (nil on a listener that requires none).
+    public var caller: CallerIdentity?
+}
+
+/// What the admission hook says about a node: whose config it is.
+public struct AdmittedNode: Sendable, Hashable {
+    /// The namespace the node's config belongs to.
+    public var namespace: String
+    /// The service account the node says it runs as, when it says one.
+    public var serviceAccount: String?
+
+    /// An admission from its parts.
+    public init(namespace: String, serviceAccount: String? = nil) {
+        self.namespace = namespace
+        self.serviceAccount = serviceAccount
+    }
 }
 
 /// One request, as the hooks see it.
@@ -56,8 +72,14 @@ public struct NackEvent: Sendable {
 /// they must be quick. An error thrown by `onStreamOpen` or `onRequest` ends the stream: an
 /// `RPCError` with its own status, anything else with `UNKNOWN`.
 public struct XDSHooks: Sendable {
-    /// A stream opened (before its first request).
+    /// A stream opened (after authentication, before its first request).
     public var onStreamOpen: (@Sendable (StreamInfo) throws -> Void)?
+    /// The first request named the stream's node (`nodeID` and `node` are set); runs before the
+    /// stream watches the cache or sends anything. Throw to refuse the node; return whose config it
+    /// is. On an authenticated stream the server then checks the caller's identity against that
+    /// namespace and service account (`PERMISSION_DENIED` when they do not match), and CSDS shows the
+    /// stream only to callers that may see that namespace.
+    public var admitNode: (@Sendable (StreamInfo) throws -> AdmittedNode)?
     /// A stream closed.
     public var onStreamClosed: (@Sendable (StreamInfo) -> Void)?
     /// A request arrived.

@@ -64,8 +64,18 @@ extension XDSServer {
         var info = StreamInfo(
             id: core.id, method: stream.context.method, peer: stream.context.peer, isDelta: isDelta, nodeID: ""
         )
+        info.caller = try await authenticate(stream.context, streamID: core.id)
         try runHook { try hooks.onStreamOpen?(info) }
-        streams.withLock { $0[core.id] = core }
+        let limit = configuration.maxStreams
+        let admitted = streams.withLock { open in
+            guard open.count < limit else { return false }
+            open[core.id] = OpenStream(core: core, namespace: nil)
+            return true
+        }
+        guard admitted else {
+            hooks.onStreamClosed?(info)
+            throw RPCError(code: .resourceExhausted, message: "the server already serves its maximum of \(limit) xDS streams (--max-streams)")
+        }
         defer {
             core.close()
             streams.withLock { $0[core.id] = nil }
@@ -87,6 +97,13 @@ extension XDSServer {
                     let typeURL = fixedTypeURL ?? request.typeURL
                     guard !typeURL.isEmpty else {
                         throw RPCError(code: .invalidArgument, message: "type_url is required on ADS")
+                    }
+                    if core.nodeID == nil {
+                        // Admission before adoption: a refused node is never watched nor sent anything.
+                        var candidate = info
+                        candidate.nodeID = request.nodeIfPresent?.id ?? ""
+                        candidate.node = request.nodeIfPresent
+                        try admit(candidate)
                     }
                     if let node = core.adoptNode(request.nodeIfPresent) {
                         info.nodeID = node
@@ -114,5 +131,49 @@ extension XDSServer {
             try result.get()
             return [:]
         }
+    }
+
+    /// The identity the stream proves, as its listener requires (logged and thrown when refused).
+    func authenticate(_ context: ServerContext, streamID: UInt64) async throws(RPCError) -> CallerIdentity? {
+        do {
+            return try await configuration.authentication.authenticate(context)
+        } catch {
+            logger.info("xDS stream refused", metadata: [
+                "xds.stream.id": "\(streamID)", "xds.peer": "\(context.peer)", "xds.method": "\(context.method)",
+                "xds.error": "\(error.message)",
+            ])
+            throw error
+        }
+    }
+
+    /// Runs the admission hook for the stream's node and, on an authenticated stream, checks that
+    /// the caller's identity may have that node's config: its namespace and, when the hook names
+    /// one, its service account. Without an admission hook the namespace is unknown, so an
+    /// authenticated stream is refused (fail closed).
+    private func admit(_ info: StreamInfo) throws {
+        guard info.node != nil, !info.nodeID.isEmpty else {
+            if info.caller != nil { throw RPCError(code: .invalidArgument, message: "missing node information") }
+            return
+        }
+        guard info.nodeID.utf8.count <= configuration.maxNodeIDBytes else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "the node id is \(info.nodeID.utf8.count) bytes; at most \(configuration.maxNodeIDBytes) are accepted"
+            )
+        }
+        var admitted: AdmittedNode?
+        try runHook { admitted = try hooks.admitNode?(info) }
+        if let caller = info.caller {
+            do {
+                try caller.authorize(namespace: admitted?.namespace ?? "", serviceAccount: admitted?.serviceAccount)
+            } catch {
+                logger.info("xDS stream refused", metadata: [
+                    "xds.node.id": "\(info.nodeID)", "xds.stream.id": "\(info.id)", "xds.caller": "\(caller)",
+                    "xds.error": "\(error.message)",
+                ])
+                throw error
+            }
+        }
+        streams.withLock { $0[info.id]?.namespace = admitted?.namespace }
     }
 }

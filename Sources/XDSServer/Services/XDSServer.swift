@@ -18,11 +18,25 @@ public final class XDSServer: Sendable {
         /// Type URLs for which an empty subscription means nothing, not legacy wildcard (gRPC
         /// clients, VHDS).
         public var legacyWildcardDisabledTypes: Set<String>
+        /// What each listener requires of a stream before serving it (default: nothing).
+        public var authentication: XDSAuthentication
+        /// The most xDS streams (SotW and delta, all connections) open at once; one more is refused
+        /// with `RESOURCE_EXHAUSTED`.
+        public var maxStreams: Int
+        /// The longest node id accepted, in UTF-8 bytes; a longer one is refused with
+        /// `INVALID_ARGUMENT` (it would be copied into every log line and status of the stream).
+        public var maxNodeIDBytes: Int
 
         /// A configuration with the given values.
-        public init(controlPlaneID: String, legacyWildcardDisabledTypes: Set<String> = []) {
+        public init(
+            controlPlaneID: String, legacyWildcardDisabledTypes: Set<String> = [],
+            authentication: XDSAuthentication = .disabled, maxStreams: Int = 100_000, maxNodeIDBytes: Int = 4096
+        ) {
             self.controlPlaneID = controlPlaneID
             self.legacyWildcardDisabledTypes = legacyWildcardDisabledTypes
+            self.authentication = authentication
+            self.maxStreams = maxStreams
+            self.maxNodeIDBytes = maxNodeIDBytes
         }
 
         /// Control plane id `aeraki`, legacy wildcard everywhere.
@@ -37,7 +51,13 @@ public final class XDSServer: Sendable {
     let encoder: ResponseEncoder
     private let nextStreamID = Atomic<UInt64>(1)
     /// The open streams, by stream id.
-    let streams = Mutex<[UInt64: any StreamStatusProviding]>([:])
+    let streams = Mutex<[UInt64: OpenStream]>([:])
+
+    /// An open stream and the namespace its node was admitted to.
+    struct OpenStream {
+        let core: any StreamStatusProviding
+        var namespace: String?
+    }
 
     /// A server over `cache`.
     public init(
@@ -72,14 +92,18 @@ public final class XDSServer: Sendable {
         router.register(XDSMethod.streamClientStatus) { stream in
             try await self.runClientStatusStream(stream)
         }
-        router.registerUnary(XDSMethod.fetchClientStatus) { request, _ in
-            try self.fetchClientStatus(request)
+        router.registerUnary(XDSMethod.fetchClientStatus) { request, context in
+            try self.fetchClientStatus(request, caller: try await self.authenticate(context, streamID: self.makeStreamID()))
         }
     }
 
     /// Every open stream's state, by node id.
     public func streamStatuses() -> [StreamStatus] {
-        streams.withLock { Array($0.values) }.map { $0.status() }.filter { !$0.nodeID.isEmpty }.sorted { $0.streamID < $1.streamID }
+        streams.withLock { Array($0.values) }.map { open in
+            var status = open.core.status()
+            status.namespace = open.namespace
+            return status
+        }.filter { !$0.nodeID.isEmpty }.sorted { $0.streamID < $1.streamID }
     }
 
     func makeStreamID() -> UInt64 {

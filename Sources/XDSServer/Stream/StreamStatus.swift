@@ -43,6 +43,8 @@ public struct StreamStatus: Sendable {
     public var nodeID: String
     /// The node the stream's first request carried.
     public var node: Envoy_Config_Core_V3_Node
+    /// The namespace the node was admitted to (nil before, or when no admission hook names one).
+    public var namespace: String? = nil
     /// Whether the stream is delta.
     public var isDelta: Bool
     /// When the last request arrived (seconds since 1970).

@@ -44,11 +44,12 @@ enum EchoRouter {
         }
         router.registerUnary(unary) { request, _ in request }
         router.registerUnary(metadata) { _, context in
-            var fields: [String: String] = ["peer": context.peer]
+            var fields: [String: String] = ["peer": context.peer, "tls": "\(context.isTLS)"]
             for entry in context.metadata { fields[entry.key] = entry.text }
             if let identity = context.peerIdentity {
                 fields["peer_identity"] = identity.spiffeID ?? identity.subject ?? ""
                 fields["subject"] = identity.subject ?? ""
+                fields["certificate_pem"] = identity.certificatePEM ?? ""
             }
             return Array(try JSONSerialization.data(withJSONObject: fields))
         }

@@ -9,6 +9,9 @@ import Testing
 /// The MCP client against the Python fake istiod (grpcio, independent of our transport).
 @Suite("MCP client against a fake istiod", .serialized, .timeLimit(.minutes(2)))
 struct MCPClientTests {
+    /// The type URLs the client subscribes to (every kind's, each version).
+    static let typeURLs = ConfigKind.all.flatMap(\.mcpTypeURLs).count
+
     static let fastBackoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(400))
 
     /// A temporary copy of `Fixtures/mcp` to serve (tests edit it).
@@ -75,9 +78,9 @@ struct MCPClientTests {
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             #expect(await eventually { !countsAtSignal.withLock { $0 }.isEmpty })
-            #expect(await eventually { fake.events("ack").count >= 17 })
+            #expect(await eventually { fake.events("ack").count >= Self.typeURLs })
             fake.send("push")
-            #expect(await eventually { fake.events("ack").count >= 34 })
+            #expect(await eventually { fake.events("ack").count >= 2 * Self.typeURLs })
             group.cancelAll()
         }
         await fake.stop()
@@ -119,7 +122,7 @@ struct MCPClientTests {
         let keepalive = Keepalive(time: .seconds(1), timeout: .seconds(1), permitWithoutCalls: true, minimumReceivedPingInterval: .seconds(1))
         let configuration = MCPClient.Configuration(address: "127.0.0.1:\(fake.port)", backoff: Self.fastBackoff, keepalive: keepalive)
         try await Self.withClient(configuration, store: store) { _ in
-            #expect(await eventually { fake.events("ack").count >= 17 })
+            #expect(await eventually { fake.events("ack").count >= Self.typeURLs })
             try await Task.sleep(for: .seconds(3))
             #expect(fake.events("stream_open").count == 1, "answered pings keep the stream")
             fake.freeze()
@@ -127,7 +130,7 @@ struct MCPClientTests {
             #expect(store.snapshot().count == 5, "the config stays while istiod does not answer")
             fake.thaw()
             #expect(await eventually(timeout: .seconds(45)) { fake.events("stream_open").count >= 2 }, "a new stream after the hang")
-            #expect(await eventually { fake.events("ack").count >= 34 }, "resynced")
+            #expect(await eventually { fake.events("ack").count >= 2 * Self.typeURLs }, "resynced")
         }
         await fake.stop()
     }
@@ -141,12 +144,12 @@ struct MCPClientTests {
         let port = fake.port
         let store = ConfigStore()
         try await Self.withClient(.init(address: "127.0.0.1:\(port)", tokenFile: tokenFile.path, backoff: Self.fastBackoff), store: store) { _ in
-            #expect(await eventually { fake.events("ack").count >= 17 })
+            #expect(await eventually { fake.events("ack").count >= Self.typeURLs })
             try "token-2\n".write(to: tokenFile, atomically: true, encoding: .utf8)
             await fake.stop()
             fake = try await FakeIstiod.start(configDirectory: directory, port: port, arguments: ["--token", "token-2"])
             let restarted = fake
-            #expect(await eventually { restarted.events("ack").count >= 17 }, "accepted with the rotated token")
+            #expect(await eventually { restarted.events("ack").count >= Self.typeURLs }, "accepted with the rotated token")
             #expect(restarted.events("rejected").isEmpty)
             #expect(store.snapshot().count == 5)
         }
@@ -168,13 +171,16 @@ struct MCPClientTests {
             #expect(store.snapshot()[Self.key(.applicationProtocol, "brpc")] != nil)
             let subscribed = Set(fake.events("subscribe").compactMap { $0["type_url"] as? String })
             #expect(subscribed.isSuperset(of: ["networking.istio.io/v1alpha3/ServiceEntry", "networking.istio.io/v1/ServiceEntry",
-                                               "metaprotocol.aeraki.io/v1alpha1/MetaRouter"]))
-            #expect(subscribed.count == 17)
+                                               "metaprotocol.aeraki.io/v1alpha1/MetaRouter",
+                                               "security.istio.io/v1beta1/PeerAuthentication", "security.istio.io/v1/AuthorizationPolicy"]))
+            // 6 networking and 3 security kinds under two versions each, 5 Aeraki kinds.
+            #expect(subscribed.count == 23)
+            #expect(subscribed.count == Self.typeURLs)
             let first = try #require(fake.events("subscribe").first)
             let metadata = first["metadata"] as? [String: Any]
             #expect(metadata?["GENERATOR"] as? String == "api")
             #expect((first["node_id"] as? String)?.hasPrefix("sidecar~127.0.0.1~aeraki.istio-system~") == true)
-            #expect(await eventually { fake.events("ack").count >= 17 })
+            #expect(await eventually { fake.events("ack").count >= Self.typeURLs })
             #expect(fake.events("nack").isEmpty)
         }
         await fake.stop()
@@ -244,14 +250,14 @@ struct MCPClientTests {
         try await Self.withClient(.init(address: "127.0.0.1:\(port)", backoff: Self.fastBackoff), store: store) { recorder in
             #expect(await eventually { store.snapshot().count == 5 })
             let initial = try #require(await Self.initialSyncBatches(recorder, store: store))
-            #expect(await eventually { fake.events("ack").count >= 17 })
+            #expect(await eventually { fake.events("ack").count >= Self.typeURLs })
             let before = store.snapshot()
             await fake.stop()
             try await Task.sleep(for: .milliseconds(300))
             #expect(store.snapshot().count == 5, "config kept while disconnected")
             fake = try await FakeIstiod.start(configDirectory: directory, port: port)
             let restarted = fake
-            #expect(await eventually { restarted.events("ack").count >= 17 }, "resynced after reconnecting")
+            #expect(await eventually { restarted.events("ack").count >= Self.typeURLs }, "resynced after reconnecting")
             try await Task.sleep(for: .milliseconds(300))
             #expect(recorder.all.count == initial, "no spurious change event: \(recorder.all)")
             #expect(store.snapshot().version == before.version)

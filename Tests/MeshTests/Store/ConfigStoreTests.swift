@@ -35,6 +35,43 @@ struct ConfigStoreTests {
         }
     }
 
+    @Test("a PeerAuthentication with an unknown mode (as MCP decodes it) is rejected by name; the last good one stays")
+    func badPeerAuthenticationKeepsLastGood() {
+        func pa(_ mode: Istio_Security_V1beta1_PeerAuthentication.MutualTLS.Mode) -> MeshResource {
+            var spec = Istio_Security_V1beta1_PeerAuthentication()
+            spec.mtls.mode = mode
+            return MeshResource(key: ConfigKey(kind: .peerAuthentication, namespace: "istio-system", name: "default"),
+                                spec: .peerAuthentication(spec), source: "mcp security.istio.io/v1/PeerAuthentication")
+        }
+        let store = ConfigStore()
+        #expect(store.apply(origin: "mcp", upserts: [pa(.strict)]).isEmpty)
+        let errors = store.apply(origin: "mcp", upserts: [pa(.UNRECOGNIZED(7))])
+        #expect(errors.map(\.field) == ["spec.mtls.mode"])
+        #expect(errors.first?.reason.contains("unknown mTLS mode 7") == true)
+        #expect(store.snapshot()[pa(.strict).key]?.spec == pa(.strict).spec, "STRICT stays in effect")
+    }
+
+    @Test("an AuthorizationPolicy with a malformed principal is rejected by name; the last good one stays")
+    func badAuthorizationPolicyKeepsLastGood() {
+        func ap(_ principal: String) -> MeshResource {
+            var source = Istio_Security_V1beta1_Source()
+            source.principals = [principal]
+            var from = Istio_Security_V1beta1_Rule.From()
+            from.source = source
+            var rule = Istio_Security_V1beta1_Rule()
+            rule.from = [from]
+            var spec = Istio_Security_V1beta1_AuthorizationPolicy()
+            spec.rules = [rule]
+            return MeshResource(key: ConfigKey(kind: .authorizationPolicy, namespace: "default", name: "viewer"), spec: .authorizationPolicy(spec))
+        }
+        let store = ConfigStore()
+        #expect(store.apply(origin: "a", upserts: [ap("cluster.local/ns/default/sa/productpage")]).isEmpty)
+        let errors = store.apply(origin: "a", upserts: [ap("cluster.local/ns/*/sa/productpage")])
+        #expect(errors.map(\.field) == ["spec.rules[0].from[0].source.principals[0]"])
+        #expect(errors.first?.reason.hasPrefix("malformed principal") == true)
+        #expect(store.snapshot()[ap("x").key]?.spec == ap("cluster.local/ns/default/sa/productpage").spec)
+    }
+
     @Test("an invalid resource never seen valid is not in effect; the others are")
     func invalidNewResource() {
         let store = ConfigStore()

@@ -112,6 +112,9 @@ public struct MeshYAMLParser: Sendable {
                 let path = specValue.path(ofKey: field, prefix: "spec") ?? "spec.\(field)"
                 return .failed([ValidationError(source: source, key: key, field: path, reason: "unknown field \"\(field)\"")])
             }
+            if case .unrecognizedEnumValue = error, let (path, reason) = Self.unknownSecurityEnum(kind: kind, spec: specValue) {
+                return .failed([ValidationError(source: source, key: key, field: path, reason: reason)])
+            }
             return .failed([ValidationError(source: source, key: key, field: "spec", reason: "cannot decode: \(error)")])
         } catch {
             return .failed([ValidationError(source: source, key: key, field: "spec", reason: "cannot decode: \(error)")])
@@ -125,6 +128,30 @@ public struct MeshYAMLParser: Sendable {
             version: metadata?["resourceVersion"]?.string ?? "",
             source: source
         ))
+    }
+
+    /// The PeerAuthentication mode or AuthorizationPolicy action that is not one of its kind's
+    /// values, named, for a spec protobuf JSON refused with `unrecognizedEnumValue`.
+    static func unknownSecurityEnum(kind: ConfigKind, spec: JSONValue) -> (field: String, reason: String)? {
+        switch kind {
+        case .peerAuthentication:
+            let modes = ["UNSET", "DISABLE", "PERMISSIVE", "STRICT"]
+            var candidates: [(String, JSONValue?)] = [("spec.mtls.mode", spec["mtls"]?["mode"])]
+            if case .object(let ports)? = spec["portLevelMtls"] {
+                candidates += ports.map { ("spec.portLevelMtls[\($0.0)].mode", $0.1["mode"]) }
+            }
+            for (field, value) in candidates {
+                if let mode = value?.string, !modes.contains(mode) {
+                    return (field, "unknown mTLS mode \"\(mode)\" (UNSET, DISABLE, PERMISSIVE or STRICT)")
+                }
+            }
+        case .authorizationPolicy:
+            if let action = spec["action"]?.string, !["ALLOW", "DENY", "AUDIT", "CUSTOM"].contains(action) {
+                return ("spec.action", "unknown action \"\(action)\" (ALLOW, DENY, AUDIT or CUSTOM)")
+            }
+        default: break
+        }
+        return nil
     }
 
     private func stringMap(_ value: JSONValue?) -> [String: String] {
