@@ -74,7 +74,10 @@ def test_aeraki_generate_on_examples(name, node, extra):
         assert '"name": "0.0.0.0_' in out.stdout  # an inbound chain for the provider's own port
     if name == "dubbo-provider":
         # examples/security.yaml: STRICT for namespace dubbo, so no inbound chain accepts plaintext.
-        assert '"transport_protocol": "raw_buffer"' not in out.stdout
+        dump = json.loads(out.stdout)
+        listeners = next(c for c in dump["configs"] if c["@type"].endswith("ListenersConfigDump"))["dynamic_listeners"]
+        inbound = next(l["active_state"]["listener"] for l in listeners if l["name"] == "virtualInbound")
+        assert all(ch.get("filter_chain_match", {}).get("transport_protocol") != "raw_buffer" for ch in inbound["filter_chains"])
         assert '"envoy.filters.network.rbac"' in out.stdout
     again = subprocess.run([binary, "generate", "--config", os.path.join(ROOT, "examples"), "--node", node] + extra,
                            capture_output=True, text=True, timeout=60)
