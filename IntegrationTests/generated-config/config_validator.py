@@ -11,13 +11,18 @@ gRPC clients) and the route configurations they name are also held to what gRPC'
 (gRFC A27/A28/A31/A33/A39): only the fault and router filters, route actions only, per-route configs
 only for the fault filter, and every locality of their clusters' assignments weighted.
 
-Envoy's contrib filters (Kafka broker, MySQL proxy) are not in xds-protos: their protos under `proto/contrib`
-are compiled with protoc into the same descriptor pool, and their required `stat_prefix` is checked by hand.
+Project-owned protos not in xds-protos are compiled with protoc from `proto/` (against the upstream
+descriptors xds-protos provides) into the same descriptor pool: Envoy's contrib filters (Kafka broker,
+MySQL proxy), whose required `stat_prefix` is checked by hand, and the MetaProtocol messages of
+`proto/aeraki/meta_protocol_proxy/` (field numbers as meta-protocol-proxy defines them). Every route
+configuration a meta_protocol_proxy asks for over RDS must be served, on ADS, in the shape the proxy
+accepts (one virtual host, at least one route).
 """
 
 import importlib
 import json
 import os
+import re
 import subprocess
 import tempfile
 
@@ -54,6 +59,11 @@ _MODULES = [
     "envoy.extensions.request_id.uuid.v3.uuid_pb2",
     "envoy.extensions.retry.host.previous_hosts.v3.previous_hosts_pb2",
     "envoy.extensions.retry.priority.previous_priorities.v3.previous_priorities_config_pb2",
+    "envoy.extensions.filters.network.generic_proxy.v3.generic_proxy_pb2",
+    "envoy.extensions.filters.network.generic_proxy.action.v3.action_pb2",
+    "envoy.extensions.filters.network.generic_proxy.matcher.v3.matcher_pb2",
+    "envoy.extensions.filters.network.generic_proxy.codecs.dubbo.v3.dubbo_pb2",
+    "envoy.extensions.filters.network.generic_proxy.router.v3.router_pb2",
     "envoy.extensions.filters.network.redis_proxy.v3.redis_proxy_pb2",
     "envoy.extensions.clusters.redis.v3.redis_cluster_pb2",
     "envoy.extensions.filters.network.zookeeper_proxy.v3.zookeeper_proxy_pb2",
@@ -66,10 +76,7 @@ for _name in _MODULES:
     importlib.import_module(_name)
 
 _ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-CONTRIB_PROTOS = [
-    "contrib/envoy/extensions/filters/network/kafka_broker/v3/kafka_broker.proto",
-    "contrib/envoy/extensions/filters/network/mysql_proxy/v3/mysql_proxy.proto",
-]
+PROTO_DIR = os.path.join(_ROOT, "proto")
 # Contrib messages and their fields PGV would require to be non-empty upstream.
 CONTRIB_REQUIRED = {
     "envoy.extensions.filters.network.kafka_broker.v3.KafkaBroker": ["stat_prefix"],
@@ -77,23 +84,50 @@ CONTRIB_REQUIRED = {
 }
 
 
-def _load_contrib():
-    """Compiles the contrib protos of proto/ with protoc and adds them to the default pool."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "contrib.pb")
-        subprocess.run(["protoc", "-I", os.path.join(_ROOT, "proto"), "--descriptor_set_out", out] + CONTRIB_PROTOS, check=True)
-        files = descriptor_pb2.FileDescriptorSet()
-        with open(out, "rb") as f:
-            files.ParseFromString(f.read())
+def _load_project_protos(subdir):
+    """Compiles `proto/<subdir>/**.proto` with protoc against the upstream descriptors already in the
+    default pool (xds-protos) and adds them to that pool."""
     pool = descriptor_pool.Default()
-    for file in files.file:
+    ours = sorted(os.path.relpath(os.path.join(d, f), PROTO_DIR)
+                  for d, _, files in os.walk(os.path.join(PROTO_DIR, subdir)) for f in files if f.endswith(".proto"))
+    upstream, seen = [], set()
+
+    def visit(fd):
+        if fd.name in seen:
+            return
+        seen.add(fd.name)
+        for dep in fd.dependencies:
+            visit(dep)
+        upstream.append(fd)
+
+    for name in ours:
+        with open(os.path.join(PROTO_DIR, name)) as f:
+            for dep in re.findall(r'^import "([^"]+)";', f.read(), re.M):
+                if os.path.exists(os.path.join(PROTO_DIR, dep)):
+                    continue
+                importlib.import_module(dep[:-len(".proto")].replace("/", ".") + "_pb2")
+                visit(pool.FindFileByName(dep))
+    fds = descriptor_pb2.FileDescriptorSet()
+    for fd in upstream:
+        fd.CopyToProto(fds.file.add())
+    with tempfile.TemporaryDirectory() as tmp:
+        upstream_set, out = os.path.join(tmp, "upstream.pb"), os.path.join(tmp, "ours.pb")
+        with open(upstream_set, "wb") as f:
+            f.write(fds.SerializeToString())
+        subprocess.run(["protoc", f"--descriptor_set_in={upstream_set}", f"--proto_path={PROTO_DIR}",
+                        f"--descriptor_set_out={out}"] + ours, check=True)
+        compiled = descriptor_pb2.FileDescriptorSet()
+        with open(out, "rb") as f:
+            compiled.ParseFromString(f.read())
+    for fdp in compiled.file:
         try:
-            pool.FindFileByName(file.name)
+            pool.FindFileByName(fdp.name)
         except KeyError:
-            pool.Add(file)
+            pool.Add(fdp)
 
 
-_load_contrib()
+_load_project_protos("contrib")
+_load_project_protos("aeraki/meta_protocol_proxy")
 
 from envoy.admin.v3 import config_dump_pb2, config_dump_shared_pb2  # noqa: E402
 from envoy.config.cluster.v3 import cluster_pb2  # noqa: E402
@@ -118,7 +152,7 @@ def _message_class(type_url):
     try:
         return message_factory.GetMessageClass(descriptor_pool.Default().FindMessageTypeByName(name))
     except KeyError:
-        raise Problem(f"Any type {type_url} is not a known Envoy type")
+        raise Problem(f"Any type {type_url} is not a known Envoy or MetaProtocol type")
 
 
 def unpack(any_msg, where):
@@ -206,12 +240,13 @@ def referenced_clusters(msg):
             if name.startswith("envoy.extensions.filters.network.thrift_proxy"):
                 for p in m.request_mirror_policies:
                     yield p.cluster, name + ".request_mirror_policies"
-        elif name == "envoy.config.route.v3.RouteAction":
+        elif name in ("envoy.config.route.v3.RouteAction", "aeraki.meta_protocol_proxy.config.route.v1alpha.RouteAction",
+                      "envoy.extensions.filters.network.generic_proxy.action.v3.RouteAction"):
             if m.cluster:
                 yield m.cluster, name
             for c in m.weighted_clusters.clusters:
                 yield c.name, name
-            for p in m.request_mirror_policies:
+            for p in getattr(m, "request_mirror_policies", []):
                 yield p.cluster, name + ".request_mirror_policies"
         elif name == "envoy.config.core.v3.GrpcService.EnvoyGrpc":
             yield m.cluster_name, name
@@ -304,6 +339,7 @@ def validate_dump(text):
     for e in endpoints:
         if e.cluster_name not in set(names):
             raise Problem(f"assignment {e.cluster_name} for no cluster")
+    check_meta_protocol_rds(listeners, {r.name: r for r in routes})
     for l in listeners:
         matches = [json_format.MessageToJson(ch.filter_chain_match, sort_keys=True) for ch in l.filter_chains]
         if len(matches) != len(set(matches)):
@@ -386,3 +422,18 @@ def check_transport_socket_matches(cluster):
         last = cluster.transport_socket_matches[-1]
         if last.match.fields:
             raise Problem(f"cluster {cluster.name}: the last transport_socket_match {last.name} is not a catch-all")
+def check_meta_protocol_rds(listeners, routes):
+    """Every meta_protocol_proxy that takes its routes over RDS asks for them on ADS, and the route
+    configuration is served in the shape meta-protocol-proxy converts (one virtual host, >= 1 route)."""
+    for listener in listeners:
+        for m in all_messages(listener):
+            if m.DESCRIPTOR.full_name != "aeraki.meta_protocol_proxy.v1alpha.MetaProtocolProxy" or not m.HasField("rds"):
+                continue
+            name = m.rds.route_config_name
+            if not m.rds.config_source.HasField("ads"):
+                raise Problem(f"{listener.name}: MetaProtocol RDS {name} is not on ADS")
+            route = routes.get(name)
+            if route is None:
+                raise Problem(f"{listener.name}: MetaProtocol RDS {name!r} is not served")
+            if len(route.virtual_hosts) != 1 or not route.virtual_hosts[0].routes:
+                raise Problem(f"MetaProtocol route configuration {name} needs exactly one virtual host with routes")

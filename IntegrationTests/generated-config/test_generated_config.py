@@ -50,6 +50,10 @@ EXAMPLE_NODES = [
     ("productpage", "sidecar~10.0.6.20~productpage-v1.bookinfo~bookinfo.svc.cluster.local",
      ["--metadata", "LABELS=app=productpage,version=v1", "--metadata", "INSTANCE_IPS=10.0.6.20"]),
     ("proxyless-grpc", "sidecar~10.0.7.50~app.grpc~grpc.svc.cluster.local", ["--metadata", "GENERATOR=grpc"]),
+    ("metaprotocol-client", "sidecar~10.0.1.11~client-7a1b.demo~demo.svc.cluster.local",
+     ["--metadata", "AERAKI_CAPABILITIES=meta_protocol_proxy"]),
+    ("tars-server", "sidecar~10.0.5.2~tars-hello-v2.tars~tars.svc.cluster.local",
+     ["--metadata", "LABELS=app=tars-hello,version=v2", "--metadata", "AERAKI_CAPABILITIES=meta_protocol_proxy"]),
     ("contrib-client", "sidecar~10.0.1.11~client-7a.demo~demo.svc.cluster.local",
      ["--metadata", "AERAKI_CAPABILITIES=kafka_broker,mysql_proxy"]),
     ("inline-routes-client", "sidecar~10.0.1.12~client-8b.demo~demo.svc.cluster.local",
@@ -70,7 +74,7 @@ def test_aeraki_generate_on_examples(name, node, extra):
     else:
         assert summary["listeners"] >= 5
         assert '"route_config_name": "9080"' in out.stdout  # examples/http.yaml's HTTP port
-    if name not in ("client", "contrib-client", "inline-routes-client", "proxyless-grpc"):
+    if name not in ("client", "contrib-client", "inline-routes-client", "metaprotocol-client", "proxyless-grpc"):
         assert '"name": "0.0.0.0_' in out.stdout  # an inbound chain for the provider's own port
     if name == "dubbo-provider":
         # examples/security.yaml: STRICT for namespace dubbo, so no inbound chain accepts plaintext.
@@ -79,6 +83,11 @@ def test_aeraki_generate_on_examples(name, node, extra):
         inbound = next(l["active_state"]["listener"] for l in listeners if l["name"] == "virtualInbound")
         assert all(ch.get("filter_chain_match", {}).get("transport_protocol") != "raw_buffer" for ch in inbound["filter_chains"])
         assert '"envoy.filters.network.rbac"' in out.stdout
+    if name == "metaprotocol-client":
+        assert '"route_config_name": "hello.tars.svc.cluster.local_18015"' in out.stdout
+        assert '"name": "hello.tars.svc.cluster.local_18015"' in out.stdout  # served as RDS
+    if name == "tars-server":
+        assert "aeraki.meta_protocol.filters.local_ratelimit" in out.stdout
     again = subprocess.run([binary, "generate", "--config", os.path.join(ROOT, "examples"), "--node", node] + extra,
                            capture_output=True, text=True, timeout=60)
     assert again.stdout == out.stdout, "generation is not deterministic"
@@ -123,6 +132,23 @@ def test_validator_holds_proxyless_routes_to_what_grpc_accepts():
         validate_dump(broken)
 
 
+def test_validator_decodes_metaprotocol_messages_with_the_proto_descriptors():
+    text = _golden("metaprotocol-local-ratelimit")
+    # A field meta-protocol-proxy does not define inside the MetaProtocol filter config is an error.
+    broken = text.replace('"max_tokens": 5,', '"max_tokenz": 5,', 1)
+    assert broken != text
+    with pytest.raises(Exception, match="max_tokenz"):
+        validate_dump(broken)
+
+
+def test_validator_requires_every_metaprotocol_rds_to_be_served_on_ads():
+    text = _golden("metaprotocol-v1")
+    name = '"route_config_name": "org.apache.dubbo.samples.basic.api.demoservice_20880"'
+    assert name in text
+    with pytest.raises(Problem, match="is not served"):
+        validate_dump(text.replace(name, '"route_config_name": "elsewhere_20880"'))
+    with pytest.raises(Problem, match="not on ADS"):
+        validate_dump(text.replace('"ads": {},', '"path_config_source": {"path": "/x"},', 1))
 def test_validator_requires_discovered_routes_to_be_served():
     text = _golden("thrift-routing")
     assert '"trds"' in text
@@ -164,3 +190,11 @@ def test_validator_requires_a_plaintext_catch_all_after_istio_mtls():
     assert broken != text
     with pytest.raises(Problem, match="catch-all"):
         validate_dump(broken)
+
+
+def test_validator_checks_generic_proxy_route_clusters():
+    text = _golden("dubbo-generic-proxy")
+    name = '"cluster": "outbound|20880|v1|org.apache.dubbo.samples.basic.api.demoservice"'
+    assert name in text
+    with pytest.raises(Problem, match="names missing cluster"):
+        validate_dump(text.replace(name, '"cluster": "outbound|20880|v9|org.apache.dubbo.samples.basic.api.demoservice"', 1))

@@ -2,7 +2,7 @@ public import Mesh
 
 extension GeneratorOptions {
     /// The options a mesh config asks for: its outbound traffic policy, connect timeout (whole
-    /// seconds, rounded up), access log, trust domains and auto mTLS; capture ports stay Istio's.
+    /// seconds, rounded up), access log, trust domains, auto mTLS and tracing; capture ports stay Istio's.
     public init(meshConfig: MeshConfig) {
         let timeout = meshConfig.connectTimeout.components
         self.init(
@@ -10,7 +10,8 @@ extension GeneratorOptions {
             connectTimeoutSeconds: max(1, timeout.seconds + (timeout.attoseconds > 0 ? 1 : 0)),
             accessLog: meshConfig.accessLog,
             trustDomains: meshConfig.trustDomains,
-            autoMutualTLS: meshConfig.enableAutoMtls
+            autoMutualTLS: meshConfig.enableAutoMtls,
+            tracingSampling: meshConfig.enableTracing ? meshConfig.tracingSampling : nil
         )
     }
 }

@@ -28,12 +28,16 @@ public struct GeneratorOptions: Sendable, Hashable {
     /// Istio mTLS to mesh services without DestinationRule TLS, for endpoints with a sidecar
     /// (mesh `enableAutoMtls`, default on).
     public var autoMutualTLS: Bool
+    /// The random sampling percentage of the filters that trace requests themselves (MetaProtocol),
+    /// mesh `defaultConfig.tracing.sampling`; nil when the mesh disables tracing (`enableTracing`).
+    public var tracingSampling: Double?
 
     /// Options from their parts.
     public init(
         outboundTrafficPolicy: OutboundTrafficPolicy = .allowAny, connectTimeoutSeconds: Int64 = 10,
         outboundPort: UInt32 = 15001, inboundPort: UInt32 = 15006, reservedPorts: Set<UInt32> = [15001, 15006, 15021, 15090],
-        accessLog: MeshConfig.AccessLog? = nil, trustDomains: [String] = ["cluster.local"], autoMutualTLS: Bool = true
+        accessLog: MeshConfig.AccessLog? = nil, trustDomains: [String] = ["cluster.local"], autoMutualTLS: Bool = true,
+        tracingSampling: Double? = 1.0
     ) {
         self.autoMutualTLS = autoMutualTLS
         self.outboundTrafficPolicy = outboundTrafficPolicy
@@ -43,8 +47,9 @@ public struct GeneratorOptions: Sendable, Hashable {
         self.reservedPorts = reservedPorts
         self.accessLog = accessLog
         self.trustDomains = trustDomains
+        self.tracingSampling = tracingSampling
     }
 
-    /// Istio's defaults: `ALLOW_ANY`, 10 s, 15001 / 15006.
+    /// Istio's defaults: `ALLOW_ANY`, 10 s, 15001 / 15006, tracing at 1 %.
     public static var defaults: GeneratorOptions { GeneratorOptions() }
 }

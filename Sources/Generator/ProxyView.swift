@@ -20,7 +20,8 @@ public struct ProxyView: Sendable {
         public var redisServices: [ResolvedRedisService] = []
         /// The RedisDestination of the service's namespace for the host (Redis ports only).
         public var redisDestination: (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)?
-        /// The MetaRouters naming the host, oldest first (Thrift ports only: their rate limits).
+        /// The MetaRouters naming the host, oldest first: for MetaProtocol ports those exported to the
+        /// proxy's namespace (routes, rate limits), for Thrift ports all of them (their rate limits).
         public var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] = []
         /// The mTLS mode clients infer for the service's namespace (auto mTLS), with the
         /// namespace- and mesh-level PeerAuthentications it comes from.
@@ -46,7 +47,7 @@ public struct ProxyView: Sendable {
         self.proxy = proxy
         let rules = ProxyRules(index: index, proxy: proxy)
         self.rules = rules
-        self.entries = index.services(visibleTo: proxy).map { Self.entry($0, rules: rules, index: index) }
+        self.entries = index.services(visibleTo: proxy).map { Self.entry($0, rules: rules, index: index, proxy: proxy) }
         var policy = options.outboundTrafficPolicy
         if let sidecar = index.sidecar(for: proxy)?.spec, sidecar.hasOutboundTrafficPolicy {
             policy = sidecar.outboundTrafficPolicy.mode == .registryOnly ? .registryOnly : .allowAny
@@ -57,10 +58,10 @@ public struct ProxyView: Sendable {
     /// The own services of a proxy of this view's scope (workload selector matching its labels in
     /// its namespace, or an endpoint at one of its IPs), sorted by host name, with this view's rules.
     func ownServices(of proxy: ProxyIdentity, index: MeshIndex) -> [Entry] {
-        index.ownServices(of: proxy).map { Self.entry($0, rules: rules, index: index) }
+        index.ownServices(of: proxy).map { Self.entry($0, rules: rules, index: index, proxy: proxy) }
     }
 
-    private static func entry(_ service: MeshService, rules: ProxyRules, index: MeshIndex) -> Entry {
+    private static func entry(_ service: MeshService, rules: ProxyRules, index: MeshIndex, proxy: ProxyIdentity) -> Entry {
         var entry = Entry(
             service: service, annotations: index.snapshot[service.source]?.annotations ?? [:],
             destinationRule: rules.destinationRule(for: service),
@@ -72,7 +73,9 @@ public struct ProxyView: Sendable {
             entry.redisServices = index.redisServices(for: service.hostname, namespace: service.namespace)
             entry.redisDestination = index.redisDestination(for: service.hostname, namespace: service.namespace)
         }
-        if service.ports.contains(where: { $0.protocol == .thrift }) {
+        if service.ports.contains(where: \.protocol.isMetaProtocol) {
+            entry.metaRouters = index.metaRouters(for: service.hostname, proxy: proxy)
+        } else if service.ports.contains(where: { $0.protocol == .thrift }) {
             entry.metaRouters = index.metaRouters(for: service.hostname)
         }
         return entry
@@ -85,7 +88,7 @@ public struct ProxyView: Sendable {
             trafficPolicy: entry.destinationRule?.trafficPolicy(port: port.number),
             redisServices: port.protocol == .redis ? entry.redisServices : [],
             redisDestination: port.protocol == .redis ? entry.redisDestination?.spec : nil,
-            metaRouters: port.protocol == .thrift ? entry.metaRouters : []
+            metaRouters: port.protocol == .thrift || port.protocol.isMetaProtocol ? entry.metaRouters : []
         )
     }
 }

@@ -19,7 +19,10 @@ public struct ServiceBinding: Sendable {
     public var redisServices: [ResolvedRedisService]
     /// The RedisDestination of a Redis port's service, if any.
     public var redisDestination: Redis_Aeraki_Io_V1alpha1_RedisDestination?
-    /// The MetaRouters naming the host, oldest first (Thrift reads their rate limits).
+    /// The MetaRouters naming the host exported to this proxy, oldest first. Thrift reads their rate
+    /// limits; MetaProtocol reads them only in route resources (``ProtocolPlugin/routeResources(_:)``)
+    /// and inbound chains: outbound listeners do not depend on MetaRouters, so a MetaRouter edit
+    /// rebuilds only the routes.
     public var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]
 
     /// A binding from its parts.
@@ -58,6 +61,8 @@ public struct OutboundContext: Sendable {
     public var catalog: ClusterCatalog
     /// The mesh's access log, for plugins whose filter can write one; nil: none.
     public var accessLog: MeshConfig.AccessLog?
+    /// The mesh's tracing random sampling percentage, for plugins whose filter traces; nil: off.
+    public var tracingSampling: Double?
     /// The DestinationRule in effect for each visible host (lower-cased), for the settings routes
     /// take from a destination's rule (HTTP consistent-hash policies).
     public var destinationRules: [String: EffectiveDestinationRule]
@@ -68,8 +73,8 @@ public struct OutboundContext: Sendable {
     /// A context from its parts.
     public init(
         listenerPort: UInt32, listenerName: String, bindings: [ServiceBinding], proxy: ProxyIdentity, catalog: ClusterCatalog,
-        accessLog: MeshConfig.AccessLog? = nil, destinationRules: [String: EffectiveDestinationRule] = [:],
-        allowAnyHost: Bool = true
+        accessLog: MeshConfig.AccessLog? = nil, tracingSampling: Double? = nil,
+        destinationRules: [String: EffectiveDestinationRule] = [:], allowAnyHost: Bool = true
     ) {
         self.listenerPort = listenerPort
         self.listenerName = listenerName
@@ -77,6 +82,7 @@ public struct OutboundContext: Sendable {
         self.proxy = proxy
         self.catalog = catalog
         self.accessLog = accessLog
+        self.tracingSampling = tracingSampling
         self.destinationRules = destinationRules
         self.allowAnyHost = allowAnyHost
     }
@@ -98,19 +104,44 @@ public struct InboundContext: Sendable {
     /// The outbound clusters among those the inbound filters may call (a rate-limit service) that
     /// exist for the proxy.
     public var existingClusters: Set<String>
+    /// The mesh's tracing random sampling percentage, for plugins whose filter traces; nil: off.
+    public var tracingSampling: Double?
 
     /// A context from its parts.
     public init(
         targetPort: UInt32, bindings: [ServiceBinding], proxy: ProxyIdentity, accessLog: MeshConfig.AccessLog? = nil,
-        existingClusters: Set<String> = []
+        existingClusters: Set<String> = [], tracingSampling: Double? = nil
     ) {
         self.targetPort = targetPort
         self.bindings = bindings
         self.proxy = proxy
         self.accessLog = accessLog
         self.existingClusters = existingClusters
+        self.tracingSampling = tracingSampling
     }
 
     /// `inbound|TARGETPORT||`.
     public var clusterName: String { ClusterName.inbound(port: targetPort) }
+}
+
+/// What the route resources of one service port (served apart from the listener, e.g. MetaProtocol
+/// RDS `<host>_<port>`) are built from.
+public struct RouteContext: Sendable {
+    /// The service port, with the MetaRouters that route it.
+    public var binding: ServiceBinding
+    /// The proxy the routes are for (a representative of its scope).
+    public var proxy: ProxyIdentity
+    /// The clusters that exist for this proxy, to resolve and check route destinations.
+    public var catalog: ClusterCatalog
+    /// The DestinationRules in effect for the hosts the binding's rules route to, by lower-cased
+    /// host (consistent-hash policies come from the destination's rule).
+    public var destinationRules: [String: EffectiveDestinationRule]
+
+    /// A context from its parts.
+    public init(binding: ServiceBinding, proxy: ProxyIdentity, catalog: ClusterCatalog, destinationRules: [String: EffectiveDestinationRule] = [:]) {
+        self.binding = binding
+        self.proxy = proxy
+        self.catalog = catalog
+        self.destinationRules = destinationRules
+    }
 }

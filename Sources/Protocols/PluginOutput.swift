@@ -12,15 +12,19 @@ public struct PluginOutput: Sendable {
     /// Things the plugin ignored or could not honour (unsupported matches, unknown subsets), sorted
     /// into the generator's diagnostics.
     public var diagnostics: [String]
+    /// The names of route resources served apart from this output (``ProtocolPlugin/routeResources(_:)``)
+    /// that its filters subscribe to, so the snapshot's consistency check knows who refers to them.
+    public var routeReferences: [String]
 
     /// An output from its parts.
     public init(
         filters: [Envoy_Config_Listener_V3_Filter], routes: [any SwiftProtobuf.Message] = [],
-        diagnostics: [String] = []
+        diagnostics: [String] = [], routeReferences: [String] = []
     ) {
         self.filters = filters
         self.routes = routes
         self.diagnostics = diagnostics
+        self.routeReferences = routeReferences
     }
 }
 

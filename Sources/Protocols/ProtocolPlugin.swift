@@ -25,11 +25,27 @@ public protocol ProtocolPlugin: Sendable {
     /// rules: the generator keeps it apart from its route resources, so a rule change rebuilds and
     /// pushes only the routes and the listener (and its connections) stays.
     func discoversRoutes(for proxy: ProxyIdentity) -> Bool
+
+    /// Whether the plugin serves route resources of each service port apart from its listeners
+    /// (``routeResources(_:)``); the generator asks only such plugins.
+    var servesRouteResources: Bool { get }
+
+    /// The route resources of one service port (MetaProtocol RDS `<host>_<port>`, built from the
+    /// host's MetaRouter), served on the proxy's ADS stream and built as their own shared entries (a
+    /// MetaRouter edit rebuilds them, not the listeners); only `routes` and `diagnostics` are used.
+    /// - Throws: ``PluginError`` when the routes cannot be built (none are served, the error is recorded).
+    func routeResources(_ context: RouteContext) throws(PluginError) -> PluginOutput
 }
 
 extension ProtocolPlugin {
     /// Routes inline (the default).
     public func discoversRoutes(for proxy: ProxyIdentity) -> Bool { false }
+
+    /// Most plugins carry their routes inside the listener's filters.
+    public var servesRouteResources: Bool { false }
+
+    /// No route resources.
+    public func routeResources(_ context: RouteContext) throws(PluginError) -> PluginOutput { PluginOutput(filters: []) }
 }
 
 /// A plugin that cannot configure a port.

@@ -34,7 +34,13 @@ struct GoldenTests {
                          "redis-routing", "redis-cluster", "observers", "thrift-ratelimit", "l7-inline-routes",
                          "http-reviews", "http-routing", "http-upstream", "grpc-proxyless",
                          "security-permissive", "security-strict", "security-auto-mtls", "authz-allow", "authz-deny",
-                         "dubbo-authz-rbac", "dubbo-authz-fallback"] {
+                         "dubbo-authz-rbac", "dubbo-authz-fallback",
+                         // aeraki-behaviour.md §6.1, one case per row, and the rest of MetaProtocol.
+                         "metaprotocol-default", "metaprotocol-v1", "metaprotocol-traffic-splitting", "metaprotocol-attribute-exact",
+                         "metaprotocol-attribute-prefix", "metaprotocol-attribute-regex", "metaprotocol-mirroring", "metaprotocol-header-mutation",
+                         "metaprotocol-consistent-hash", "metaprotocol-local-ratelimit", "metaprotocol-global-ratelimit", "metaprotocol-tars",
+                         "metaprotocol-no-capability", "metaprotocol-meshconfig", "metaprotocol-every-port", "metaprotocol-gateway",
+                         "dubbo-generic-proxy"] {
             #expect(names.contains(required), "missing golden case \(required)")
         }
     }

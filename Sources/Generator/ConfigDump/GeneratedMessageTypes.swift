@@ -48,6 +48,18 @@ public enum GeneratedMessageTypes {
         Envoy_Extensions_Filters_Network_Rbac_V3_RBAC.self,
         Envoy_Extensions_Filters_Http_Rbac_V3_RBAC.self,
         Envoy_Extensions_TransportSockets_RawBuffer_V3_RawBuffer.self,
+        Envoy_Extensions_Filters_Network_GenericProxy_V3_GenericProxy.self,
+        Envoy_Extensions_Filters_Network_GenericProxy_Codecs_Dubbo_V3_DubboCodecConfig.self,
+        Envoy_Extensions_Filters_Network_GenericProxy_Router_V3_Router.self,
+        Envoy_Extensions_Filters_Network_GenericProxy_Action_V3_RouteAction.self,
+        Envoy_Extensions_Filters_Network_GenericProxy_Matcher_V3_MethodMatchInput.self,
+        Envoy_Extensions_Filters_Network_GenericProxy_Matcher_V3_PropertyMatchInput.self,
+        Aeraki_MetaProtocolProxy_V1alpha_MetaProtocolProxy.self,
+        Aeraki_MetaProtocolProxy_Filters_Router_V1alpha_Router.self,
+        Aeraki_MetaProtocolProxy_Filters_MetadataExchange_V1alpha_MetadataExchange.self,
+        Aeraki_MetaProtocolProxy_Filters_IstioStats_V1alpha_IstioStats.self,
+        Aeraki_MetaProtocolProxy_Filters_LocalRatelimit_V1alpha_LocalRateLimit.self,
+        Aeraki_MetaProtocolProxy_Filters_Ratelimit_V1alpha_RateLimit.self,
     ]
 
     /// Registers every type for JSON `Any` (idempotent; the registry is process-wide).

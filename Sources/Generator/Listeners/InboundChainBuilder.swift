@@ -35,7 +35,10 @@ struct InboundChainBuilder {
         var ports: [(number: UInt32, protocol: MeshProtocol)] = []
         for port in byPort.keys.sorted() {
             let bindings = byPort[port]!
-            let context = InboundContext(targetPort: port, bindings: bindings, proxy: proxy, accessLog: options.accessLog, existingClusters: existingClusters)
+            let context = InboundContext(
+                targetPort: port, bindings: bindings, proxy: proxy, accessLog: options.accessLog, existingClusters: existingClusters,
+                tracingSampling: options.tracingSampling
+            )
             let plugin = registry.plugin(for: bindings[0].port.protocol)
             let output: PluginOutput
             do {

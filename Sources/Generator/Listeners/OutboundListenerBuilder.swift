@@ -12,6 +12,8 @@ struct OutboundListenerBuilder {
     let fallthroughCluster: String
     /// The mesh access log handed to plugins.
     var accessLog: MeshConfig.AccessLog? = nil
+    /// The mesh tracing sampling handed to plugins (nil: tracing off).
+    var tracingSampling: Double? = nil
     /// The DestinationRule in effect per visible host (lower-cased), for route hash policies.
     var destinationRules: [String: EffectiveDestinationRule] = [:]
 
@@ -68,7 +70,7 @@ struct OutboundListenerBuilder {
         }
         let context = OutboundContext(
             listenerPort: group.port, listenerName: group.name, bindings: bindings, proxy: proxy, catalog: catalog, accessLog: accessLog,
-            destinationRules: destinationRules, allowAnyHost: fallthroughCluster == ClusterName.passthrough
+            tracingSampling: tracingSampling, destinationRules: destinationRules, allowAnyHost: fallthroughCluster == ClusterName.passthrough
         )
         return (plugin, context)
     }

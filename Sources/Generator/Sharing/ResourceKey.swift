@@ -16,9 +16,10 @@ struct ResourceKey: Hashable, Sendable {
         /// One outbound listener, with the route configurations its filters hold inline or refer to
         /// when they are not discovered separately.
         case listener
-        /// The route resources of one outbound listener whose filters discover them (HTTP's RDS
-        /// RouteConfiguration named after the port, Dubbo `drds`, Thrift `trds`): built from the
-        /// routing rules, apart from the listener.
+        /// Route resources built from the routing rules apart from the listener that discovers them:
+        /// per outbound listener (HTTP's RDS RouteConfiguration named after the port, Dubbo `drds`,
+        /// Thrift `trds`, named after the listener) or per service port (MetaProtocol RDS, named
+        /// `<host>_<port>`).
         case routes
         /// `virtualInbound` and the `inbound|PORT||` clusters of a workload.
         case inbound

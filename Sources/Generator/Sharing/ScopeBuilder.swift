@@ -44,20 +44,26 @@ struct ScopeBuilder {
         }
         let catalog = ClusterCatalog(names: Set(out.clusters.map(\.name)), portsByHost: portsByHost)
 
+        if view.proxy.type == .router {
+            try addGatewayListeners(of: view, scope: scope, catalog: catalog, entriesByHost: entriesByHost, to: &out)
+            return out
+        }
         let fallthroughCluster = view.outboundTrafficPolicy == .allowAny ? ClusterName.passthrough : ClusterName.blackHole
         var destinationRules: [String: EffectiveDestinationRule] = [:]
         for (host, entry) in entriesByHost { destinationRules[host] = entry.destinationRule }
         let listenerBuilder = OutboundListenerBuilder(registry: registry, proxy: view.proxy, catalog: catalog, fallthroughCluster: fallthroughCluster,
-                                                     accessLog: options.accessLog, destinationRules: destinationRules)
+                                                     accessLog: options.accessLog, tracingSampling: options.tracingSampling,
+                                                     destinationRules: destinationRules)
         for group in ListenerGroup.groups(view, registry: registry, options: options, diagnostics: &out.diagnostics) {
             let inputs = Self.listenerInputs(group, entriesByHost: entriesByHost)
-            let discovers = registry.plugin(for: group.bindings[0].port.protocol).discoversRoutes(for: view.proxy)
+            let plugin = registry.plugin(for: group.bindings[0].port.protocol)
+            let discovers = plugin.discoversRoutes(for: view.proxy)
             // With route discovery the listener reads only the bound services (not their routing
             // rules), and its routes are an entry of their own: a rule change rebuilds the routes
             // and the listener stays the same object.
             let listenerKey = ResourceKey(
                 kind: .listener, name: group.name, variant: .scope(scope),
-                inputs: discovers ? Self.listenerShapeInputs(group, entriesByHost: entriesByHost) : inputs
+                inputs: (discovers ? Self.listenerShapeInputs(group, entriesByHost: entriesByHost) : inputs) + codecInputs(group.bindings.map(\.port))
             )
             let listener = try table.entry(listenerKey) {
                 var diagnostics: [String] = []
@@ -65,11 +71,14 @@ struct ScopeBuilder {
                     return ResourceTable.Entry(resources: [], diagnostics: diagnostics)
                 }
                 let routes = try discovers ? [] : output.routes.map { try PreparedResource($0) }
-                let prepared = try PreparedResource(listener, routeReferences: listener.rdsRouteNames)
-                return ResourceTable.Entry(resources: [prepared] + routes, diagnostics: discovers ? [] : diagnostics)
+                let prepared = try PreparedResource(listener, routeReferences: output.routeReferences)
+                // A discovered-routes entry rebuilds the listener and reports its diagnostics itself.
+                let reportedByRoutes = discovers && !plugin.servesRouteResources
+                return ResourceTable.Entry(resources: [prepared] + routes, diagnostics: reportedByRoutes ? [] : diagnostics)
             }
             var built = [listener]
-            if discovers {
+            // Plugins serving per-port route resources (MetaProtocol) have them built by `addRoutes`.
+            if discovers, !plugin.servesRouteResources {
                 built.append(try table.entry(ResourceKey(kind: .routes, name: group.name, variant: .scope(scope), inputs: inputs)) {
                     var diagnostics: [String] = []
                     let routes = try listenerBuilder.listener(group, diagnostics: &diagnostics)?.1.routes.map { try PreparedResource($0) }
@@ -83,6 +92,8 @@ struct ScopeBuilder {
                 }
             }
         }
+
+        try addRoutes(of: view, scope: scope, catalog: catalog, entriesByHost: entriesByHost, to: &out)
 
         let policyName = view.outboundTrafficPolicy == .allowAny ? "allow-any" : "registry-only"
         let virtualOutbound = try table.entry(ResourceKey(kind: .fixed, name: "virtualOutbound/\(policyName)", variant: .shared, inputs: [])) {
@@ -192,7 +203,7 @@ struct ScopeBuilder {
         for namespace in Set(ownServices.map(\.service.namespace)) {
             dubboPolicies[namespace] = index.dubboAuthorizationPolicies(namespace: namespace)
         }
-        var inputs = ownServices.flatMap(\.bindingInputs)
+        var inputs = ownServices.flatMap(\.bindingInputs) + codecInputs(ownServices.flatMap(\.service.ports))
         inputs += peerAuthentication.sources.map(Dependency.config)
         inputs += authorizationPolicies.map { Dependency.config($0.key) }
         for namespace in dubboPolicies.keys.sorted() {

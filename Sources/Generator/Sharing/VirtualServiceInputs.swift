@@ -58,6 +58,31 @@ extension ProxyView.Entry {
         metaRouters.compactMap { $0.spec.hasGlobalRateLimit && !$0.spec.globalRateLimit.rateLimitService.isEmpty ? $0.spec.globalRateLimit.rateLimitService : nil }
     }
 
+    /// The MetaRouters of this service, as inputs (of its route resources and its inbound chains;
+    /// never of outbound listeners).
+    var metaRouterInputs: [Dependency] {
+        metaRouters.map { .config($0.key) }
+    }
+
+    /// The inputs of the route resources of one of this service's ports: the cluster inputs (the
+    /// default route and its hash policy) and the MetaRouters.
+    var routeInputs: [Dependency] {
+        clusterInputs + metaRouterInputs
+    }
+
+    /// Every host the MetaRouters route or mirror to (lower-cased, without the service itself), sorted.
+    var metaRoutedHosts: [String] {
+        var hosts = Set<String>()
+        for router in metaRouters {
+            for route in router.spec.routes {
+                for destination in route.route { hosts.insert(destination.destination.host.lowercased()) }
+                if route.hasMirror { hosts.insert(route.mirror.host.lowercased()) }
+            }
+        }
+        hosts.remove(service.hostname.lowercased())
+        return hosts.sorted()
+    }
+
     /// Whether the service's clusters carry their endpoints inline (DNS resolution).
     var embedsEndpoints: Bool {
         service.resolution == .dns || service.resolution == .dnsRoundRobin

@@ -59,12 +59,16 @@ extension MeshIndex {
 
         init(services: [MeshService], endpointsBySource: [ConfigKey: [EndpointTemplate]],
              destinationRules: [MeshResource], virtualServices: [ResolvedVirtualService],
-             peerAuthentications: [MeshResource], authorizationPolicies: [MeshResource], dubboAuthorizationPolicies: [MeshResource]) {
+             peerAuthentications: [MeshResource], authorizationPolicies: [MeshResource], dubboAuthorizationPolicies: [MeshResource],
+             gateways: [MeshResource]) {
             self.peerAuthentications = Dictionary(grouping: peerAuthentications, by: \.key.namespace)
             self.authorizationPolicies = Dictionary(grouping: authorizationPolicies, by: \.key.namespace)
             self.dubboAuthorizationPolicies = Dictionary(grouping: dubboAuthorizationPolicies, by: \.key.namespace)
                 .mapValues { $0.sorted(by: MeshResource.creationOrder) }
             var selectors = Set(MeshIndex.securitySelectors(peerAuthentications: peerAuthentications, authorizationPolicies: authorizationPolicies))
+            for resource in gateways {
+                if case .gateway(let gateway) = resource.spec, !gateway.selector.isEmpty { selectors.insert(gateway.selector) }
+            }
             for resource in destinationRules {
                 if case .destinationRule(let rule) = resource.spec, rule.hasWorkloadSelector { selectors.insert(rule.workloadSelector.matchLabels) }
             }

@@ -31,12 +31,17 @@ public struct MeshIndex: Sendable {
     public let services: [MeshService]
     /// Application protocol → codec, built-ins plus ApplicationProtocol resources.
     public let codecs: [String: String]
+    /// Application protocol → the ApplicationProtocol resource that registers its codec (generated
+    /// resources that use a codec declare it as an input).
+    public let codecSources: [String: ConfigKey]
 
     let servicesByHost: [String: [MeshService]]
     let endpointsBySource: [ConfigKey: [EndpointTemplate]]
     let destinationRules: [MeshResource]
     let virtualServiceList: [ResolvedVirtualService]
     let sidecars: [MeshResource]
+    /// MetaRouters by lower-cased host (each of its hosts), in creation order.
+    let metaRoutersByHost: [String: [(key: ConfigKey, exportTo: [String], spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]]
     let derived: Derived
 
     /// Indexes `snapshot`.
@@ -44,10 +49,15 @@ public struct MeshIndex: Sendable {
         self.snapshot = snapshot
         self.options = options
         var codecs = MeshProtocol.builtInCodecs
-        for resource in snapshot.resources(of: .applicationProtocol) {
-            if case .applicationProtocol(let ap) = resource.spec { codecs[ap.protocol] = ap.codec }
+        var codecSources: [String: ConfigKey] = [:]
+        for resource in snapshot.resources(of: .applicationProtocol).sorted(by: MeshResource.creationOrder) {
+            if case .applicationProtocol(let ap) = resource.spec {
+                codecs[ap.protocol] = ap.codec
+                codecSources[ap.protocol] = resource.key
+            }
         }
         self.codecs = codecs
+        self.codecSources = codecSources
         let (services, endpoints) = Self.buildServices(snapshot: snapshot, codecs: codecs)
         self.services = services
         self.servicesByHost = Dictionary(grouping: services, by: { $0.hostname.lowercased() })
@@ -56,11 +66,20 @@ public struct MeshIndex: Sendable {
         self.virtualServiceList = snapshot.resources(of: .virtualService).sorted(by: MeshResource.creationOrder)
             .compactMap { ResolvedVirtualService($0, domainSuffix: options.domainSuffix) }
         self.sidecars = snapshot.resources(of: .sidecar).sorted(by: MeshResource.creationOrder)
+        var metaRouters: [String: [(key: ConfigKey, exportTo: [String], spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]] = [:]
+        for resource in snapshot.resources(of: .metaRouter).sorted(by: MeshResource.creationOrder) {
+            guard case .metaRouter(let router) = resource.spec else { continue }
+            for host in Set(router.hosts.map { $0.lowercased() }) {
+                metaRouters[host, default: []].append((resource.key, router.exportTo, router))
+            }
+        }
+        self.metaRoutersByHost = metaRouters
         self.derived = Derived(
             services: services, endpointsBySource: endpoints, destinationRules: destinationRules, virtualServices: virtualServiceList,
             peerAuthentications: snapshot.resources(of: .peerAuthentication).sorted(by: MeshResource.creationOrder),
             authorizationPolicies: snapshot.resources(of: .authorizationPolicy).sorted(by: MeshResource.creationOrder),
-            dubboAuthorizationPolicies: snapshot.resources(of: .dubboAuthorizationPolicy)
+            dubboAuthorizationPolicies: snapshot.resources(of: .dubboAuthorizationPolicy),
+            gateways: snapshot.resources(of: .gateway)
         )
     }
 
@@ -70,11 +89,13 @@ public struct MeshIndex: Sendable {
         self.options = base.options
         self.services = base.services
         self.codecs = base.codecs
+        self.codecSources = base.codecSources
         self.servicesByHost = base.servicesByHost
         self.endpointsBySource = endpointsBySource
         self.destinationRules = base.destinationRules
         self.virtualServiceList = base.virtualServiceList
         self.sidecars = base.sidecars
+        self.metaRoutersByHost = base.metaRoutersByHost
         var derived = base.derived
         derived.servicesByEndpointAddress = Derived.endpointOwners(services: base.services, endpointsBySource: endpointsBySource)
         self.derived = derived
@@ -93,12 +114,9 @@ public struct MeshIndex: Sendable {
     /// MetaRouters whose host is `hostname` (every host is honoured, not only `hosts[0]`) and that are
     /// exported to `proxy`'s namespace when a proxy is given.
     public func metaRouters(for hostname: String, proxy: ProxyIdentity? = nil) -> [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] {
-        snapshot.resources(of: .metaRouter).sorted(by: MeshResource.creationOrder).compactMap { resource in
-            guard case .metaRouter(let router) = resource.spec,
-                router.hosts.contains(where: { $0.lowercased() == hostname.lowercased() })
-            else { return nil }
-            if let proxy, !Visibility.isExported(router.exportTo, from: resource.key.namespace, to: proxy.namespace) { return nil }
-            return (resource.key, router)
+        (metaRoutersByHost[hostname.lowercased()] ?? []).compactMap { router in
+            if let proxy, !Visibility.isExported(router.exportTo, from: router.key.namespace, to: proxy.namespace) { return nil }
+            return (router.key, router.spec)
         }
     }
 

@@ -66,6 +66,11 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether this is a MetaProtocol port (`tcp-metaprotocol-<application>-…`).
+    public var isMetaProtocol: Bool {
+        if case .metaProtocol = self { true } else { false }
+    }
+
     /// Codecs Aeraki registers without an ApplicationProtocol resource.
     public static let builtInCodecs: [String: String] = [
         "dubbo": "aeraki.meta_protocol.codec.dubbo",

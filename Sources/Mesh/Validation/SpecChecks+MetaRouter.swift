@@ -2,8 +2,9 @@ internal import MeshAPI
 internal import SwiftProtobuf
 
 extension SpecChecks {
-    /// Aeraki's MetaRouter webhook (`aeraki-behaviour.md` §7.1), plus empty attribute matches (§10.6)
-    /// and rate-limit fields the Go code dereferences without checking (§10.8).
+    /// Aeraki's MetaRouter webhook (`aeraki-behaviour.md` §7.1), plus the rate-limit fields the Go
+    /// code dereferences without checking (§10.8). An attribute with an empty match (`method: {}`)
+    /// or `regex: "*"` is a presence check, as the CRD documents (Aeraki silently drops the empty one).
     static func metaRouter(_ router: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter, _ p: inout FieldProblems) {
         if router.hosts.isEmpty {
             p.add("hosts", "exactly one host is required")
@@ -78,9 +79,9 @@ extension SpecChecks {
 
     private static func metaMatch(_ match: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouteMatch, _ p: inout FieldProblems) {
         for (name, value) in match.attributes.sorted(by: { $0.key < $1.key }) {
+            if name.isEmpty { p.add("attributes", "an attribute name is required") }
             switch value.matchType {
-            case nil: p.add("attributes.\(name)", "set one of exact, prefix or regex")
-            case .regex(let pattern)? where !ValidationRules.isValidRegex(pattern):
+            case .regex(let pattern)? where pattern != "*" && !ValidationRules.isValidRegex(pattern):
                 p.add("attributes.\(name).regex", "\"\(pattern)\" is not a valid regular expression")
             default: break
             }

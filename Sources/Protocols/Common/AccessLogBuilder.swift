@@ -34,21 +34,25 @@ public enum AccessLogBuilder {
     ]
 
     /// The access logs for `accessLog` (none when nil). A JSON format that does not parse as a JSON
-    /// object falls back to Istio's default fields, as istiod does.
-    public static func accessLogs(_ accessLog: MeshConfig.AccessLog?, plugin: String) throws(PluginError) -> [Envoy_Config_Accesslog_V3_AccessLog] {
+    /// object falls back to the default fields, as istiod does. A filter whose requests are not HTTP
+    /// passes its own defaults (MetaProtocol logs codec metadata, not `:METHOD` and `:PATH`).
+    public static func accessLogs(
+        _ accessLog: MeshConfig.AccessLog?, plugin: String, defaultText: String = defaultTextFormat,
+        defaultJSON: [(String, String)] = defaultJSONFields
+    ) throws(PluginError) -> [Envoy_Config_Accesslog_V3_AccessLog] {
         guard let accessLog else { return [] }
         var format = Envoy_Config_Core_V3_SubstitutionFormatString()
         switch accessLog.encoding {
         case .text:
             var source = Envoy_Config_Core_V3_DataSource()
-            source.inlineString = accessLog.format.isEmpty ? defaultTextFormat : accessLog.format
+            source.inlineString = accessLog.format.isEmpty ? defaultText : accessLog.format
             format.textFormatSource = source
         case .json:
             if !accessLog.format.isEmpty, let custom = try? Google_Protobuf_Struct(jsonString: accessLog.format) {
                 format.jsonFormat = custom
             } else {
                 var fields: [String: Google_Protobuf_Value] = [:]
-                for (key, value) in defaultJSONFields { fields[key] = Google_Protobuf_Value(stringValue: value) }
+                for (key, value) in defaultJSON { fields[key] = Google_Protobuf_Value(stringValue: value) }
                 format.jsonFormat = Google_Protobuf_Struct(fields: fields)
             }
         }

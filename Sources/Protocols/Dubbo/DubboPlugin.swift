@@ -10,7 +10,8 @@ internal import SwiftProtobuf
 /// the host's VirtualService. The interface is the ServiceEntry's `interface` annotation, else the
 /// host name. Inbound, a catch-all route to `inbound|PORT||` — for every own service, selector or not.
 /// Envoy's `DubboProxy` has no `access_log` field, so the mesh access log does not apply (Aeraki
-/// lists Dubbo access logging as to do, too).
+/// lists Dubbo access logging as to do, too). Services annotated `aeraki.io/dubbo-generic-proxy: "true"`
+/// get Envoy's upstream `generic_proxy` with its Dubbo codec instead (``DubboGenericProxy``).
 public struct DubboPlugin: ProtocolPlugin {
     /// The network filter name.
     public static let filterName = "envoy.filters.network.dubbo_proxy"
@@ -23,6 +24,7 @@ public struct DubboPlugin: ProtocolPlugin {
     public init() {}
 
     public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+        if DubboGenericProxy.isOptedIn(context.primary) { return try DubboGenericProxy.outbound(context) }
         var diagnostics: [String] = []
         var multiple = Envoy_Extensions_Filters_Network_DubboProxy_V3_MultipleRouteConfiguration()
         multiple.name = context.listenerName
@@ -54,6 +56,7 @@ public struct DubboPlugin: ProtocolPlugin {
     }
 
     public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+        if DubboGenericProxy.isOptedIn(context.bindings[0]) { return try DubboGenericProxy.inbound(context) }
         var config = Envoy_Extensions_Filters_Network_DubboProxy_V3_RouteConfiguration()
         config.name = context.clusterName
         config.interface = "*"

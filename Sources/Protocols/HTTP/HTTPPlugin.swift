@@ -25,7 +25,9 @@ public struct HTTPPlugin: ProtocolPlugin {
         hcm.rds = HTTPConnectionManagerBuilder.adsRDS(name)
         var diagnostics: [String] = []
         let config = HTTPRouteConfigurationBuilder.sidecar(name: name, context: context, diagnostics: &diagnostics)
-        return PluginOutput(filters: [try .typed(HTTPConnectionManagerBuilder.filterName, hcm)], routes: [config], diagnostics: diagnostics)
+        return PluginOutput(
+            filters: [try .typed(HTTPConnectionManagerBuilder.filterName, hcm)], routes: [config], diagnostics: diagnostics, routeReferences: [name]
+        )
     }
 
     /// Always: the route configuration is served over RDS.
