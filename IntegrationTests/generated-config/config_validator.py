@@ -4,7 +4,12 @@ A `/config_dump` JSON document (as `aeraki generate` prints it and as the golden
 parsed with the real `envoy.admin.v3.ConfigDump` (xds-protos); every resource and every nested
 `google.protobuf.Any` is unpacked to its real type and checked with protoc-gen-validate (Envoy's own
 validation rules); every cluster a filter, route or mirror policy names must exist; every EDS cluster
-must have a load assignment; every route a Dubbo `drds` / Thrift `trds` filter names must be served.
+must have a load assignment; every RDS name a connection manager asks for, and every route a Dubbo
+`drds` / Thrift `trds` filter names, must be served.
+Connection managers' HTTP filters must end with the router. Listeners with an `api_listener` (proxyless
+gRPC clients) and the route configurations they name are also held to what gRPC's xDS client accepts
+(gRFC A27/A28/A31/A33/A39): only the fault and router filters, route actions only, per-route configs
+only for the fault filter, and every locality of their clusters' assignments weighted.
 
 Project-owned protos not in xds-protos are compiled with protoc from `proto/` (against the upstream
 descriptors xds-protos provides) into the same descriptor pool: Envoy's contrib filters (Kafka broker,
@@ -45,6 +50,15 @@ _MODULES = [
     "envoy.extensions.filters.http.rbac.v3.rbac_pb2",
     "envoy.extensions.filters.network.http_connection_manager.v3.http_connection_manager_pb2",
     "envoy.extensions.access_loggers.file.v3.file_pb2",
+    "envoy.extensions.filters.http.router.v3.router_pb2",
+    "envoy.extensions.filters.http.fault.v3.fault_pb2",
+    "envoy.extensions.filters.http.cors.v3.cors_pb2",
+    "envoy.extensions.filters.http.grpc_stats.v3.config_pb2",
+    "envoy.extensions.filters.http.grpc_web.v3.grpc_web_pb2",
+    "envoy.extensions.filters.listener.http_inspector.v3.http_inspector_pb2",
+    "envoy.extensions.request_id.uuid.v3.uuid_pb2",
+    "envoy.extensions.retry.host.previous_hosts.v3.previous_hosts_pb2",
+    "envoy.extensions.retry.priority.previous_priorities.v3.previous_priorities_config_pb2",
     "envoy.extensions.filters.network.generic_proxy.v3.generic_proxy_pb2",
     "envoy.extensions.filters.network.generic_proxy.action.v3.action_pb2",
     "envoy.extensions.filters.network.generic_proxy.matcher.v3.matcher_pb2",
@@ -333,7 +347,60 @@ def validate_dump(text):
         check_transport_protocols(l)
     for c in clusters:
         check_transport_socket_matches(c)
+    served = {r.name: r for r in routes if r.DESCRIPTOR.full_name == "envoy.config.route.v3.RouteConfiguration"}
+    for l in listeners:
+        for hcm in connection_managers(l):
+            filters = [f.name for f in hcm.http_filters]
+            if not filters or filters[-1] != "envoy.filters.http.router":
+                raise Problem(f"listener {l.name}: HTTP filters {filters} do not end with the router")
+            if len(filters) != len(set(filters)):
+                raise Problem(f"listener {l.name}: duplicate HTTP filters {filters}")
+            if hcm.HasField("rds") and hcm.rds.route_config_name not in served:
+                raise Problem(f"listener {l.name} asks for RDS {hcm.rds.route_config_name!r}, which is not served")
+    by_cluster = {e.cluster_name: e for e in endpoints}
+    for l in listeners:
+        if l.HasField("api_listener"):
+            check_proxyless_client(l, served, by_cluster)
     return {"listeners": len(listeners), "clusters": len(clusters), "endpoints": len(endpoints), "routes": len(routes)}
+
+
+HCM = "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+PROXYLESS_FILTERS = {"envoy.filters.http.fault", "envoy.filters.http.router", "envoy.filters.http.rbac"}
+
+
+def connection_managers(listener):
+    """Every HttpConnectionManager of `listener` (filter chains, default chain, API listener)."""
+    for m in all_messages(listener):
+        if m.DESCRIPTOR.full_name == HCM:
+            yield m
+
+
+def check_proxyless_client(listener, served, assignments):
+    """What gRPC's xDS client would NACK or fail on, for one API listener and what it names."""
+    (hcm,) = list(connection_managers(listener))
+    names = [f.name for f in hcm.http_filters]
+    if set(names) - PROXYLESS_FILTERS:
+        raise Problem(f"proxyless listener {listener.name}: gRPC rejects HTTP filters {sorted(set(names) - PROXYLESS_FILTERS)}")
+    if not hcm.rds.config_source.HasField("ads"):
+        raise Problem(f"proxyless listener {listener.name}: RDS must come over ADS")
+    config = served[hcm.rds.route_config_name]
+    for vhost in config.virtual_hosts:
+        for route in vhost.routes:
+            where = f"proxyless route config {config.name} vhost {vhost.name}"
+            if route.WhichOneof("action") != "route":
+                raise Problem(f"{where}: gRPC fails RPCs on a {route.WhichOneof('action')} action")
+            if set(route.typed_per_filter_config) - {"envoy.filters.http.fault"}:
+                raise Problem(f"{where}: gRPC rejects per-route configs {sorted(route.typed_per_filter_config)}")
+            if route.match.WhichOneof("path_specifier") not in ("prefix", "path", "safe_regex"):
+                raise Problem(f"{where}: gRPC needs a prefix, path or safe_regex match")
+            action = route.route
+            clusters = [action.cluster] if action.cluster else [c.name for c in action.weighted_clusters.clusters]
+            if action.weighted_clusters.clusters and sum(c.weight.value for c in action.weighted_clusters.clusters) == 0:
+                raise Problem(f"{where}: weights sum to 0")
+            for cluster in clusters:
+                for group in assignments[cluster].endpoints:
+                    if not group.HasField("load_balancing_weight"):
+                        raise Problem(f"{where}: {cluster} has a locality without weight, which gRPC skips")
 
 
 def check_transport_protocols(listener):

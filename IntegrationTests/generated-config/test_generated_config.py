@@ -47,6 +47,9 @@ EXAMPLE_NODES = [
      ["--metadata", "LABELS=app=dubbo-provider,version=v1", "--metadata", "INSTANCE_IPS=10.0.2.1"]),
     ("thrift-server", "sidecar~10.0.3.2~thrift-hello-v2.thrift~thrift.svc.cluster.local",
      ["--metadata", "LABELS=app=thrift-hello,version=v2"]),
+    ("productpage", "sidecar~10.0.6.20~productpage-v1.bookinfo~bookinfo.svc.cluster.local",
+     ["--metadata", "LABELS=app=productpage,version=v1", "--metadata", "INSTANCE_IPS=10.0.6.20"]),
+    ("proxyless-grpc", "sidecar~10.0.7.50~app.grpc~grpc.svc.cluster.local", ["--metadata", "GENERATOR=grpc"]),
     ("metaprotocol-client", "sidecar~10.0.1.11~client-7a1b.demo~demo.svc.cluster.local",
      ["--metadata", "AERAKI_CAPABILITIES=meta_protocol_proxy"]),
     ("tars-server", "sidecar~10.0.5.2~tars-hello-v2.tars~tars.svc.cluster.local",
@@ -66,12 +69,19 @@ def test_aeraki_generate_on_examples(name, node, extra):
     assert out.returncode == 0, out.stderr
     assert "rejected:" not in out.stderr, out.stderr
     summary = validate_dump(out.stdout)
-    assert summary["listeners"] >= 5
-    if name not in ("client", "contrib-client", "inline-routes-client", "metaprotocol-client"):
+    if name == "proxyless-grpc":
+        assert '"name": "greeter:7070"' in out.stdout and summary["routes"] >= 1
+    else:
+        assert summary["listeners"] >= 5
+        assert '"route_config_name": "9080"' in out.stdout  # examples/http.yaml's HTTP port
+    if name not in ("client", "contrib-client", "inline-routes-client", "metaprotocol-client", "proxyless-grpc"):
         assert '"name": "0.0.0.0_' in out.stdout  # an inbound chain for the provider's own port
     if name == "dubbo-provider":
         # examples/security.yaml: STRICT for namespace dubbo, so no inbound chain accepts plaintext.
-        assert '"transport_protocol": "raw_buffer"' not in out.stdout
+        dump = json.loads(out.stdout)
+        listeners = next(c for c in dump["configs"] if c["@type"].endswith("ListenersConfigDump"))["dynamic_listeners"]
+        inbound = next(l["active_state"]["listener"] for l in listeners if l["name"] == "virtualInbound")
+        assert all(ch.get("filter_chain_match", {}).get("transport_protocol") != "raw_buffer" for ch in inbound["filter_chains"])
         assert '"envoy.filters.network.rbac"' in out.stdout
     if name == "metaprotocol-client":
         assert '"route_config_name": "hello.tars.svc.cluster.local_18015"' in out.stdout
@@ -96,6 +106,30 @@ def test_validator_applies_envoy_validation_rules():
 def _golden(name):
     with open(os.path.join(ROOT, "Tests", "GeneratorTests", "Fixtures", name, "expected.json")) as f:
         return f.read()
+
+
+def test_validator_requires_every_rds_name_to_be_served():
+    text = _golden("http-reviews")
+    broken = text.replace('"route_config_name": "9080"', '"route_config_name": "9081"', 1)
+    assert broken != text
+    with pytest.raises(Problem, match="not served"):
+        validate_dump(broken)
+
+
+def test_validator_checks_http_mirror_clusters():
+    text = _golden("http-routing")
+    broken = text.replace('"cluster": "outbound|8080||mirror.shop.svc.cluster.local"', '"cluster": "outbound|8080||gone"', 1)
+    assert broken != text
+    with pytest.raises(Problem, match="missing cluster"):
+        validate_dump(broken)
+
+
+def test_validator_holds_proxyless_routes_to_what_grpc_accepts():
+    text = _golden("grpc-proxyless")
+    broken = text.replace('"envoy.filters.http.fault": {', '"envoy.filters.http.cors": {', 1)
+    assert broken != text
+    with pytest.raises(Problem):
+        validate_dump(broken)
 
 
 def test_validator_decodes_metaprotocol_messages_with_the_proto_descriptors():

@@ -52,7 +52,8 @@ public struct OutboundContext: Sendable {
     /// The listener's name (`<VIP>_<port>` or `0.0.0.0_<port>`).
     public var listenerName: String
     /// The services sharing the listener, sorted by host name; the first is the primary one.
-    /// Only protocols that can tell services apart on one connection (Dubbo, by interface) use the others.
+    /// Only protocols that can tell services apart on one connection use the others (Dubbo by
+    /// interface, HTTP by virtual host).
     public var bindings: [ServiceBinding]
     /// The proxy the chain is for.
     public var proxy: ProxyIdentity
@@ -62,11 +63,18 @@ public struct OutboundContext: Sendable {
     public var accessLog: MeshConfig.AccessLog?
     /// The mesh's tracing random sampling percentage, for plugins whose filter traces; nil: off.
     public var tracingSampling: Double?
+    /// The DestinationRule in effect for each visible host (lower-cased), for the settings routes
+    /// take from a destination's rule (HTTP consistent-hash policies).
+    public var destinationRules: [String: EffectiveDestinationRule]
+    /// Whether requests for unknown hosts pass through (`ALLOW_ANY`) or are refused
+    /// (`REGISTRY_ONLY`): the catch-all virtual host of HTTP route configurations.
+    public var allowAnyHost: Bool
 
     /// A context from its parts.
     public init(
         listenerPort: UInt32, listenerName: String, bindings: [ServiceBinding], proxy: ProxyIdentity, catalog: ClusterCatalog,
-        accessLog: MeshConfig.AccessLog? = nil, tracingSampling: Double? = nil
+        accessLog: MeshConfig.AccessLog? = nil, tracingSampling: Double? = nil,
+        destinationRules: [String: EffectiveDestinationRule] = [:], allowAnyHost: Bool = true
     ) {
         self.listenerPort = listenerPort
         self.listenerName = listenerName
@@ -75,6 +83,8 @@ public struct OutboundContext: Sendable {
         self.catalog = catalog
         self.accessLog = accessLog
         self.tracingSampling = tracingSampling
+        self.destinationRules = destinationRules
+        self.allowAnyHost = allowAnyHost
     }
 
     /// The primary binding.

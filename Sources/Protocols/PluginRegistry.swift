@@ -20,11 +20,11 @@ public struct PluginRegistry: Sendable {
         self.fallback = fallback
     }
 
-    /// Dubbo, Thrift, Redis, MetaProtocol, and the observing filters of Kafka, ZooKeeper, MongoDB and
-    /// MySQL, with `tcp_proxy` for everything else.
+    /// HTTP (HTTP/2, gRPC, gRPC-Web), Dubbo, Thrift, Redis, MetaProtocol, and the observing filters
+    /// of Kafka, ZooKeeper, MongoDB and MySQL, with `tcp_proxy` for everything else.
     public static var standard: PluginRegistry {
         PluginRegistry(
-            [DubboPlugin(), ThriftPlugin(), RedisPlugin(), MetaProtocolPlugin()]
+            [HTTPPlugin(), DubboPlugin(), ThriftPlugin(), RedisPlugin(), MetaProtocolPlugin()]
                 + [ObserverFilter.kafka, .zookeeper, .mongo, .mysql].map(ObserverFilterPlugin.init),
             fallback: TCPProxyPlugin()
         )

@@ -32,6 +32,7 @@ struct GoldenTests {
                          "thrift-routing", "thrift-inbound", "resolution", "traffic-policy", "registry-only", "rule-scoping",
                          "meshconfig-access-log", "meshconfig-access-log-json", "meshconfig-registry-only", "meshconfig-trust-domain",
                          "redis-routing", "redis-cluster", "observers", "thrift-ratelimit", "l7-inline-routes",
+                         "http-reviews", "http-routing", "http-upstream", "grpc-proxyless",
                          "security-permissive", "security-strict", "security-auto-mtls", "authz-allow", "authz-deny",
                          "dubbo-authz-rbac", "dubbo-authz-fallback",
                          // aeraki-behaviour.md §6.1, one case per row, and the rest of MetaProtocol.

@@ -40,6 +40,8 @@ struct SnapshotTests {
         for golden in GoldenCase.all {
             let snapshot = try golden.snapshot()
             #expect(ConsistencyCheck.problems(in: snapshot).isEmpty, "\(golden.name)")
+            // Proxyless gRPC clients get API and server listeners only, and clusters they can use.
+            guard try golden.proxy().metadata["GENERATOR"] != "grpc" else { continue }
             // Gateways (router proxies) get their Gateway's listeners, not the sidecar's capture listener.
             #expect((snapshot.resources(TypeURL.listener).items["virtualOutbound"] != nil) == (try golden.proxy().type != .router), "\(golden.name)")
             #expect(snapshot.resources(TypeURL.listener).items["virtualInbound"] != nil)

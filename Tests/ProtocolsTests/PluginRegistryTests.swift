@@ -4,10 +4,11 @@ import Testing
 
 @Suite("Plugin registry")
 struct PluginRegistryTests {
-    @Test("the standard registry keys every Aeraki protocol with a plugin by name and falls back to tcp_proxy")
+    @Test("the standard registry keys HTTP and every Aeraki protocol with a plugin by name and falls back to tcp_proxy")
     func standard() {
         let registry = PluginRegistry.standard
-        #expect(registry.names == ["dubbo", "kafka", "metaprotocol", "mongo", "mysql", "redis", "thrift", "zookeeper"])
+        #expect(registry.names == ["dubbo", "grpc", "grpc-web", "http", "http2", "kafka", "metaprotocol", "mongo", "mysql", "redis", "thrift", "zookeeper"])
+        #expect(registry.plugin(for: .grpc) is HTTPPlugin)
         #expect(registry.plugin(for: .metaProtocol(application: "tars", codec: "aeraki.meta_protocol.codec.tars")) is MetaProtocolPlugin)
         #expect(registry.plugin(for: .dubbo) is DubboPlugin)
         #expect(registry.plugin(for: .thrift) is ThriftPlugin)

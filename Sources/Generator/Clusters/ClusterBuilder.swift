@@ -46,6 +46,7 @@ struct ClusterBuilder {
         let sni = ClusterName.sni(port: port.number, subset: subset, host: service.hostname)
         let sans = AutoMutualTLS.subjectAltNames(service: service, endpoints: endpoints, trustDomains: options.trustDomains)
         let policy = entry.destinationRule?.trafficPolicy(port: port.number, subset: subset)
+        UpstreamHTTPOptions.apply(port: port.protocol, policy: policy, to: &cluster)
         if let policy {
             ClusterTrafficPolicy.apply(policy, to: &cluster, sni: sni, subjectAltNames: sans, diagnostics: &diagnostics)
         }
@@ -53,20 +54,10 @@ struct ClusterBuilder {
             AutoMutualTLS.apply(to: &cluster, entry: entry, endpoints: Self.select(endpoints, subset: subset, rule: entry.destinationRule),
                                 sni: sni, subjectAltNames: sans)
         }
-        if [.grpc, .grpcWeb, .http2].contains(port.protocol) { Self.useHTTP2(&cluster) }
         if port.protocol == .redis {
             RedisClusterPolicy.apply(entry.redisDestination?.spec, to: &cluster, host: service.hostname, port: port.number, subset: subset, diagnostics: &diagnostics)
         }
         return cluster
-    }
-
-    /// HTTP/2 to the upstream, as istiod sets it for gRPC and HTTP/2 ports (a gRPC service such as a
-    /// rate-limit service is only reachable so).
-    static func useHTTP2(_ cluster: inout Envoy_Config_Cluster_V3_Cluster) {
-        var options = Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions()
-        options.explicitHTTPConfig.http2ProtocolOptions = Envoy_Config_Core_V3_Http2ProtocolOptions()
-        guard let packed = try? Google_Protobuf_Any(message: options) else { return }
-        cluster.typedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = packed
     }
 
     /// The load assignment of an EDS cluster of `subset`: the port's endpoints the subset selects,
@@ -107,9 +98,11 @@ struct ClusterBuilder {
         return cluster
     }
 
-    /// `inbound|PORT||`: original destination, bound to 127.0.0.6 so iptables lets it out.
-    func inbound(port: UInt32) -> Envoy_Config_Cluster_V3_Cluster {
+    /// `inbound|PORT||`: original destination, bound to 127.0.0.6 so iptables lets it out; HTTP/2
+    /// to the application on HTTP2/gRPC ports.
+    func inbound(port: UInt32, protocol: MeshProtocol) -> Envoy_Config_Cluster_V3_Cluster {
         var cluster = base(name: ClusterName.inbound(port: port))
+        UpstreamHTTPOptions.apply(port: `protocol`, policy: nil, to: &cluster)
         cluster.type = .originalDst
         cluster.lbPolicy = .clusterProvided
         cluster.cleanupInterval = Proto.duration(seconds: 60)

@@ -14,8 +14,11 @@ struct InboundChainBuilder {
     var existingClusters: Set<String> = []
     let security: InboundSecurity
 
-    /// The chains, sorted by target port, and the target ports that need an `inbound|PORT||` cluster.
-    func chains(_ ownServices: [ProxyView.Entry], diagnostics: inout [String]) throws -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [UInt32]) {
+    /// The chains, sorted by target port, and the target ports that need an `inbound|PORT||` cluster
+    /// with the protocol of the port's first service.
+    func chains(
+        _ ownServices: [ProxyView.Entry], diagnostics: inout [String]
+    ) throws -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [(number: UInt32, protocol: MeshProtocol)]) {
         var byPort: [UInt32: [ServiceBinding]] = [:]
         for entry in ownServices {
             for port in entry.service.ports {
@@ -29,7 +32,7 @@ struct InboundChainBuilder {
             }
         }
         var chains: [Envoy_Config_Listener_V3_FilterChain] = []
-        var ports: [UInt32] = []
+        var ports: [(number: UInt32, protocol: MeshProtocol)] = []
         for port in byPort.keys.sorted() {
             let bindings = byPort[port]!
             let context = InboundContext(
@@ -47,7 +50,7 @@ struct InboundChainBuilder {
             }
             diagnostics.append(contentsOf: output.diagnostics.map { "inbound \(port): \($0)" })
             chains += try security.chains(port: port, namespaces: bindings.map(\.service.namespace), filters: output.filters)
-            ports.append(port)
+            ports.append((number: port, protocol: bindings[0].port.protocol))
         }
         return (chains, ports)
     }

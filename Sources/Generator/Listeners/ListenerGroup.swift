@@ -18,13 +18,16 @@ struct ListenerGroup {
 
     /// Groups the visible service ports of `view` by listener: one `<VIP>_<port>` per address of a
     /// service, `0.0.0.0_<port>` (with a prefix-range match) per CIDR address, and `0.0.0.0_<port>`
-    /// for services without addresses. Wildcard listeners on reserved ports are skipped.
-    static func groups(_ view: ProxyView, options: GeneratorOptions, diagnostics: inout [String]) -> [ListenerGroup] {
+    /// for services without addresses. HTTP ports (``HTTPPlugin``) all share `0.0.0.0_<port>`, told
+    /// apart by their virtual hosts, as istiod binds HTTP ports. Wildcard
+    /// listeners on reserved ports are skipped.
+    static func groups(_ view: ProxyView, registry: PluginRegistry, options: GeneratorOptions, diagnostics: inout [String]) -> [ListenerGroup] {
         var groups: [String: ListenerGroup] = [:]
         for entry in view.entries {
             let service = entry.service
             for port in service.ports {
-                let addresses: [String?] = service.addresses.isEmpty ? [nil] : service.addresses
+                let wildcard = service.addresses.isEmpty || registry.plugin(for: port.protocol) is HTTPPlugin
+                let addresses: [String?] = wildcard ? [nil] : service.addresses
                 for address in addresses {
                     let bind = address.map { $0.contains("/") ? "0.0.0.0" : $0 } ?? "0.0.0.0"
                     if bind == "0.0.0.0", options.reservedPorts.contains(port.number) {

@@ -14,28 +14,22 @@ struct OutboundListenerBuilder {
     var accessLog: MeshConfig.AccessLog? = nil
     /// The mesh tracing sampling handed to plugins (nil: tracing off).
     var tracingSampling: Double? = nil
+    /// The DestinationRule in effect per visible host (lower-cased), for route hash policies.
+    var destinationRules: [String: EffectiveDestinationRule] = [:]
 
     /// The listener for `group`, with whatever routes and cluster options its plugin asked for.
+    /// HTTP ports get Istio's HTTP listener shape (see ``HTTPListenerShape``).
     func listener(_ group: ListenerGroup, diagnostics: inout [String]) -> (Envoy_Config_Listener_V3_Listener, PluginOutput)? {
-        let primaryProtocol = group.bindings[0].port.protocol
-        let plugin = registry.plugin(for: primaryProtocol)
-        var bindings: [ServiceBinding] = []
-        for binding in group.bindings {
-            if registry.plugin(for: binding.port.protocol).protocolNames == plugin.protocolNames {
-                bindings.append(binding)
-            } else {
-                diagnostics.append("\(group.name): \(binding.service.hostname) (\(binding.port.protocol)) conflicts with \(group.bindings[0].service.hostname) (\(primaryProtocol)); skipped")
-            }
-        }
-        let context = OutboundContext(listenerPort: group.port, listenerName: group.name, bindings: bindings, proxy: proxy, catalog: catalog,
-                                      accessLog: accessLog, tracingSampling: tracingSampling)
-        let output: PluginOutput
+        let (plugin, context) = resolve(group, diagnostics: &diagnostics)
+        var output: PluginOutput
+        var routed = plugin is HTTPPlugin
         do {
             output = try plugin.outboundFilters(context)
         } catch {
             diagnostics.append("\(group.name): \(error); falling back to tcp_proxy")
             guard let fallback = try? registry.fallback.outboundFilters(context) else { return nil }
             output = fallback
+            routed = false
         }
         diagnostics.append(contentsOf: output.diagnostics.map { "\(group.name): \($0)" })
 
@@ -51,9 +45,33 @@ struct OutboundListenerBuilder {
             match = m
         }
         listener.filterChains = [Proto.filterChain(name: group.name, match: match, filters: output.filters)]
-        if group.bind == "0.0.0.0", match != nil, let fallthroughFilter = try? TCPProxyPlugin.filter(statPrefix: fallthroughCluster, target: .cluster(fallthroughCluster)) {
+        if routed {
+            HTTPListenerShape.apply(to: &listener, fallthroughCluster: fallthroughCluster)
+        } else if group.bind == "0.0.0.0", match != nil,
+            let fallthroughFilter = try? TCPProxyPlugin.filter(statPrefix: fallthroughCluster, target: .cluster(fallthroughCluster))
+        {
             listener.defaultFilterChain = Proto.filterChain(name: "PassthroughFilterChain", filters: [fallthroughFilter])
         }
         return (listener, output)
+    }
+
+    /// The plugin of `group`'s primary service and the context of the bindings it handles (those of
+    /// another plugin are reported and left out).
+    private func resolve(_ group: ListenerGroup, diagnostics: inout [String]) -> (any ProtocolPlugin, OutboundContext) {
+        let primaryProtocol = group.bindings[0].port.protocol
+        let plugin = registry.plugin(for: primaryProtocol)
+        var bindings: [ServiceBinding] = []
+        for binding in group.bindings {
+            if registry.plugin(for: binding.port.protocol).protocolNames == plugin.protocolNames {
+                bindings.append(binding)
+            } else {
+                diagnostics.append("\(group.name): \(binding.service.hostname) (\(binding.port.protocol)) conflicts with \(group.bindings[0].service.hostname) (\(primaryProtocol)); skipped")
+            }
+        }
+        let context = OutboundContext(
+            listenerPort: group.port, listenerName: group.name, bindings: bindings, proxy: proxy, catalog: catalog, accessLog: accessLog,
+            tracingSampling: tracingSampling, destinationRules: destinationRules, allowAnyHost: fallthroughCluster == ClusterName.passthrough
+        )
+        return (plugin, context)
     }
 }

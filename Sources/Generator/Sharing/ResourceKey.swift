@@ -9,14 +9,17 @@ struct ResourceKey: Hashable, Sendable {
     enum Kind: Hashable, Sendable {
         /// One outbound cluster.
         case cluster
+        /// One cluster as a proxyless gRPC client gets it.
+        case proxylessCluster
         /// One ClusterLoadAssignment.
         case assignment
         /// One outbound listener, with the route configurations its filters hold inline or refer to
         /// when they are not discovered separately.
         case listener
         /// Route resources built from the routing rules apart from the listener that discovers them:
-        /// per outbound listener (Dubbo `drds`, Thrift `trds`, named after the listener) or per
-        /// service port (MetaProtocol RDS, named `<host>_<port>`).
+        /// per outbound listener (HTTP's RDS RouteConfiguration named after the port, Dubbo `drds`,
+        /// Thrift `trds`, named after the listener) or per service port (MetaProtocol RDS, named
+        /// `<host>_<port>`).
         case routes
         /// `virtualInbound` and the `inbound|PORT||` clusters of a workload.
         case inbound

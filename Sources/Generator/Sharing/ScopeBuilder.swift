@@ -27,6 +27,7 @@ struct ScopeBuilder {
 
     /// The outbound resources of `view`'s scope `scope`.
     func outbound(_ view: ProxyView, scope: ScopeKey) throws -> Outbound {
+        if view.proxy.isProxylessGRPC { return try proxylessOutbound(view, scope: scope) }
         var out = Outbound()
         let clusterBuilder = ClusterBuilder(options: options, ipv4Only: scope.ipv4Only)
         let special = try table.entry(ResourceKey(kind: .fixed, name: "special-clusters", variant: .shared, inputs: [])) {
@@ -48,9 +49,12 @@ struct ScopeBuilder {
             return out
         }
         let fallthroughCluster = view.outboundTrafficPolicy == .allowAny ? ClusterName.passthrough : ClusterName.blackHole
+        var destinationRules: [String: EffectiveDestinationRule] = [:]
+        for (host, entry) in entriesByHost { destinationRules[host] = entry.destinationRule }
         let listenerBuilder = OutboundListenerBuilder(registry: registry, proxy: view.proxy, catalog: catalog, fallthroughCluster: fallthroughCluster,
-                                                     accessLog: options.accessLog, tracingSampling: options.tracingSampling)
-        for group in ListenerGroup.groups(view, options: options, diagnostics: &out.diagnostics) {
+                                                     accessLog: options.accessLog, tracingSampling: options.tracingSampling,
+                                                     destinationRules: destinationRules)
+        for group in ListenerGroup.groups(view, registry: registry, options: options, diagnostics: &out.diagnostics) {
             let inputs = Self.listenerInputs(group, entriesByHost: entriesByHost)
             let plugin = registry.plugin(for: group.bindings[0].port.protocol)
             let discovers = plugin.discoversRoutes(for: view.proxy)
@@ -128,7 +132,7 @@ struct ScopeBuilder {
     }
 
     /// The load assignment of one EDS cluster of `entry` (`endpoints` is called only on a miss).
-    private func assignment(
+    func assignment(
         of entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: () -> [ServiceEndpoint]
     ) throws -> [PreparedResource] {
         let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
@@ -192,6 +196,7 @@ struct ScopeBuilder {
     /// MetaRouters call are looked up in the view; the ones that exist are part of the entry's name
     /// and their services its inputs, so the limit appears when its service does and goes when it goes.
     func inbound(_ ownServices: [ProxyView.Entry], view: ProxyView, proxy: ProxyIdentity, scope: ScopeKey) throws -> ResourceTable.Entry {
+        if proxy.isProxylessGRPC { return try proxylessInbound(ownServices, proxy: proxy, scope: scope) }
         let peerAuthentication = index.peerAuthentication(namespace: proxy.namespace, labels: proxy.labels)
         let authorizationPolicies = index.authorizationPolicies(namespace: proxy.namespace, labels: proxy.labels)
         var dubboPolicies: [String: [MeshResource]] = [:]
@@ -218,7 +223,7 @@ struct ScopeBuilder {
                 registry: registry, proxy: proxy, options: options, existingClusters: Set(existing.keys), security: security
             ).chains(ownServices, diagnostics: &diagnostics)
             let clusterBuilder = ClusterBuilder(options: options, ipv4Only: scope.ipv4Only)
-            var resources = try inbound.ports.map { try PreparedResource(clusterBuilder.inbound(port: $0)) }
+            var resources = try inbound.ports.map { try PreparedResource(clusterBuilder.inbound(port: $0.number, protocol: $0.protocol)) }
             resources.append(try PreparedResource(try VirtualListeners(options: options).inbound(chains: inbound.chains, security: security)))
             return ResourceTable.Entry(resources: resources, diagnostics: diagnostics)
         }

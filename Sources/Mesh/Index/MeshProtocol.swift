@@ -41,6 +41,31 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether Envoy manages the port with an HTTP connection manager (Istio's listener protocol
+    /// class HTTP: HTTP, HTTP2, gRPC, gRPC-Web, HTTP_PROXY).
+    public var isHTTP: Bool {
+        switch self {
+        case .http, .http2, .grpc, .grpcWeb, .httpProxy: true
+        default: false
+        }
+    }
+
+    /// Whether upstream connections speak HTTP/2 (Istio's `IsHTTP2`: HTTP2, gRPC, gRPC-Web).
+    public var isHTTP2: Bool {
+        switch self {
+        case .http2, .grpc, .grpcWeb: true
+        default: false
+        }
+    }
+
+    /// Whether the port carries gRPC (Istio's `IsGRPC`: gRPC, gRPC-Web).
+    public var isGRPC: Bool {
+        switch self {
+        case .grpc, .grpcWeb: true
+        default: false
+        }
+    }
+
     /// Whether this is a MetaProtocol port (`tcp-metaprotocol-<application>-…`).
     public var isMetaProtocol: Bool {
         if case .metaProtocol = self { true } else { false }
@@ -58,7 +83,10 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
     /// `tcp-metaprotocol-brpc` (application protocol = third token; a bare `tcp-metaprotocol` is
     /// `.unknown`, where Aeraki panics). Otherwise the Istio `protocol` field (case-insensitive),
     /// which also accepts Aeraki names (`appProtocol: dubbo`); otherwise the name's first token as
-    /// Istio reads Kubernetes port names (`http-web`, `grpc`); otherwise `.unknown`.
+    /// Istio reads Kubernetes port names (`http-web`, `grpc`; a name starting with `grpc-web` is
+    /// gRPC-Web, checked before the `-` split as `ConvertProtocol` does); otherwise `.unknown`.
+    /// The Kubernetes `appProtocol` values `kubernetes.io/h2c` (and `h2c`), `kubernetes.io/ws` and
+    /// `kubernetes.io/wss` are HTTP2, HTTP and HTTPS.
     /// - Parameter codecs: application protocol → codec, from ApplicationProtocol resources.
     public static func detect(portName: String, protocol: String, codecs: [String: String]) -> MeshProtocol {
         let tokens = portName.split(separator: "-", omittingEmptySubsequences: false).map { $0.lowercased() }
@@ -75,6 +103,7 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
         if declared == "metaprotocol" { return .unknown }
         if let aeraki = aerakiName(declared) { return aeraki }
         if let istio = istioName(declared) { return istio }
+        if portName.lowercased().hasPrefix("grpc-web") { return .grpcWeb }
         if let first = tokens.first, let istio = istioName(first) { return istio }
         return .unknown
     }
@@ -95,7 +124,9 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
     private static func istioName(_ token: String) -> MeshProtocol? {
         switch token {
         case "http": .http
-        case "http2": .http2
+        case "http2", "h2c", "kubernetes.io/h2c": .http2
+        case "kubernetes.io/ws": .http
+        case "kubernetes.io/wss": .https
         case "grpc": .grpc
         case "grpc-web": .grpcWeb
         case "https": .https

@@ -24,11 +24,7 @@ public enum L7RoutePlan {
         diagnostics: inout [String]
     ) -> [L7Route] {
         var routes: [L7Route] = []
-        if let vs = binding.virtualServices.first {
-            if binding.virtualServices.count > 1 {
-                let others = binding.virtualServices.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }
-                diagnostics.append("\(binding.service.hostname): VirtualServices \(others.joined(separator: ", ")) shadowed by the older \(vs.key.namespace)/\(vs.key.name)")
-            }
+        if let vs = decidingVirtualService(of: binding, diagnostics: &diagnostics) {
             for (index, http) in vs.spec.http.enumerated() {
                 let label = "\(vs.key.namespace)/\(vs.key.name) http[\(index)]"
                 if http.hasRedirect || http.hasDirectResponse || http.hasDelegate {
@@ -52,5 +48,16 @@ public enum L7RoutePlan {
             routes.append(L7Route(match: nil, target: .cluster(binding.defaultCluster), source: nil))
         }
         return routes
+    }
+
+    /// The VirtualService that routes `binding`: the oldest one for its host (istiod drops the
+    /// virtual hosts of later ones as duplicates); the newer ones it shadows are reported.
+    public static func decidingVirtualService(of binding: ServiceBinding, diagnostics: inout [String]) -> ResolvedVirtualService? {
+        guard let vs = binding.virtualServices.first else { return nil }
+        if binding.virtualServices.count > 1 {
+            let others = binding.virtualServices.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }
+            diagnostics.append("\(binding.service.hostname): VirtualServices \(others.joined(separator: ", ")) shadowed by the older \(vs.key.namespace)/\(vs.key.name)")
+        }
+        return vs
     }
 }

@@ -25,23 +25,32 @@ public enum MatchConversion {
         return matcher
     }
 
-    static func regexMatcher(_ pattern: String) -> Envoy_Type_Matcher_V3_RegexMatcher {
+    public static func regexMatcher(_ pattern: String) -> Envoy_Type_Matcher_V3_RegexMatcher {
         var regex = Envoy_Type_Matcher_V3_RegexMatcher()
         regex.regex = pattern
         return regex
     }
 
     /// Header matchers for a `headers` map, sorted by header name (never in map order), using the
-    /// current `string_match` field rather than the deprecated `exact_match` family.
-    public static func headerMatchers(_ headers: [String: Istio_Networking_V1alpha3_StringMatch]) -> [Envoy_Config_Route_V3_HeaderMatcher] {
+    /// current `string_match` field rather than the deprecated `exact_match` family. An empty matcher
+    /// (or the regex `*`) is a presence match. `inverted` (a `withoutHeaders` map) also sets
+    /// `invert_match` and, except for presence matches, `treat_missing_header_as_empty`, as istiod does.
+    public static func headerMatchers(
+        _ headers: [String: Istio_Networking_V1alpha3_StringMatch], inverted: Bool = false
+    ) -> [Envoy_Config_Route_V3_HeaderMatcher] {
         headers.keys.sorted().map { name in
             var header = Envoy_Config_Route_V3_HeaderMatcher()
             header.name = name
-            if let matcher = stringMatcher(headers[name]!) {
+            let match = headers[name]!
+            if case .regex("*")? = match.matchType {
+                header.presentMatch = true
+            } else if let matcher = stringMatcher(match) {
                 header.stringMatch = matcher
+                header.treatMissingHeaderAsEmpty = inverted
             } else {
                 header.presentMatch = true
             }
+            header.invertMatch = inverted
             return header
         }
     }

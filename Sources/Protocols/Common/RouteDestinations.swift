@@ -51,9 +51,12 @@ public enum RouteDestinations {
     /// The cluster a destination names: `outbound|PORT|SUBSET|HOST`, the port resolved by
     /// ``ClusterCatalog/port(forHost:explicit:listenerPort:)``.
     public static func cluster(for destination: Istio_Networking_V1alpha3_Destination, listenerPort: UInt32, catalog: ClusterCatalog) -> String {
-        let explicit = destination.hasPort ? destination.port.number : 0
-        let port = catalog.port(forHost: destination.host, explicit: explicit, listenerPort: listenerPort)
-        return ClusterName.outbound(port: port, subset: destination.subset, host: destination.host)
+        ClusterName.outbound(port: port(of: destination, listenerPort: listenerPort, catalog: catalog), subset: destination.subset, host: destination.host)
+    }
+
+    /// The service port a destination goes to (see ``ClusterCatalog/port(forHost:explicit:listenerPort:)``).
+    public static func port(of destination: Istio_Networking_V1alpha3_Destination, listenerPort: UInt32, catalog: ClusterCatalog) -> UInt32 {
+        catalog.port(forHost: destination.host, explicit: destination.hasPort ? destination.port.number : 0, listenerPort: listenerPort)
     }
 
     /// The destinations of an HTTP route, as (destination, weight) pairs.

@@ -62,28 +62,21 @@ enum ThriftRouteBuilder {
         return route
     }
 
-    /// Mirror policies from `mirror` + `mirrorPercentage` (or the legacy `mirrorPercent`) and `mirrors[]`;
-    /// 100 % when no percentage is given.
+    /// Mirror policies from the route's mirrors (see ``MirrorTargets``).
     static func mirrors(of http: Istio_Networking_V1alpha3_HTTPRoute, listenerPort: UInt32, catalog: ClusterCatalog, diagnostics: inout [String])
         -> [Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteAction.RequestMirrorPolicy]
     {
-        var targets: [(Istio_Networking_V1alpha3_Destination, Double)] = []
-        if http.hasMirror {
-            let percent = http.hasMirrorPercentage ? http.mirrorPercentage.value : (http.hasMirrorPercent ? Double(http.mirrorPercent.value) : 100)
-            targets.append((http.mirror, percent))
-        }
-        for mirror in http.mirrors {
-            targets.append((mirror.destination, mirror.hasPercentage ? mirror.percentage.value : 100))
-        }
-        return targets.compactMap { destination, percent in
-            let cluster = RouteDestinations.cluster(for: destination, listenerPort: listenerPort, catalog: catalog)
+        MirrorTargets.of(http).compactMap { target in
+            let cluster = RouteDestinations.cluster(for: target.destination, listenerPort: listenerPort, catalog: catalog)
             guard catalog.contains(cluster) else {
                 diagnostics.append("thrift: mirror cluster \(cluster) does not exist; mirror dropped")
                 return nil
             }
             var policy = Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteAction.RequestMirrorPolicy()
             policy.cluster = cluster
-            policy.runtimeFraction = Percentages.runtimeFraction(percent)
+            var fraction = Envoy_Config_Core_V3_RuntimeFractionalPercent()
+            fraction.defaultValue = target.fraction
+            policy.runtimeFraction = fraction
             return policy
         }
     }
