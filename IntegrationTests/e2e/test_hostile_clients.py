@@ -234,7 +234,9 @@ def test_a_client_that_stops_reading_stays_bounded_and_does_not_slow_others(conf
               f"{rss_loaded:.1f} MiB while stalled; the reading sidecar's push latency median/max "
               f"{median(alone) * 1000:.0f}/{alone[-1] * 1000:.0f} ms alone, "
               f"{median(crowded) * 1000:.0f}/{crowded[-1] * 1000:.0f} ms beside the stalled streams", flush=True)
-        assert median(crowded) < 2 * median(alone) + 0.3, (alone, crowded)
+        # Head-of-line blocking behind the stalled streams would hold the reader's pushes for seconds or
+        # for ever; the bound is loose so that a loaded machine's noise does not fail the test.
+        assert median(crowded) < 3 * median(alone) + 1.0, (alone, crowded)
         assert rss_loaded < footprint.rss + 20 * 24 * cds_bytes / MIB / 2, rss_loaded
         for stream in stalled:  # never started reading, so cancel without waiting for a reader
             stream.requests.put(None)
