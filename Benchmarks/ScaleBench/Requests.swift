@@ -20,7 +20,10 @@ struct SidecarIdentity: Sendable {
     var nodeID: String { "sidecar~\(ip)~\(podName).\(namespace)~\(namespace).svc.cluster.local" }
 
     /// The encoded `envoy.config.core.v3.Node`: id, cluster, user agent, and the metadata the Istio
-    /// agent sends (NAME, NAMESPACE, LABELS, INSTANCE_IPS, ISTIO_VERSION, CLUSTER_ID, WORKLOAD_NAME).
+    /// agent sends (NAME, NAMESPACE, LABELS, INSTANCE_IPS, ISTIO_VERSION, CLUSTER_ID, WORKLOAD_NAME),
+    /// plus `AERAKI_CAPABILITIES=inline_l7_routes`: the benchmark's sidecars take Dubbo and Thrift
+    /// routes inline in their listeners, so a VirtualService edit is an LDS push, as in the baseline
+    /// (they do not subscribe to the `drds`/`trds` route types a default proxy gets).
     func encodedNode() -> [UInt8] {
         let app = "wl-\(workload)"
         let labels = Self.structBytes([("app", .string(app)), ("version", .string("v1"))])
@@ -32,6 +35,7 @@ struct SidecarIdentity: Sendable {
             ("ISTIO_VERSION", .string("1.22.0")),
             ("CLUSTER_ID", .string("Kubernetes")),
             ("WORKLOAD_NAME", .string(app)),
+            ("AERAKI_CAPABILITIES", .string("inline_l7_routes")),
         ])
         var node = WireWriter()
         node.stringField(1, nodeID)
