@@ -157,14 +157,7 @@ enum DubboGenericProxy {
         case .cluster(let name):
             action.cluster = name
         case .weighted(let entries):
-            var weighted = Envoy_Config_Route_V3_WeightedCluster()
-            weighted.clusters = entries.map { entry in
-                var cluster = Envoy_Config_Route_V3_WeightedCluster.ClusterWeight()
-                cluster.name = entry.cluster
-                cluster.weight = Google_Protobuf_UInt32Value(entry.weight)
-                return cluster
-            }
-            action.weightedClusters = weighted
+            action.weightedClusters = Envoy_Config_Route_V3_WeightedCluster(entries)
         }
         var config = Xds_Core_V3_TypedExtensionConfig()
         config.name = "route"

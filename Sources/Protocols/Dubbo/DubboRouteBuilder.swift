@@ -22,14 +22,7 @@ enum DubboRouteBuilder {
         case .cluster(let name):
             route.route.cluster = name
         case .weighted(let entries):
-            var weighted = Envoy_Config_Route_V3_WeightedCluster()
-            weighted.clusters = entries.map { entry in
-                var cluster = Envoy_Config_Route_V3_WeightedCluster.ClusterWeight()
-                cluster.name = entry.cluster
-                cluster.weight = Google_Protobuf_UInt32Value(entry.weight)
-                return cluster
-            }
-            route.route.weightedClusters = weighted
+            route.route.weightedClusters = Envoy_Config_Route_V3_WeightedCluster(entries)
         }
         if let source = plan.source, source.hasMirror || !source.mirrors.isEmpty {
             diagnostics.append("dubbo: the Dubbo proxy has no request mirroring; mirror ignored")

@@ -68,14 +68,7 @@ enum MetaRouteBuilder {
         case .cluster(let name):
             route.route.cluster = name
         case .weighted(let entries):
-            var weighted = Envoy_Config_Route_V3_WeightedCluster()
-            weighted.clusters = entries.map { entry in
-                var cluster = Envoy_Config_Route_V3_WeightedCluster.ClusterWeight()
-                cluster.name = entry.cluster
-                cluster.weight = Google_Protobuf_UInt32Value(entry.weight)
-                return cluster
-            }
-            route.route.weightedClusters = weighted
+            route.route.weightedClusters = Envoy_Config_Route_V3_WeightedCluster(entries)
         }
         let routed = destinations.map(\.destination).filter {
             context.catalog.contains(RouteDestinations.cluster(for: $0, listenerPort: port, catalog: context.catalog))

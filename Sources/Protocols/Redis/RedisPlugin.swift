@@ -27,10 +27,7 @@ public struct RedisPlugin: ProtocolPlugin {
     public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         var diagnostics: [String] = []
         let binding = context.primary
-        if context.bindings.count > 1 {
-            let others = context.bindings.dropFirst().map(\.service.hostname)
-            diagnostics.append("redis cannot route by host; \(others.joined(separator: ", ")) shadowed by \(binding.service.hostname)")
-        }
+        if let shadowed = context.shadowedServicesDiagnostic(protocol: "redis") { diagnostics.append(shadowed) }
         if binding.redisServices.count > 1 {
             let others = binding.redisServices.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }
             diagnostics.append("\(binding.service.hostname): RedisServices \(others.joined(separator: ", ")) shadowed by the older \(binding.redisServices[0].key.namespace)/\(binding.redisServices[0].key.name)")

@@ -24,10 +24,7 @@ public struct ThriftPlugin: ProtocolPlugin {
     public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         var diagnostics: [String] = []
         let binding = context.primary
-        if context.bindings.count > 1 {
-            let others = context.bindings.dropFirst().map(\.service.hostname)
-            diagnostics.append("\(context.listenerName): thrift cannot route by host; \(others.joined(separator: ", ")) shadowed by \(binding.service.hostname)")
-        }
+        if let shadowed = context.shadowedServicesDiagnostic(protocol: "thrift") { diagnostics.append(shadowed) }
         let plan = L7RoutePlan.routes(for: binding, listenerPort: context.listenerPort, proxy: context.proxy, catalog: context.catalog, diagnostics: &diagnostics)
         var config = Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration()
         config.name = binding.defaultCluster
