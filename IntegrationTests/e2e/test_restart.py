@@ -1,16 +1,18 @@
 """Aeraki restarted under connected sidecars: every sidecar reconnects (as Envoy does, announcing
 what it holds) and gets the very versions it had — content versions — with no spurious pushes."""
 import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 
 from e2e_harness import CDS, DELTA_ADS, EDS, LDS, Aeraki, Sidecar, Stream, copy_examples, sidecar_node
 
-SOTW_SIDECARS = 40
-DELTA_SIDECARS = 40
-# The Python client decodes and validates every resource under the GIL, so with 40 streams at once
-# a response can arrive seconds after it was sent: the quiet windows below are long for that.
+SOTW_SIDECARS = 25
+DELTA_SIDECARS = 25
+# The Python client decodes and validates every resource under the GIL, so with many streams at once
+# a response can arrive seconds after it was sent: the waits below are long for that, and the
+# sidecar count is what CI affords (`Scripts/bench-scale.sh` measures at 1,000).
 
 
 def free_port():
@@ -32,13 +34,19 @@ def delta_sync(stream, node, initial=None):
     stream.send(node=node, type_url=CDS, resource_names_subscribe=["*"], initial_resource_versions=held[CDS])
     stream.send(type_url=LDS, resource_names_subscribe=["*"], initial_resource_versions=held[LDS])
     eds_sent = False
+    answered = set()
     while True:
         try:
             resp = stream.recv(timeout=3.0)
         except AssertionError as e:
-            if "no response" in str(e):
+            # Done once quiet after every subscribed type was answered (the first push, or nothing
+            # to push for a reconnect that already holds everything).
+            if "no response" in str(e) and (initial or answered >= {CDS, LDS} | ({EDS} if eds_sent else set())):
                 return held, got
+            if "no response" in str(e):
+                continue
             raise
+        answered.add(resp.type_url)
         got.append(resp)
         held[resp.type_url].update(resp.versions)
         for name in resp.removed:
@@ -61,13 +69,30 @@ def test_restart_under_connected_sidecars_gives_the_same_versions_and_nothing_mo
     pool = ThreadPoolExecutor(max_workers=40)
     try:
         sotw = [Sidecar(aeraki.channel, n) for n in sotw_nodes]
-        list(pool.map(lambda sidecar: sidecar.sync(quiet=3.0, timeout=60), sotw))
+        def synced(sidecar):
+            """Pumps until CDS, LDS and (for EDS clusters) EDS are in, then until quiet."""
+            def complete():
+                if CDS not in sidecar.latest or LDS not in sidecar.latest:
+                    return False
+                return EDS in sidecar.latest or not any(c.type == c.EDS for c in sidecar.latest[CDS].resources.values())
+            deadline = time.time() + 120
+            while not complete() and time.time() < deadline:
+                try:
+                    sidecar.pump(timeout=5.0)
+                except AssertionError as e:
+                    if "no response" not in str(e):
+                        raise
+            sidecar.sync(quiet=2.0, timeout=60)
+
+        list(pool.map(synced, sotw))
         before = [{t: (r.version, r.names) for t, r in s.latest.items()} for s in sotw]
         assert all(CDS in b and LDS in b for b in before), before[0]
         delta_before = list(pool.map(lambda n: delta_sync(Stream(aeraki.channel, method=DELTA_ADS, delta=True), n)[0], delta_nodes))
         assert all(held[CDS] for held in delta_before)
     finally:
-        aeraki.terminate()
+        started = time.time()
+        aeraki.terminate(timeout=60)
+        print(f"\n[restart] SIGTERM to exit with {SOTW_SIDECARS + DELTA_SIDECARS} streams connected: {time.time() - started:.1f} s", flush=True)
 
     aeraki = Aeraki(config_dir=str(config), extra=extra)
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
