@@ -63,58 +63,54 @@ struct SotWRequest: Sendable {
                 shift += 7
             }
         }
-        /// Skips the rest of a group (wire type 3) opened by `field`, nested groups included, as
-        /// protobuf parsers skip unknown groups.
-        func skipGroup(_ field: UInt64) throws {
-            while true {
-                let key = try varint()
-                switch key & 7 {
-                case 0: _ = try varint()
-                case 1: i += 8
-                case 5: i += 4
-                case 2:
-                    let length = Int(try varint())
-                    guard length >= 0, i + length <= bytes.count else { throw BinaryDecodingError.truncated }
-                    i += length
-                case 3: try skipGroup(key >> 3)
-                case 4:
-                    guard key >> 3 == field else { throw BinaryDecodingError.malformedProtobuf }
-                    return
-                default: throw BinaryDecodingError.malformedProtobuf
+        /// The range of a length-delimited value (the length read here).
+        func lengthDelimited() throws -> Range<Int> {
+            guard let length = Int(exactly: try varint()), length <= bytes.count - i else { throw BinaryDecodingError.truncated }
+            defer { i += length }
+            return i..<(i + length)
+        }
+        /// Skips the value of the field whose key is `key`, an unknown group (wire type 3) with its
+        /// nested fields included, as protobuf parsers skip unknown fields.
+        func skipValue(_ key: UInt64) throws {
+            switch key & 7 {
+            case 0: _ = try varint()
+            case 1: i += 8
+            case 5: i += 4
+            case 2: _ = try lengthDelimited()
+            case 3:
+                while true {
+                    let inner = try varint()
+                    if inner & 7 == 4 {
+                        guard inner >> 3 == key >> 3 else { throw BinaryDecodingError.malformedProtobuf }
+                        break
+                    }
+                    try skipValue(inner)
                 }
-                guard i <= bytes.count else { throw BinaryDecodingError.truncated }
+            default: throw BinaryDecodingError.malformedProtobuf
             }
+            guard i <= bytes.count else { throw BinaryDecodingError.truncated }
         }
         while i < bytes.count {
             let key = try varint()
             let field = key >> 3
             guard field > 0 else { throw BinaryDecodingError.malformedProtobuf }
-            switch key & 7 {
-            case 0: _ = try varint()
-            case 1: i += 8
-            case 5: i += 4
-            case 3: try skipGroup(field)
-            case 2:
-                let length = Int(try varint())
-                guard length >= 0, i + length <= bytes.count else { throw BinaryDecodingError.truncated }
-                let range = i..<(i + length)
-                i += length
-                switch field {
-                case 1: versionInfo = String(decoding: bytes[range], as: UTF8.self)
-                case 2: node = try Envoy_Config_Core_V3_Node(serializedBytes: Array(bytes[range]))
-                case 3:
-                    nameRanges.append(range)
-                    namesKey.combine(bytes[range])
-                    namesKey.combine(CollectionOfOne(UInt8(0)))
-                case 4: typeURL = String(decoding: bytes[range], as: UTF8.self)
-                case 5: responseNonce = String(decoding: bytes[range], as: UTF8.self)
-                case 6: errorMessage = try Google_Rpc_Status(serializedBytes: Array(bytes[range])).message
-                default: break
-                }
-            default:
-                throw BinaryDecodingError.malformedProtobuf
+            guard key & 7 == 2 else {
+                try skipValue(key)
+                continue
             }
-            guard i <= bytes.count else { throw BinaryDecodingError.truncated }
+            let range = try lengthDelimited()
+            switch field {
+            case 1: versionInfo = String(decoding: bytes[range], as: UTF8.self)
+            case 2: node = try Envoy_Config_Core_V3_Node(serializedBytes: Array(bytes[range]))
+            case 3:
+                nameRanges.append(range)
+                namesKey.combine(bytes[range])
+                namesKey.combine(CollectionOfOne(UInt8(0)))
+            case 4: typeURL = String(decoding: bytes[range], as: UTF8.self)
+            case 5: responseNonce = String(decoding: bytes[range], as: UTF8.self)
+            case 6: errorMessage = try Google_Rpc_Status(serializedBytes: Array(bytes[range])).message
+            default: break
+            }
         }
     }
 }

@@ -27,7 +27,9 @@ struct SotWRequestTests {
 
     @Test("Malformed input is rejected as SwiftProtobuf rejects it")
     func malformed() {
-        for wire: [UInt8] in [[0x1a, 0x05, 0x61], [0x1a, 0xff], [0x1b], [0x1b, 0x24], [0x02, 0x00]] {
+        // The last one: a length of 2^64 - 1, which must not trap when it does not fit an Int.
+        let hugeLength: [UInt8] = [0x22] + Array(repeating: 0xff, count: 9) + [0x01]
+        for wire: [UInt8] in [[0x1a, 0x05, 0x61], [0x1a, 0xff], [0x1b], [0x1b, 0x24], [0x02, 0x00], hugeLength] {
             #expect(throws: BinaryDecodingError.self) { try SotWRequest(wire: wire) }
             #expect(throws: BinaryDecodingError.self) { try Envoy_Service_Discovery_V3_DiscoveryRequest(serializedBytes: wire) }
         }
