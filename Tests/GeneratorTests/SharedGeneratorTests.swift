@@ -283,6 +283,32 @@ struct SharedGeneratorTests {
         #expect(diff.changed.map(\.name) == ["10.96.1.1_20880"])
     }
 
+    @Test("a VirtualService edit after an endpoint edit still rebuilds only its routes: the endpoint round keeps the table")
+    func ruleEditAfterEndpointEdit() throws {
+        let generator = SharedGenerator()
+        let proxies = [Self.proxy(1), Self.proxy(3, namespace: "other")]
+        let first = Self.snapshot()
+        var index = MeshIndex(snapshot: first)
+        generator.update(index: index, changes: nil)
+        let old = try generator.snapshots(for: proxies).map { try $0.get() }
+        generator.retain(proxies)
+        // The push loop's order: move, build every connected proxy, retain them.
+        let moved = Self.snapshot(bEndpoint: "10.1.2.9")
+        index = Self.move(generator, from: first, to: moved, index: index)
+        _ = generator.snapshots(for: proxies)
+        generator.retain(proxies)
+        let builds = generator.statistics.builds
+        _ = Self.move(generator, from: moved, to: Self.snapshot(weight: 50, bEndpoint: "10.1.2.9"), index: index)
+        let new = try generator.snapshots(for: proxies).map { try $0.get() }
+        generator.retain(proxies)
+        // One drds route per scope; clusters and listeners are the same objects as before both edits.
+        #expect(generator.statistics.builds - builds == 2)
+        for (o, n) in zip(old, new) {
+            for cluster in o.resources(TypeURL.cluster).sorted { #expect(n.resources(TypeURL.cluster)[cluster.name] === cluster) }
+            for listener in o.resources(TypeURL.listener).sorted { #expect(n.resources(TypeURL.listener)[listener.name] === listener) }
+        }
+    }
+
     @Test("what no connected proxy uses is dropped")
     func retainDropsUnused() throws {
         let generator = SharedGenerator()

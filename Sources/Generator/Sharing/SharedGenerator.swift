@@ -116,17 +116,23 @@ public final class SharedGenerator: Sendable {
 
     /// Drops the scopes and snapshots none of `proxies` uses, and the table entries no kept scope
     /// asked for since the last ``update(index:changes:endpointsOnly:)``.
+    ///
+    /// After an endpoints-only update the table is not swept: scopes updated in place looked up
+    /// only their load assignments, yet still hold every other entry they were built from, and the
+    /// replaced assignments are already gone (``ResourceTable/invalidate(_:)``). Entries of scopes
+    /// dropped meanwhile go at the next sweep.
     public func retain(_ proxies: [ProxyIdentity]) {
-        state.withLock { state in
-            guard let index = state.index else { return }
+        let sweep = state.withLock { state -> Bool in
+            guard let index = state.index else { return false }
             let used = Set(proxies.map { ScopeKey($0, index: index) })
             state.scopes = state.scopes.filter { used.contains($0.key) && !$0.value.stale }
             state.combined = state.combined.filter { state.scopes[$0.key.scope]?.revision == $0.key.scopeRevision }
             var served = Set<UInt64>()
             for combined in state.combined.values { for set in combined.snapshot.types.values { served.insert(set.id) } }
             state.merged = state.merged.filter { served.contains($0.value.id) }
+            return !state.endpointsOnly
         }
-        table.sweep()
+        if sweep { table.sweep() }
         table.startGeneration()
     }
 

@@ -214,7 +214,7 @@ struct SotWTypeState: Sendable {
         _ sent: [PreparedResource], carriesAllHeld: Bool, in resources: TypeResources, nonce: UInt64, now: Double
     ) {
         sentRecords.record(sent.lazy.map(\.name), carriesAllHeld: carriesAllHeld, nonce: nonce, responseVersion: resources.version, time: now)
-        for resource in sent { forced.remove(resource.name) }
+        if !forced.isEmpty { for resource in sent { forced.remove(resource.name) } }  // hashing every name costs on every push
         hold(resources)
         lastSentNonce = nonce
         lastSentWireNonce = String(nonce)

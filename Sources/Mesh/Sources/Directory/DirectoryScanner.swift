@@ -53,26 +53,47 @@ package struct DirectoryScanner {
         self.parser = parser
     }
 
-    /// Every `.yaml`/`.yml` file under `paths` (a path may itself be a file), sorted.
+    /// Every `.yaml`/`.yml` file under `paths` (a path may itself be a file), sorted. Names starting
+    /// with a dot are skipped (a ConfigMap's `..data` and `..<timestamp>` directories) and directory
+    /// symlinks are not followed, so a loop cannot be walked forever.
+    ///
+    /// The walk uses `readdir` directly: it runs on every poll, and Foundation's enumerator spends
+    /// milliseconds per thousand files on path bridging.
     package static func yamlFiles(under paths: [String]) -> [String] {
         var found: [String] = []
-        let manager = FileManager.default
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if !isDirectory.boolValue {
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            if info.st_mode & S_IFMT != S_IFDIR {
                 found.append(path)
                 continue
             }
-            guard let enumerator = manager.enumerator(atPath: path) else { continue }
-            while let relative = enumerator.nextObject() as? String {
-                let lower = relative.lowercased()
-                guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") else { continue }
-                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-                found.append((path as NSString).appendingPathComponent(relative))
-            }
+            collectYAMLFiles(in: path, into: &found)
         }
         return found.sorted()
+    }
+
+    private static func collectYAMLFiles(in directory: String, into found: inout [String]) {
+        guard let handle = opendir(directory) else { return }
+        defer { closedir(handle) }
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard !name.hasPrefix(".") else { continue }
+            let path = prefix + name
+            var type = Int32(entry.pointee.d_type)
+            if type == Int32(DT_UNKNOWN) {
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                type = info.st_mode & S_IFMT == S_IFDIR ? Int32(DT_DIR) : Int32(DT_REG)
+            }
+            if type == Int32(DT_DIR) {
+                collectYAMLFiles(in: path, into: &found)
+                continue
+            }
+            let lower = name.lowercased()
+            if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { found.append(path) }
+        }
     }
 
     /// Rescans; returns whether any file was added, changed or removed.
