@@ -40,6 +40,10 @@ public struct MeshIndex: Sendable {
     let destinationRules: [MeshResource]
     let virtualServiceList: [ResolvedVirtualService]
     let sidecars: [MeshResource]
+    /// RedisServices and RedisDestinations by namespace (they apply to their own namespace's
+    /// services only), in creation order.
+    let redisServicesByNamespace: [String: [MeshResource]]
+    let redisDestinationsByNamespace: [String: [MeshResource]]
     /// MetaRouters by lower-cased host (each of its hosts), in creation order.
     let metaRoutersByHost: [String: [(key: ConfigKey, exportTo: [String], spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]]
     let derived: Derived
@@ -66,6 +70,8 @@ public struct MeshIndex: Sendable {
         self.virtualServiceList = snapshot.resources(of: .virtualService).sorted(by: MeshResource.creationOrder)
             .compactMap { ResolvedVirtualService($0, domainSuffix: options.domainSuffix) }
         self.sidecars = snapshot.resources(of: .sidecar).sorted(by: MeshResource.creationOrder)
+        self.redisServicesByNamespace = Dictionary(grouping: snapshot.resources(of: .redisService).sorted(by: MeshResource.creationOrder), by: \.key.namespace)
+        self.redisDestinationsByNamespace = Dictionary(grouping: snapshot.resources(of: .redisDestination).sorted(by: MeshResource.creationOrder), by: \.key.namespace)
         var metaRouters: [String: [(key: ConfigKey, exportTo: [String], spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]] = [:]
         for resource in snapshot.resources(of: .metaRouter).sorted(by: MeshResource.creationOrder) {
             guard case .metaRouter(let router) = resource.spec else { continue }
@@ -95,6 +101,8 @@ public struct MeshIndex: Sendable {
         self.destinationRules = base.destinationRules
         self.virtualServiceList = base.virtualServiceList
         self.sidecars = base.sidecars
+        self.redisServicesByNamespace = base.redisServicesByNamespace
+        self.redisDestinationsByNamespace = base.redisDestinationsByNamespace
         self.metaRoutersByHost = base.metaRoutersByHost
         var derived = base.derived
         derived.servicesByEndpointAddress = Derived.endpointOwners(services: base.services, endpointsBySource: endpointsBySource)
@@ -123,7 +131,7 @@ public struct MeshIndex: Sendable {
     /// RedisServices of `namespace` (a RedisService shapes only the services of its own namespace, as
     /// in Aeraki) naming `hostname`, oldest first, with their destination hosts resolved.
     public func redisServices(for hostname: String, namespace: String) -> [ResolvedRedisService] {
-        snapshot.resources(of: .redisService).filter { $0.key.namespace == namespace }.sorted(by: MeshResource.creationOrder).compactMap { resource in
+        (redisServicesByNamespace[namespace] ?? []).compactMap { resource in
             guard case .redisService(let spec) = resource.spec,
                 spec.host.contains(where: { HostName.resolve($0, namespace: namespace, domainSuffix: options.domainSuffix).lowercased() == hostname.lowercased() })
             else { return nil }
@@ -134,7 +142,7 @@ public struct MeshIndex: Sendable {
     /// The RedisDestination of `namespace` for `hostname`, if any (oldest first when several; a
     /// RedisDestination applies only to services of its own namespace, as in Aeraki).
     public func redisDestination(for hostname: String, namespace: String) -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? {
-        snapshot.resources(of: .redisDestination).filter { $0.key.namespace == namespace }.sorted(by: MeshResource.creationOrder).lazy
+        (redisDestinationsByNamespace[namespace] ?? []).lazy
             .compactMap { resource -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? in
                 guard case .redisDestination(let spec) = resource.spec,
                     HostName.resolve(spec.host, namespace: namespace, domainSuffix: self.options.domainSuffix).lowercased() == hostname.lowercased()

@@ -33,13 +33,7 @@ public struct ProxyRules: Sendable {
         proxyNamespace = proxy.namespace
         rootNamespace = index.options.rootNamespace
         let suffix = index.options.domainSuffix
-        let sorted = index.snapshot.resources(of: .destinationRule).sorted { a, b in
-            let sa = if case .destinationRule(let dr) = a.spec { dr.hasWorkloadSelector } else { false }
-            let sb = if case .destinationRule(let dr) = b.spec { dr.hasWorkloadSelector } else { false }
-            if sa != sb { return sa }
-            return MeshResource.creationOrder(a, b)
-        }
-        for resource in sorted {
+        for resource in index.destinationRules {
             guard case .destinationRule(let rule) = resource.spec else { continue }
             let namespace = resource.key.namespace
             if rule.hasWorkloadSelector, !rule.workloadSelector.matchLabels.allSatisfy({ proxy.labels[$0.key] == $0.value }) { continue }

@@ -12,21 +12,14 @@ struct SotWRequest: Sendable {
     var responseNonce = ""
     /// `error_detail.message` when the request is a NACK.
     var errorMessage: String?
-    /// A hash of the resource names (the same as `SotWRequest.namesKey(of:)` of the decoded list).
-    private(set) var namesKey = ContentHash()
+    /// A hash of the resource names (the same as ``NamesKey/init(_:)`` of the decoded list).
+    private(set) var namesKey = NamesKey()
     private var bytes: [UInt8] = []
     private var nameRanges: [Range<Int>] = []
 
     /// The resource names, decoded.
     var names: [String] {
         nameRanges.map { String(decoding: bytes[$0], as: UTF8.self) }
-    }
-
-    /// The key `namesKey` has for a decoded list.
-    static func namesKey(of names: [String]) -> ContentHash {
-        var hash = ContentHash()
-        for name in names { hash.combine(string: name) }
-        return hash
     }
 
     /// A request made from a decoded message (tests, and callers that already have one).
@@ -104,8 +97,7 @@ struct SotWRequest: Sendable {
             case 2: node = try Envoy_Config_Core_V3_Node(serializedBytes: Array(bytes[range]))
             case 3:
                 nameRanges.append(range)
-                namesKey.combine(bytes[range])
-                namesKey.combine(CollectionOfOne(UInt8(0)))
+                bytes.withUnsafeBytes { namesKey.add(UnsafeRawBufferPointer(rebasing: $0[range])) }
             case 4: typeURL = String(decoding: bytes[range], as: UTF8.self)
             case 5: responseNonce = String(decoding: bytes[range], as: UTF8.self)
             case 6: errorMessage = try Google_Rpc_Status(serializedBytes: Array(bytes[range])).message

@@ -27,7 +27,7 @@ struct SotWSubscription: Sendable, Equatable {
     /// Applies the full list from a request; returns whether the subscription changed.
     @discardableResult
     mutating func update(_ requested: [String]) -> Bool {
-        update(key: SotWRequest.namesKey(of: requested).value, isEmpty: requested.isEmpty) { requested }
+        update(key: NamesKey(requested).value, isEmpty: requested.isEmpty) { requested }
     }
 
     /// Applies a request's list, identified by `key` (a hash of the names); `requested` is only

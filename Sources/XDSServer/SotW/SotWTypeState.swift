@@ -69,7 +69,7 @@ struct SotWTypeState: Sendable {
         now: Double
     ) -> RequestKind {
         receive(
-            namesKey: SotWRequest.namesKey(of: names).value, noNames: names.isEmpty, names: { names },
+            namesKey: NamesKey(names).value, noNames: names.isEmpty, names: { names },
             nonce: nonce, errorMessage: errorMessage, versionInfo: versionInfo, now: now
         )
     }

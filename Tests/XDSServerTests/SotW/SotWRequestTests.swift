@@ -19,10 +19,29 @@ struct SotWRequestTests {
         #expect(request.versionInfo == "v1" && request.node?.id == "n1" && request.typeURL == "type.googleapis.com/x")
         #expect(request.responseNonce == "7" && request.errorMessage == "bad")
         #expect(request.names == ["a", "b", "ünïcode"] && !request.hasNoNames)
-        #expect(request.namesKey == SotWRequest.namesKey(of: ["a", "b", "ünïcode"]))
-        #expect(request.namesKey != SotWRequest.namesKey(of: ["ab", "", "ünïcode"]))
+        #expect(request.namesKey == NamesKey(["a", "b", "ünïcode"]))
+        #expect(request.namesKey != NamesKey(["ab", "", "ünïcode"]))
         let empty = try SotWRequest(wire: [])
         #expect(empty.node == nil && empty.errorMessage == nil && empty.hasNoNames)
+    }
+
+    @Test("The names key read from the wire equals the decoded list's for names of every length, and tells lists apart")
+    func namesKeyAcrossLengths() throws {
+        func name(length: Int) -> String {
+            let letters: [UInt8] = (0..<length).map { UInt8(97 + ($0 * 7 + length) % 26) }
+            return String(decoding: letters, as: UTF8.self)
+        }
+        let names = (0..<40).map(name(length:))
+        var message = Envoy_Service_Discovery_V3_DiscoveryRequest()
+        message.resourceNames = names
+        #expect(try SotWRequest(wire: message.serializedBytes()).namesKey == NamesKey(names))
+        // One byte changed past the first word, the order swapped, a name split in two: all differ.
+        var changed = names
+        changed[30] = String(changed[30].prefix(20)) + "Z" + changed[30].dropFirst(21)
+        var split = names
+        split.replaceSubrange(30...30, with: [String(names[30].prefix(9)), String(names[30].dropFirst(9))])
+        let keys = [NamesKey(names), NamesKey(changed), NamesKey(Array(names.reversed())), NamesKey(split), NamesKey([])]
+        #expect(Set(keys).count == keys.count)
     }
 
     @Test("Malformed input is rejected as SwiftProtobuf rejects it")
