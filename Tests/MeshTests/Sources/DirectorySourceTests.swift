@@ -125,6 +125,53 @@ struct DirectorySourceTests {
         }
     }
 
+    @Test("between full scans, change notifications find in-tree edits and new directories; a file behind a symlink out of the tree waits for the full scan")
+    func notifiedScans() async throws {
+        #if os(Linux)
+        #expect(DirectoryChangeNotifier() != nil, "inotify is what this test exercises")
+        #endif
+        let directory = try Fixtures.temporaryDirectory()
+        let outside = try Fixtures.temporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(at: directory)
+            try? FileManager.default.removeItem(at: outside)
+        }
+        try Self.entry("one", port: 1).write(to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        let linked = outside.appendingPathComponent("b.yaml")
+        try Self.entry("two", port: 2).write(to: linked, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: directory.appendingPathComponent("b.yaml"), withDestinationURL: linked)
+
+        func run(fullScanInterval: Duration, _ body: (ConfigStore) async throws -> Void) async throws {
+            let store = ConfigStore()
+            let source = DirectorySource(
+                configuration: .init(paths: [directory.path], pollInterval: .milliseconds(20), fullScanInterval: fullScanInterval),
+                store: store, logger: Logger(label: "test")
+            )
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await source.run() }
+                #expect(await eventually { Self.port(store, "one") != nil && Self.port(store, "two") == 2 })
+                try await body(store)
+                group.cancelAll()
+            }
+        }
+        // No full scan during the test: only notifications can find these.
+        try await run(fullScanInterval: .seconds(3600)) { store in
+            try Self.entry("one", port: 11).write(to: directory.appendingPathComponent("a.yaml"), atomically: false, encoding: .utf8)
+            #expect(await eventually { Self.port(store, "one") == 11 })
+            let nested = directory.appendingPathComponent("new")
+            try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+            try Self.entry("three", port: 3).write(to: nested.appendingPathComponent("c.yaml"), atomically: false, encoding: .utf8)
+            #expect(await eventually { Self.port(store, "three") == 3 })
+            try Self.entry("three", port: 33).write(to: nested.appendingPathComponent("c.yaml"), atomically: false, encoding: .utf8)
+            #expect(await eventually { Self.port(store, "three") == 33 })
+        }
+        // The linked file's own directory is not watched: its in-place edit is found by a full scan.
+        try await run(fullScanInterval: .milliseconds(200)) { store in
+            try Self.entry("two", port: 22).write(to: linked, atomically: false, encoding: .utf8)
+            #expect(await eventually { Self.port(store, "two") == 22 })
+        }
+    }
+
     @Test("a resource defined twice is an error on the later document")
     func duplicates() throws {
         let directory = try Fixtures.temporaryDirectory()

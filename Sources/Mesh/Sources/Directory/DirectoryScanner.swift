@@ -47,35 +47,41 @@ package struct DirectoryScanner {
     let paths: [String]
     let parser: MeshYAMLParser
     private var files: [String: FileState] = [:]
+    /// The directories the last scan walked.
+    private(set) package var directories: [String] = []
 
     package init(paths: [String], parser: MeshYAMLParser) {
         self.paths = paths
         self.parser = parser
     }
 
-    /// Every `.yaml`/`.yml` file under `paths` (a path may itself be a file), sorted. Names starting
-    /// with a dot are skipped (a ConfigMap's `..data` and `..<timestamp>` directories) and directory
-    /// symlinks are not followed, so a loop cannot be walked forever.
+    /// Every `.yaml`/`.yml` file under `paths` (a path may itself be a file), sorted, and the
+    /// directories that hold them (for a file path, its parent). Names starting with a dot are
+    /// skipped (a ConfigMap's `..data` and `..<timestamp>` directories) and directory symlinks are
+    /// not followed, so a loop cannot be walked forever.
     ///
     /// The walk uses `readdir` directly: it runs on every poll, and Foundation's enumerator spends
     /// milliseconds per thousand files on path bridging.
-    package static func yamlFiles(under paths: [String]) -> [String] {
-        var found: [String] = []
+    package static func walk(_ paths: [String]) -> (files: [String], directories: [String]) {
+        var files: [String] = []
+        var directories: [String] = []
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else { continue }
             if info.st_mode & S_IFMT != S_IFDIR {
-                found.append(path)
+                files.append(path)
+                directories.append(path.lastIndex(of: "/").map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? ".")
                 continue
             }
-            collectYAMLFiles(in: path, into: &found)
+            collect(in: path, files: &files, directories: &directories)
         }
-        return found.sorted()
+        return (files.sorted(), directories)
     }
 
-    private static func collectYAMLFiles(in directory: String, into found: inout [String]) {
+    private static func collect(in directory: String, files: inout [String], directories: inout [String]) {
         guard let handle = opendir(directory) else { return }
         defer { closedir(handle) }
+        directories.append(directory)
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -88,17 +94,18 @@ package struct DirectoryScanner {
                 type = info.st_mode & S_IFMT == S_IFDIR ? Int32(DT_DIR) : Int32(DT_REG)
             }
             if type == Int32(DT_DIR) {
-                collectYAMLFiles(in: path, into: &found)
+                collect(in: path, files: &files, directories: &directories)
                 continue
             }
             let lower = name.lowercased()
-            if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { found.append(path) }
+            if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { files.append(path) }
         }
     }
 
     /// Rescans; returns whether any file was added, changed or removed.
     package mutating func scan() -> Bool {
-        let current = Self.yamlFiles(under: paths)
+        let (current, directories) = Self.walk(paths)
+        self.directories = directories
         var changed = false
         let currentSet = Set(current)
         for removed in files.keys where !currentSet.contains(removed) {

@@ -12,15 +12,22 @@ public struct DirectorySource: Service {
         public var paths: [String]
         /// How often to look for changes.
         public var pollInterval: Duration
+        /// How often every file is looked at even without a change notification (see
+        /// ``DirectoryChangeNotifier``); without a notifier every poll is a full scan.
+        public var fullScanInterval: Duration
         /// The namespace of resources that name none.
         public var defaultNamespace: String
         /// The origin name under which resources are stored.
         public var origin: String
 
         /// A configuration from its parts.
-        public init(paths: [String], pollInterval: Duration = .seconds(1), defaultNamespace: String = "default", origin: String = "directory") {
+        public init(
+            paths: [String], pollInterval: Duration = .seconds(1), fullScanInterval: Duration = .seconds(10),
+            defaultNamespace: String = "default", origin: String = "directory"
+        ) {
             self.paths = paths
             self.pollInterval = pollInterval
+            self.fullScanInterval = fullScanInterval
             self.defaultNamespace = defaultNamespace
             self.origin = origin
         }
@@ -46,15 +53,37 @@ public struct DirectorySource: Service {
         self.logger = logger
     }
 
-    /// Scans now and then every `pollInterval`, until cancelled or shut down gracefully.
+    /// Scans now and then every `pollInterval` when the change notifier saw an event (or does not
+    /// watch every directory), and every `fullScanInterval` regardless, until cancelled or shut
+    /// down gracefully.
     public func run() async throws {
         let scanner = Mutex(DirectoryScanner(paths: configuration.paths, parser: MeshYAMLParser(defaultNamespace: configuration.defaultNamespace)))
+        let notifier = DirectoryChangeNotifier()
         try? await cancelWhenGracefulShutdown {
-            scanner.withLock { sync(&$0) }
+            var watched: Set<String> = []
+            /// Whether the next poll must scan: no notifier, a directory it could not watch, or a
+            /// directory that appeared (a file written in it before its watch was in place).
+            var mustScan = true
+            func scanAndWatch() {
+                let directories = Set(scanner.withLock { scanner in
+                    sync(&scanner)
+                    return scanner.directories
+                })
+                let covered = notifier?.watch(directories.sorted()) ?? false
+                mustScan = !covered || !directories.subtracting(watched).isEmpty
+                watched = directories
+            }
+            scanAndWatch()
             onFirstScan()
+            var lastFullScan = ContinuousClock.now
             while !Task.isCancelled {
                 try await Task.sleep(for: configuration.pollInterval)
-                scanner.withLock { sync(&$0) }
+                // Drained before the scan, so an event that arrives during it triggers the next one.
+                let notified = notifier?.drainEvents() ?? true
+                let fullScanDue = ContinuousClock.now - lastFullScan >= configuration.fullScanInterval
+                guard notified || mustScan || fullScanDue else { continue }
+                if fullScanDue { lastFullScan = .now }
+                scanAndWatch()
             }
         }
     }
