@@ -2,6 +2,7 @@ import Admin
 import AerakiServer
 import EnvoyAPI
 import Foundation
+import Generator
 import LibGRPCTransport
 import Mesh
 import SwiftProtobuf
@@ -62,6 +63,52 @@ struct AerakiServerTests {
             #expect(reporter.configStoreReport().problems.first?.source.hasPrefix(file.path) == true)
             #expect(server.store.snapshot().count == 1)
             #expect(server.cache.nodeIDsWithSnapshots().isEmpty)
+        }
+    }
+
+    @Test("what generation leaves out is reported per connected proxy, and goes when fixed or when the proxy leaves")
+    func generationDiagnostics() async throws {
+        let directory = try Harness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Harness.serviceEntry(host: "a.demo.svc.cluster.local").write(to: directory.appendingPathComponent("se.yaml"), atomically: true, encoding: .utf8)
+        let rule = directory.appendingPathComponent("vs.yaml")
+        try """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: to-nowhere, namespace: demo}
+            spec:
+              hosts: [a.demo.svc.cluster.local]
+              http:
+              - route: [{destination: {host: missing.demo.svc.cluster.local}}]
+            """.write(to: rule, atomically: true, encoding: .utf8)
+        try await Harness.withServer(directory: directory, generator: SharedGenerator()) { server, channel, _ in
+            #expect(try await Harness.waitUntil { server.readiness.isReady })
+            let reporter = ConfigStoreReporter(store: server.store, problems: server.problems, diagnostics: server.diagnostics)
+            try await channel.withStream(method: XDSMethod.streamAggregatedResources) { stream in
+                try await stream.send(try Harness.request(TypeURL.cluster, node: Harness.node))
+                _ = try #require(await stream.receive())
+                #expect(try await Harness.waitUntil { !reporter.configStoreReport().generationWarnings.isEmpty })
+                let warnings = reporter.configStoreReport().generationWarnings
+                #expect(warnings.allSatisfy { $0.proxies == 1 }, "\(warnings)")
+                #expect(warnings.contains { $0.message.contains("demo/to-nowhere http[0]: no destination names an existing cluster") }, "\(warnings)")
+                try FileManager.default.removeItem(at: rule)
+                #expect(try await Harness.waitUntil { reporter.configStoreReport().generationWarnings.isEmpty })
+                try """
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata: {name: to-nowhere, namespace: demo}
+                    spec:
+                      hosts: [a.demo.svc.cluster.local]
+                      http:
+                      - route: [{destination: {host: missing.demo.svc.cluster.local}}]
+                    """.write(to: rule, atomically: true, encoding: .utf8)
+                #expect(try await Harness.waitUntil { !reporter.configStoreReport().generationWarnings.isEmpty })
+            }
+            // The proxy left: the next round forgets its messages.
+            #expect(try await Harness.waitUntil { server.registry.count == 0 })
+            try Harness.serviceEntry(host: "a.demo.svc.cluster.local", name: "svc2").write(
+                to: directory.appendingPathComponent("se2.yaml"), atomically: true, encoding: .utf8)
+            #expect(try await Harness.waitUntil { reporter.configStoreReport().generationWarnings.isEmpty })
         }
     }
 

@@ -35,7 +35,7 @@ struct ComposedSourcesTests {
         #expect(made.withLock { $0.count } == 2)
         #expect(generator.options.outboundTrafficPolicy == .registryOnly)
         #expect(generator.options.accessLog?.path == "/dev/stdout")
-        let snapshots = generator.snapshots(for: [try! ProxyNode.identity(id: "sidecar~10.0.0.1~a.demo~demo.svc.cluster.local", metadata: [:])])
+        let snapshots = generator.generated(for: [try! ProxyNode.identity(id: "sidecar~10.0.0.1~a.demo~demo.svc.cluster.local", metadata: [:])])
         #expect((try? snapshots[0].get()) != nil, "the new generator has the index")
     }
 }

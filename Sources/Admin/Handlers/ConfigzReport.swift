@@ -19,6 +19,9 @@ enum ConfigzReport {
                     ("field", .string(problem.field)), ("reason", .string(problem.reason)),
                 ])
             })),
+            ("generation_warnings", .array(report.generationWarnings.map { warning in
+                .orderedObject([("message", .string(warning.message)), ("proxies", .int(warning.proxies))])
+            })),
         ])
     }
 }

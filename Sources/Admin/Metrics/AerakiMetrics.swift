@@ -32,6 +32,7 @@ public final class AerakiMetrics: Sendable {
     private let generation: CoreMetrics.Timer
     private let generatedProxies: CoreMetrics.Counter
     private let generationErrors: CoreMetrics.Counter
+    private let generationDiagnostics: CoreMetrics.Gauge
 
     /// Creates every metric in a new registry.
     public init() {
@@ -69,6 +70,7 @@ public final class AerakiMetrics: Sendable {
         generation = CoreMetrics.Timer(label: "aeraki_generation_duration_seconds", factory: factory)
         generatedProxies = CoreMetrics.Counter(label: "aeraki_generation_proxies_total", factory: factory)
         generationErrors = CoreMetrics.Counter(label: "aeraki_generation_errors_total", factory: factory)
+        generationDiagnostics = CoreMetrics.Gauge(label: "aeraki_generation_diagnostics", factory: factory)
     }
 
     /// The bounded label for a type URL.
@@ -119,6 +121,11 @@ public final class AerakiMetrics: Sendable {
         generation.recordNanoseconds(duration.nanoseconds)
         generatedProxies.increment(by: proxies)
         if errors > 0 { generationErrors.increment(by: errors) }
+    }
+
+    /// How many distinct things generation currently leaves out for connected proxies.
+    public func setGenerationDiagnostics(_ count: Int) {
+        generationDiagnostics.record(count)
     }
 
     /// The Prometheus text exposition of every metric.

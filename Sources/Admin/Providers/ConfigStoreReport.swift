@@ -46,18 +46,35 @@ public struct ConfigStoreReport: Sendable {
         }
     }
 
+    /// Something generation could not honour, and for how many connected proxies.
+    public struct GenerationWarning: Sendable {
+        /// What was left out or narrowed, naming the config.
+        public var message: String
+        /// How many connected proxies' config it concerns.
+        public var proxies: Int
+
+        /// A warning from its parts.
+        public init(message: String, proxies: Int) {
+            self.message = message
+            self.proxies = proxies
+        }
+    }
+
     /// The store's version (increments on each change).
     public var version: UInt64
     /// The resources in effect.
     public var resources: [Entry]
     /// What was rejected, and why (the last good version of a rejected resource stays in effect).
     public var problems: [Problem]
+    /// What the generated config of connected proxies leaves out of accepted config.
+    public var generationWarnings: [GenerationWarning]
 
     /// A report from its parts.
-    public init(version: UInt64, resources: [Entry], problems: [Problem]) {
+    public init(version: UInt64, resources: [Entry], problems: [Problem], generationWarnings: [GenerationWarning] = []) {
         self.version = version
         self.resources = resources
         self.problems = problems
+        self.generationWarnings = generationWarnings
     }
 }
 

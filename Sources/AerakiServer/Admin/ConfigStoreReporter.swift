@@ -8,11 +8,14 @@ public struct ConfigStoreReporter: ConfigStoreReporting {
     public let store: ConfigStore
     /// Problems the sources found (unparsable files).
     public let problems: ConfigProblems
+    /// What generation leaves out for the connected proxies.
+    public let diagnostics: GenerationDiagnostics
 
-    /// A reporter over `store` and `problems`.
-    public init(store: ConfigStore, problems: ConfigProblems) {
+    /// A reporter over `store`, `problems` and `diagnostics`.
+    public init(store: ConfigStore, problems: ConfigProblems, diagnostics: GenerationDiagnostics = GenerationDiagnostics()) {
         self.store = store
         self.problems = problems
+        self.diagnostics = diagnostics
     }
 
     /// The resources in effect (with their specs as JSON) and every rejection.
@@ -30,6 +33,7 @@ public struct ConfigStoreReporter: ConfigStoreReporting {
                 source: error.source, resource: error.key?.description, field: error.field, reason: error.reason
             )
         }
-        return ConfigStoreReport(version: snapshot.version, resources: entries, problems: rejected)
+        let warnings = diagnostics.entries().map { ConfigStoreReport.GenerationWarning(message: $0.message, proxies: $0.proxies) }
+        return ConfigStoreReport(version: snapshot.version, resources: entries, problems: rejected, generationWarnings: warnings)
     }
 }

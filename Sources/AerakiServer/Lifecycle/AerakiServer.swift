@@ -38,6 +38,8 @@ public final class AerakiServer: Sendable {
     public let pushLoop: PushLoop
     /// Problems the config source found (unparsable files).
     public let problems: ConfigProblems
+    /// What generation leaves out for the connected proxies.
+    public let diagnostics: GenerationDiagnostics
     /// Every long-running service, in start order.
     public let services: [any Service]
     private let logger: Logger
@@ -77,6 +79,7 @@ public final class AerakiServer: Sendable {
         let metrics = AerakiMetrics()
         let readiness = Readiness(expectedSources: 1 + configuration.additionalSources.count)
         let problems = ConfigProblems()
+        let diagnostics = GenerationDiagnostics()
         let observer = XDSObserver(registry: registry, cache: cache, metrics: metrics)
         let trimmer = MemoryTrimmer()
         var hooks = observer.hooks
@@ -110,7 +113,7 @@ public final class AerakiServer: Sendable {
         grpcConfiguration.maxReceiveMessageBytes = configuration.limits.maxRequestBytes
         let grpc = GRPCServer(configuration: grpcConfiguration, router: router)
         let endpoints = AdminEndpoints(
-            syncStatus: xds, configDump: cache, configStore: ConfigStoreReporter(store: store, problems: problems),
+            syncStatus: xds, configDump: cache, configStore: ConfigStoreReporter(store: store, problems: problems, diagnostics: diagnostics),
             metrics: metrics, isReady: { readiness.isReady }, version: version,
             beforeMetricsScrape: {
                 metrics.setRejectedResources(store.rejections().count + problems.all().count)
@@ -120,7 +123,7 @@ public final class AerakiServer: Sendable {
         let admin = AdminServer(configuration: configuration.admin, router: endpoints.router())
         let pushLoop = PushLoop(
             store: store, registry: registry, cache: cache, generator: generator, metrics: metrics, problems: problems,
-            options: configuration.meshOptions, debounce: configuration.debounce,
+            diagnostics: diagnostics, options: configuration.meshOptions, debounce: configuration.debounce,
             onConfigApplied: { readiness.configApplied(storeVersion: $0) }, isReady: { readiness.isReady },
             onRoundDone: { trimmer.workHappened() }
         )
@@ -143,6 +146,7 @@ public final class AerakiServer: Sendable {
         self.readiness = readiness
         self.pushLoop = pushLoop
         self.problems = problems
+        self.diagnostics = diagnostics
         self.services = sources + [admin, pushLoop, trimmer, XDSService(server: grpc, gracePeriod: configuration.shutdownGracePeriod)]
     }
 

@@ -49,8 +49,8 @@ public final class MeshConfiguredGenerator: SnapshotGenerating {
         generator.update(index: index, changes: changes, endpointsOnly: endpointsOnly)
     }
 
-    public func snapshots(for proxies: [ProxyIdentity]) -> [Result<Snapshot, any Error>] {
-        state.withLock { $0.generator }.snapshots(for: proxies)
+    public func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
+        state.withLock { $0.generator }.generated(for: proxies)
     }
 
     public func retain(_ connected: [ProxyIdentity]) {

@@ -22,6 +22,7 @@ public final class PushLoop: Service, Sendable {
     private let generator: any SnapshotGenerating
     private let metrics: AerakiMetrics
     private let problems: ConfigProblems
+    private let diagnostics: GenerationDiagnostics
     private let options: MeshIndex.Options
     private let debounce: DebounceConfiguration
     private let onConfigApplied: @Sendable (UInt64) -> Void
@@ -35,7 +36,8 @@ public final class PushLoop: Service, Sendable {
     /// A loop feeding `cache` from `store` for the proxies in `registry`.
     public init(
         store: ConfigStore, registry: ProxyRegistry, cache: SnapshotCache, generator: any SnapshotGenerating,
-        metrics: AerakiMetrics, problems: ConfigProblems, options: MeshIndex.Options = .defaults,
+        metrics: AerakiMetrics, problems: ConfigProblems, diagnostics: GenerationDiagnostics = GenerationDiagnostics(),
+        options: MeshIndex.Options = .defaults,
         debounce: DebounceConfiguration = .defaults, onConfigApplied: @escaping @Sendable (UInt64) -> Void = { _ in },
         isReady: @escaping @Sendable () -> Bool = { true }, onRoundDone: @escaping @Sendable () -> Void = {},
         logger: Logger = Logger(label: "io.aeraki.server.push")
@@ -47,6 +49,7 @@ public final class PushLoop: Service, Sendable {
         self.generator = generator
         self.metrics = metrics
         self.problems = problems
+        self.diagnostics = diagnostics
         self.options = options
         self.debounce = debounce
         self.onConfigApplied = onConfigApplied
@@ -112,7 +115,7 @@ public final class PushLoop: Service, Sendable {
             return
         }
         let proxies = registry.all()
-        let outcomes = build(proxies)
+        let outcomes = build(proxies, forgettingOthers: true)
         generator.retain(proxies)
         var changed = 0
         var failed = 0
@@ -168,7 +171,7 @@ public final class PushLoop: Service, Sendable {
         let proxies = nodeIDs.compactMap { registry.identity(of: $0) }
         let started = ContinuousClock.now
         var failed = 0
-        for (proxy, outcome) in zip(proxies, build(proxies)) {
+        for (proxy, outcome) in zip(proxies, build(proxies, forgettingOthers: false)) {
             switch outcome {
             case .changed(let snapshot):
                 registry.markPending(proxy.id, since: started)
@@ -194,14 +197,22 @@ public final class PushLoop: Service, Sendable {
         case failed(any Error)
     }
 
-    /// Generates snapshots for `proxies` and compares each with what its node is served now.
-    private func build(_ proxies: [ProxyIdentity]) -> [Outcome] {
-        guard !proxies.isEmpty else { return [] }
-        return zip(proxies, generator.snapshots(for: proxies)).map { proxy, result in
+    /// Generates snapshots for `proxies`, records their diagnostics (forgetting every other proxy's
+    /// when `forgettingOthers`: `proxies` are all the connected ones) and compares each snapshot
+    /// with what its node is served now.
+    private func build(_ proxies: [ProxyIdentity], forgettingOthers: Bool) -> [Outcome] {
+        let results = generator.generated(for: proxies)
+        var latest: [String: [String]] = [:]
+        for (proxy, result) in zip(proxies, results) {
+            if case .success(let generated) = result { latest[proxy.id] = generated.diagnostics }
+        }
+        diagnostics.record(latest, connected: forgettingOthers ? Set(proxies.map(\.id)) : nil)
+        metrics.setGenerationDiagnostics(diagnostics.entries().count)
+        return zip(proxies, results).map { proxy, result in
             switch result {
-            case .success(let new):
-                if let old = cache.snapshot(forNode: proxy.id), old.sameContent(as: new) { return .unchanged }
-                return .changed(new)
+            case .success(let generated):
+                if let old = cache.snapshot(forNode: proxy.id), old.sameContent(as: generated.snapshot) { return .unchanged }
+                return .changed(generated.snapshot)
             case .failure(let error):
                 return .failed(error)
             }

@@ -12,8 +12,9 @@ public protocol SnapshotGenerating: Sendable {
     /// unknown, rebuild everything); `endpointsOnly` says only endpoints changed.
     func update(index: MeshIndex, changes: Set<Dependency>?, endpointsOnly: Bool)
 
-    /// The snapshots of `proxies` from the current index, in order.
-    func snapshots(for proxies: [ProxyIdentity]) -> [Result<Snapshot, any Error>]
+    /// The snapshots of `proxies` from the current index, in order, each with what its generation
+    /// could not honour (config that was skipped or narrowed, as messages naming it).
+    func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>]
 
     /// Lets go of what no proxy of `connected` needs any more.
     func retain(_ connected: [ProxyIdentity])
@@ -36,10 +37,10 @@ public final class ClosureSnapshotGenerator: SnapshotGenerating {
         self.index.withLock { $0 = index }
     }
 
-    /// Calls the closure for each proxy.
-    public func snapshots(for proxies: [ProxyIdentity]) -> [Result<Snapshot, any Error>] {
+    /// Calls the closure for each proxy (no diagnostics).
+    public func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
         guard let index = index.withLock({ $0 }) else { return proxies.map { _ in .failure(GenerationError.noIndex) } }
-        return proxies.map { proxy in Result { try body(proxy, index) } }
+        return proxies.map { proxy in Result { (try body(proxy, index), []) } }
     }
 
     /// Nothing to let go of.

@@ -50,7 +50,7 @@ enum Harness {
 
     /// Runs a server on free ports over `directory`, calls `body`, then shuts it down gracefully.
     static func withServer(
-        directory: URL, _ body: (AerakiServer, GRPCChannel, Int) async throws -> Void
+        directory: URL, generator: any SnapshotGenerating = hostClustersGenerator(), _ body: (AerakiServer, GRPCChannel, Int) async throws -> Void
     ) async throws {
         let configuration = AerakiServerConfiguration(
             xdsHost: "127.0.0.1", xdsPort: 0, admin: .init(host: "127.0.0.1", port: 0),
@@ -58,7 +58,7 @@ enum Harness {
             debounce: .init(quietPeriod: .milliseconds(20), maxDelay: .milliseconds(200)),
             shutdownGracePeriod: .milliseconds(200)
         )
-        let server = try AerakiServer(configuration: configuration, generator: hostClustersGenerator(), version: "test")
+        let server = try AerakiServer(configuration: configuration, generator: generator, version: "test")
         let group = server.serviceGroup(signals: [])
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
