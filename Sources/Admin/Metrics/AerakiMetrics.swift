@@ -33,6 +33,8 @@ public final class AerakiMetrics: Sendable {
     private let generatedProxies: CoreMetrics.Counter
     private let generationErrors: CoreMetrics.Counter
     private let generationDiagnostics: CoreMetrics.Gauge
+    private let heapInUse: CoreMetrics.Gauge
+    private let heapFree: CoreMetrics.Gauge
 
     /// Creates every metric in a new registry.
     public init() {
@@ -71,6 +73,8 @@ public final class AerakiMetrics: Sendable {
         generatedProxies = CoreMetrics.Counter(label: "aeraki_generation_proxies_total", factory: factory)
         generationErrors = CoreMetrics.Counter(label: "aeraki_generation_errors_total", factory: factory)
         generationDiagnostics = CoreMetrics.Gauge(label: "aeraki_generation_diagnostics", factory: factory)
+        heapInUse = CoreMetrics.Gauge(label: "aeraki_heap_in_use_bytes", factory: factory)
+        heapFree = CoreMetrics.Gauge(label: "aeraki_heap_free_bytes", factory: factory)
     }
 
     /// The bounded label for a type URL.
@@ -126,6 +130,13 @@ public final class AerakiMetrics: Sendable {
     /// How many distinct things generation currently leaves out for connected proxies.
     public func setGenerationDiagnostics(_ count: Int) {
         generationDiagnostics.record(count)
+    }
+
+    /// The C allocator's bytes in use and free inside its arenas (free bytes it keeps are resident
+    /// memory that is not Aeraki's).
+    public func setHeap(inUseBytes: Int, freeBytes: Int) {
+        heapInUse.record(inUseBytes)
+        heapFree.record(freeBytes)
     }
 
     /// The Prometheus text exposition of every metric.

@@ -118,6 +118,7 @@ public final class AerakiServer: Sendable {
             beforeMetricsScrape: {
                 metrics.setRejectedResources(store.rejections().count + problems.all().count)
                 metrics.setConnectedProxies(registry.count)
+                if let heap = HeapStatistics.current() { metrics.setHeap(inUseBytes: heap.inUseBytes, freeBytes: heap.freeBytes) }
             }
         )
         let admin = AdminServer(configuration: configuration.admin, router: endpoints.router())
