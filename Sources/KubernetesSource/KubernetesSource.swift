@@ -91,7 +91,6 @@ public struct KubernetesSource: Service {
         }
         let remaining = Mutex(Set(collections.map(\.path)))
         let onSynced = self.onSynced
-        let logger = self.logger
         let watchers = collections.map { collection in
             CollectionWatcher(
                 collection: collection, client: client, backoff: configuration.backoff,

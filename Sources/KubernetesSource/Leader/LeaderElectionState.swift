@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Leader election over a Lease, as client-go's `leaderelection` decides it. Pure: the caller
 /// reads the Lease, passes it with the time, and writes what this returns.
 ///

@@ -1,4 +1,4 @@
-internal import Foundation
+public import Foundation
 
 /// The `spec` of a `coordination.k8s.io/v1` Lease as leader election reads and writes it, with the
 /// object's resource version (the update's precondition).
@@ -56,13 +56,23 @@ public struct LeaseRecord: Sendable, Equatable {
         return ["apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": metadata, "spec": spec]
     }
 
-    /// A `MicroTime`: RFC 3339 with microseconds, UTC.
+    /// A `MicroTime`: RFC 3339 with exactly six fractional digits, UTC (the API server parses the
+    /// layout `2006-01-02T15:04:05.000000Z07:00`).
     static func formatTime(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let whole = calendar.date(from: parts) ?? date
+        let micros = min(999_999, max(0, Int((date.timeIntervalSince(whole) * 1_000_000).rounded(.down))))
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+            parts.minute ?? 0, parts.second ?? 0, micros
+        )
     }
 
     static func parseTime(_ text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon)))
-            ?? (try? Date(text, strategy: .iso8601))
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
     }
 }

@@ -1,4 +1,4 @@
-public import Mesh
+internal import Mesh
 
 /// What the Services, EndpointSlices and Pods collections have seen, and the synthesized
 /// ServiceEntries each list or event changes. Pure: no I/O.
@@ -71,7 +71,11 @@ public struct ServiceRegistryState: Sendable {
         listed.insert(collection)
         guard listed.count == Collection.allCases.count else { return .none }
         skipped = [:]
-        return .replace(services.keys.sorted().compactMap(entry(for:)))
+        var entries: [MeshResource] = []
+        for name in services.keys.sorted() {
+            if let entry = entry(for: name) { entries.append(entry) }
+        }
+        return .replace(entries)
     }
 
     /// A watch event of `collection` arrived.
