@@ -9,7 +9,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 from e2e_harness import wait_for  # noqa: E402
-from test_kubernetes_source import MR, cluster, metarouter  # noqa: E402,F401
+from test_kubernetes_source import MR, cluster, metarouter, rejected  # noqa: E402,F401
 
 LEASES = ("coordination.k8s.io", "v1", "leases")
 
@@ -42,8 +42,8 @@ def test_only_the_lease_holder_writes_status_and_the_other_takes_over(cluster): 
     renewed = lease(api)["spec"]["renewTime"]
     assert wait_for(lambda: lease(api)["spec"]["renewTime"] != renewed, timeout=5)
     assert lease(api)["spec"]["holderIdentity"] == holder
-    assert wait_for(lambda: "bad-2" in second.logs(), timeout=5)  # the follower saw it
-    assert writes(first) == 2 and writes(second) == 0, (first.logs()[-2000:], second.logs()[-2000:])
+    assert wait_for(lambda: rejected(second, "meta/bad-2"), timeout=5)  # the follower saw it, and rejects it too
+    assert wait_for(lambda: writes(first) == 2) and writes(second) == 0, (first.logs()[-2000:], second.logs()[-2000:])
     assert "leading" not in second.logs()
 
     # The leader stops renewing: the follower takes over after the lease expires, and writes.
@@ -55,7 +55,7 @@ def test_only_the_lease_holder_writes_status_and_the_other_takes_over(cluster): 
         assert wait_for(lambda: "leading: this replica writes status" in second.logs(), timeout=5)
         api.apply(metarouter("bad-3", subset_weights=[20, 20]))
         assert wait_for(lambda: (condition(api, "bad-3") or {}).get("status") == "False", timeout=10), second.logs()
-        assert writes(second) == 1
+        assert wait_for(lambda: writes(second) == 1, timeout=5), second.logs()[-2000:]
     finally:
         first.proc.send_signal(signal.SIGCONT)
     # The old leader, resumed, knows its renewal is stale: it follows and writes nothing more.

@@ -76,7 +76,10 @@ public struct KubernetesSource: Service {
     /// - Throws: ``KubernetesConfigurationError`` when the connection's TLS material does not parse.
     public func run() async throws {
         let configuration = self.configuration
-        let client = try KubernetesAPIClient(connection: configuration.connection, watchTimeoutSeconds: configuration.watchTimeoutSeconds)
+        let watches = configuration.resources.count + (configuration.servicesDomainSuffix == nil ? 0 : ServiceRegistryState.Collection.allCases.count)
+        let client = try KubernetesAPIClient(
+            connection: configuration.connection, watchTimeoutSeconds: configuration.watchTimeoutSeconds, watches: watches
+        )
         let status = configuration.writeStatus
             ? StatusReporter(
                 client: client, elector: configuration.leaderElection.map { LeaderElector(configuration: $0, client: client, logger: logger) },

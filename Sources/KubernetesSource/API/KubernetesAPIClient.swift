@@ -37,9 +37,10 @@ public final class KubernetesAPIClient: Sendable {
     /// How long a watch may stay open before the server ends it (`timeoutSeconds`).
     let watchTimeoutSeconds: Int
 
-    /// A client for `connection`.
+    /// A client for `connection` that holds up to `watches` watches open at once (each holds an
+    /// HTTP/1 connection for its whole life; lists, status writes and the Lease get a few more).
     /// - Throws: ``KubernetesConfigurationError`` when its certificates or key do not parse.
-    public init(connection: KubernetesConnection, watchTimeoutSeconds: Int = 300) throws(KubernetesConfigurationError) {
+    public init(connection: KubernetesConnection, watchTimeoutSeconds: Int = 300, watches: Int = 8) throws(KubernetesConfigurationError) {
         self.connection = connection
         self.watchTimeoutSeconds = watchTimeoutSeconds
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -58,6 +59,8 @@ public final class KubernetesAPIClient: Sendable {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(5))
         configuration.httpVersion = .http1Only
+        // The pool queues requests beyond this many connections: a watch past it would never start.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = watches + 4
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
