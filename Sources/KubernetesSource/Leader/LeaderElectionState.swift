@@ -62,7 +62,7 @@ public struct LeaderElectionState: Sendable {
         return .update(next)
     }
 
-    /// Our create or update succeeded at `now`: we lead.
+    /// Our create or update, sent at `now`, succeeded: we lead (until `renewDeadline` after `now`).
     public mutating func wrote(_ record: LeaseRecord, now: ContinuousClock.Instant) {
         observed = record
         observedAt = now

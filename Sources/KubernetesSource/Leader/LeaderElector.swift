@@ -89,7 +89,10 @@ public final class LeaderElector: Sendable {
         let clock = ContinuousClock()
         do {
             let lease = try await client.get(configuration.path).map(LeaseRecord.init(object:))
-            let decision = state.withLock { $0.decide(lease, now: clock.now, wallClock: Date()) }
+            // A write succeeds as of when it was sent, not when its answer arrived: a replica paused
+            // in between must not count the pause as leadership.
+            let sent = clock.now
+            let decision = state.withLock { $0.decide(lease, now: sent, wallClock: Date()) }
             let written: [String: Any]
             switch decision {
             case .follow:
@@ -99,7 +102,7 @@ public final class LeaderElector: Sendable {
             case .update(let record):
                 written = try await client.replace(configuration.path, object: record.object(namespace: configuration.namespace, name: configuration.name))
             }
-            state.withLock { $0.wrote(LeaseRecord(object: written), now: clock.now) }
+            state.withLock { $0.wrote(LeaseRecord(object: written), now: sent) }
         } catch {
             logger.debug("lease not acquired or renewed", metadata: ["k8s.lease": "\(configuration.name)", "k8s.error": "\(error)"])
         }
