@@ -134,6 +134,24 @@ struct ServiceRegistryStateTests {
         #expect(state.skipped["demo/bare"]?.contains("no ports") == true)
     }
 
+    @Test("an unnamed port is named by its number; an appProtocol that names no protocol leaves the name to decide; a second port with one number is dropped")
+    func portNaming() throws {
+        let service = Self.object("demo", "reviews", rv: "1", """
+            {"metadata":{"name":"reviews","namespace":"demo"},"spec":{"clusterIP":"10.96.0.12","ports":[
+              {"port":80,"targetPort":"web","protocol":"TCP"},
+              {"name":"grpc-api","port":81,"appProtocol":"example.com/custom"},
+              {"name":"ws","port":82,"appProtocol":"kubernetes.io/ws"},
+              {"name":"dup","port":80,"protocol":"UDP"}]}}
+            """)
+        let (_, update) = Self.listed(services: [service], slices: [], pods: [])
+        let se = try #require(Self.entry(update))
+        #expect(se.ports.map(\.name) == ["unnamed-80", "grpc-api", "ws"])
+        #expect(se.ports.map(\.protocol) == ["", "", "HTTP"])
+        #expect(se.ports.map(\.targetPort) == [0, 0, 0], "a named target port is resolved per endpoint, from the slice")
+        let detected = se.ports.map { MeshProtocol.detect(portName: $0.name, protocol: $0.protocol, codecs: [:]) }
+        #expect(detected == [.unknown, .grpc, .http])
+    }
+
     @Test("a relist (after 410 Gone) replaces every entry, keeping the unchanged ones equal")
     func relist() {
         var (state, first) = Self.listed(services: [Self.service()], slices: [Self.slice(endpoints: [("10.1.0.1", "reviews-v1", true)])], pods: [])
