@@ -66,3 +66,21 @@ def test_only_the_lease_holder_writes_status_and_the_other_takes_over(cluster): 
     assert wait_for(lambda: "not leading: status writes stop" in first.logs(), timeout=5), first.logs()[-2000:]
     lease_writes = [w for w in api.writes if w["resource"] == LEASES]
     assert {w["object"]["spec"]["holderIdentity"] for w in lease_writes} == {holder, lease(api)["spec"]["holderIdentity"]}
+
+
+def test_a_leader_shutting_down_releases_the_lease_and_the_other_takes_over_at_once(cluster):  # noqa: F811
+    api, serve = cluster
+    # A 30 s lease: waiting for it to expire would take 30 s; the release hands it over in one retry period (4 s).
+    first = serve("--kubernetes-lease-seconds", "30")
+    assert wait_for(lambda: lease(api) is not None, timeout=10), first.logs()
+    holder = lease(api)["spec"]["holderIdentity"]
+    second = serve("--kubernetes-lease-seconds", "30")
+    assert wait_for(lambda: "k8s.resource=/apis/metaprotocol.aeraki.io/v1alpha1/metarouters" in second.logs(), timeout=10)
+    started = time.time()
+    assert first.terminate(timeout=10) == 0
+    assert "lease released" in first.logs()
+    assert wait_for(lambda: lease(api)["spec"]["holderIdentity"] not in ("", holder), timeout=10), lease(api)
+    assert time.time() - started < 10
+    api.apply(metarouter("bad", subset_weights=[30, 30]))
+    assert wait_for(lambda: (condition(api, "bad") or {}).get("status") == "False", timeout=10), second.logs()
+    assert wait_for(lambda: writes(second) == 1, timeout=5)

@@ -70,4 +70,20 @@ struct LeaderElectionStateTests {
         guard case .update(let renewed) = a.decide(taken, now: Self.at(2), wallClock: Self.wall + 3) else { Issue.record("expected update"); return }
         #expect(renewed.transitions == 4 && renewed.acquireTime == Self.wall + 1 && renewed.renewTime == Self.wall + 3)
     }
+
+    @Test("releasing gives the lease up (no holder, one second) and stops leading; a follower has nothing to release")
+    func release() throws {
+        var a = Self.replica("a")
+        var b = Self.replica("b")
+        let lease = try #require(Self.round(&a, nil, t: 0, rv: "1"))
+        _ = b.decide(lease, now: Self.at(1), wallClock: Self.wall)
+        let follower = b.release(wallClock: Self.wall)
+        #expect(follower == nil)
+        let release = a.release(wallClock: Self.wall + 5)
+        let released = try #require(release)
+        #expect(released.holder == "" && released.durationSeconds == 1 && released.resourceVersion == "1" && released.transitions == 0)
+        #expect(!a.isLeader(at: Self.at(2)))
+        guard case .update(let taken) = b.decide(released, now: Self.at(6), wallClock: Self.wall + 6) else { Issue.record("expected update"); return }
+        #expect(taken.holder == "b" && taken.transitions == 1)
+    }
 }

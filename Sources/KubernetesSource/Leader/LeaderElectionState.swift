@@ -70,6 +70,19 @@ public struct LeaderElectionState: Sendable {
         holding = true
     }
 
+    /// The record that gives the lease up (no holder, a one-second duration, as client-go's
+    /// `ReleaseOnCancel` writes it) when this replica holds it, so another takes over at once
+    /// instead of waiting for it to expire; nil otherwise. This replica stops leading.
+    public mutating func release(wallClock: Date) -> LeaseRecord? {
+        defer { holding = false }
+        guard holding, var record = observed, record.holder == identity else { return nil }
+        record.holder = ""
+        record.durationSeconds = 1
+        record.acquireTime = wallClock
+        record.renewTime = wallClock
+        return record
+    }
+
     /// Whether this replica leads at `now`: it holds the lease and renewed it within the renew deadline.
     public func isLeader(at now: ContinuousClock.Instant) -> Bool {
         guard holding, let lastRenewal else { return false }

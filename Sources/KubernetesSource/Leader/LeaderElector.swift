@@ -83,6 +83,23 @@ public final class LeaderElector: Sendable {
             }
             try? await Task.sleep(for: configuration.retryPeriod)
         }
+        await release()
+    }
+
+    /// Gives the lease up on shutdown, in a task of its own: the campaign's task is cancelled by then.
+    private func release() async {
+        guard let record = state.withLock({ $0.release(wallClock: Date()) }) else { return }
+        let configuration = self.configuration
+        let client = self.client
+        let logger = self.logger
+        await Task {
+            do {
+                _ = try await client.replace(configuration.path, object: record.object(namespace: configuration.namespace, name: configuration.name))
+                logger.info("lease released", metadata: ["k8s.lease": "\(configuration.namespace)/\(configuration.name)"])
+            } catch {
+                logger.warning("lease not released; it expires instead", metadata: ["k8s.error": "\(error)"])
+            }
+        }.value
     }
 
     private func attempt() async {
