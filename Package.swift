@@ -129,7 +129,7 @@ let package = Package(
 
         .target(
             name: "KubernetesSource",
-            dependencies: ["Mesh", asyncHTTPClient, nioCore, nioHTTP1, nioSSL, logging, yams, serviceLifecycle],
+            dependencies: ["Mesh", "MeshAPI", asyncHTTPClient, nioCore, nioHTTP1, nioSSL, logging, yams, serviceLifecycle],
             swiftSettings: defaultSwiftSettings
         ),
         .testTarget(

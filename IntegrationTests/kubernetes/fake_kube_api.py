@@ -6,6 +6,10 @@
   first every event after RV still in the event log, then new events as they happen; BOOKMARK events
   every `bookmark_interval` seconds when allowWatchBookmarks=true; ends after timeoutSeconds. An RV
   older than the compacted log gets one ERROR event with a 410 Expired Status, as the real server does.
+- GET .../NAME reads one object; POST to a collection creates (409 when it exists); PUT .../NAME
+  replaces, with metadata.resourceVersion as the precondition (409 Conflict when stale) — what
+  leader election does with a Lease; every POST and PUT is recorded in `writes`.
+- Core-group paths (/api/v1/...) are served like /apis/GROUP/VERSION/... with the group "".
 - PATCH .../NAME/status with application/merge-patch+json: merges into status, bumps the RV, emits
   MODIFIED; every patch is recorded in `status_patches`.
 - Test controls: create/update/delete, compact() (later watches from old RVs get 410),
@@ -30,6 +34,7 @@ class FakeKubeAPI:
         self.events = []  # (rv, (group, version, plural), type, object)
         self.compacted = 0
         self.status_patches = []
+        self.writes = []  # POST and PUT requests, in order
         self.requests = []
         self.generation = 0  # bumped by drop_watches: open watches with an older one end
         self.server = None
@@ -135,10 +140,14 @@ users:
 
 
 def _resource_of(obj):
-    group, version = obj["apiVersion"].split("/")
+    group, _, version = obj["apiVersion"].rpartition("/")  # the core group ("v1") is ""
     kind = obj["kind"].lower()
     plural = kind[:-1] + "ies" if kind.endswith("y") and kind[-2] not in "aeiou" else kind + "s"
     return group, version, plural
+
+
+def _api_version(resource):
+    return f"{resource[0]}/{resource[1]}" if resource[0] else resource[1]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -169,7 +178,9 @@ class _Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlparse(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         parts = url.path.strip("/").split("/")
-        # apis/GROUP/VERSION[/namespaces/NS]/PLURAL[/NAME[/status]]
+        # apis/GROUP/VERSION[/namespaces/NS]/PLURAL[/NAME[/status]], or api/VERSION/... (core group)
+        if len(parts) >= 3 and parts[0] == "api":
+            parts = ["apis", ""] + parts[1:]
         if len(parts) < 4 or parts[0] != "apis":
             self._status(404, "NotFound", f"no such path {url.path}")
             return None
@@ -184,8 +195,15 @@ class _Handler(BaseHTTPRequestHandler):
         if not routed:
             return
         resource, namespace, rest, query = routed
-        if rest:
-            self._status(405, "MethodNotAllowed", "get by name is not implemented")
+        if len(rest) == 1:
+            with self.fake.lock:
+                obj = copy.deepcopy(self.fake.objects.get(resource, {}).get((namespace or "", rest[0])))
+            if obj is None:
+                self._status(404, "NotFound", f"{rest[0]} not found")
+            else:
+                self._send_json(200, obj)
+        elif rest:
+            self._status(405, "MethodNotAllowed", "only objects and collections can be read")
         elif query.get("watch") == "true":
             self._watch(resource, namespace, query)
         else:
@@ -193,7 +211,7 @@ class _Handler(BaseHTTPRequestHandler):
                 items = [copy.deepcopy(o) for (ns, _), o in sorted(self.fake.objects.get(resource, {}).items())
                          if namespace is None or ns == namespace]
                 rv = self.fake.rv
-            self._send_json(200, {"kind": "List", "apiVersion": f"{resource[0]}/{resource[1]}",
+            self._send_json(200, {"kind": "List", "apiVersion": _api_version(resource),
                                   "metadata": {"resourceVersion": str(rv)}, "items": items})
 
     def _chunk(self, obj):
@@ -244,13 +262,64 @@ class _Handler(BaseHTTPRequestHandler):
                 if time.time() >= deadline:
                     break
                 if bookmarks and time.time() - last_bookmark >= fake.bookmark_interval:
-                    self._chunk({"type": "BOOKMARK", "object": {"kind": resource[2], "apiVersion": f"{resource[0]}/{resource[1]}",
+                    self._chunk({"type": "BOOKMARK", "object": {"kind": resource[2], "apiVersion": _api_version(resource),
                                                                  "metadata": {"resourceVersion": str(max(since, current))}}})
                     since = max(since, current)
                     last_bookmark = time.time()
             self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
+
+    def _body(self):
+        length = int(self.headers.get("Content-Length", 0))
+        return json.loads(self.rfile.read(length) or b"{}")
+
+    def do_POST(self):
+        """Create: 409 AlreadyExists when the name is taken."""
+        routed = self._route()
+        if not routed:
+            return
+        resource, namespace, rest, _ = routed
+        obj = self._body()
+        fake = self.fake
+        with fake.lock:
+            store = fake.objects.setdefault(resource, {})
+            key = (namespace or "", obj["metadata"]["name"])
+            if rest or key in store:
+                self._status(409, "AlreadyExists", f"{key[1]} already exists")
+                return
+            obj["metadata"]["namespace"] = namespace or ""
+            obj["metadata"]["generation"] = 1
+            store[key] = obj
+            fake.writes.append({"method": "POST", "resource": resource, "object": copy.deepcopy(obj)})
+            fake._emit(resource, "ADDED", obj)
+            result = copy.deepcopy(obj)
+        self._send_json(201, result)
+
+    def do_PUT(self):
+        """Update: metadata.resourceVersion must be the stored one (409 Conflict otherwise)."""
+        routed = self._route()
+        if not routed:
+            return
+        resource, namespace, rest, _ = routed
+        obj = self._body()
+        fake = self.fake
+        with fake.lock:
+            store = fake.objects.setdefault(resource, {})
+            key = (namespace or "", rest[0] if rest else "")
+            current = store.get(key)
+            if current is None:
+                self._status(404, "NotFound", f"{key[1]} not found")
+                return
+            if obj["metadata"].get("resourceVersion") != current["metadata"]["resourceVersion"]:
+                self._status(409, "Conflict", "the object has been modified; please apply your changes to the latest version")
+                return
+            obj["metadata"]["namespace"] = namespace or ""
+            store[key] = obj
+            fake.writes.append({"method": "PUT", "resource": resource, "object": copy.deepcopy(obj)})
+            fake._emit(resource, "MODIFIED", obj)
+            result = copy.deepcopy(obj)
+        self._send_json(200, result)
 
     def do_PATCH(self):
         routed = self._route()

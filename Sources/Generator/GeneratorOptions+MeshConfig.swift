@@ -2,7 +2,8 @@ public import Mesh
 
 extension GeneratorOptions {
     /// The options a mesh config asks for: its outbound traffic policy, connect timeout (whole
-    /// seconds, rounded up), access log, trust domains, auto mTLS and tracing; capture ports stay Istio's.
+    /// seconds, rounded up), access log, trust domains, auto mTLS, tracing and default HTTP retry
+    /// policy; capture ports stay Istio's.
     public init(meshConfig: MeshConfig) {
         let timeout = meshConfig.connectTimeout.components
         self.init(
@@ -11,7 +12,8 @@ extension GeneratorOptions {
             accessLog: meshConfig.accessLog,
             trustDomains: meshConfig.trustDomains,
             autoMutualTLS: meshConfig.enableAutoMtls,
-            tracingSampling: meshConfig.enableTracing ? meshConfig.tracingSampling : nil
+            tracingSampling: meshConfig.enableTracing ? meshConfig.tracingSampling : nil,
+            defaultHTTPRetryPolicy: meshConfig.defaultHTTPRetryPolicy
         )
     }
 }

@@ -28,16 +28,20 @@ public struct GeneratorOptions: Sendable, Hashable {
     /// Istio mTLS to mesh services without DestinationRule TLS, for endpoints with a sidecar
     /// (mesh `enableAutoMtls`, default on).
     public var autoMutualTLS: Bool
-    /// The random sampling percentage of the filters that trace requests themselves (MetaProtocol),
-    /// mesh `defaultConfig.tracing.sampling`; nil when the mesh disables tracing (`enableTracing`).
+    /// The random sampling percentage of the filters that trace requests (MetaProtocol's own
+    /// tracing, HTTP connection managers' `tracing`), mesh `defaultConfig.tracing.sampling`; nil when
+    /// the mesh disables tracing (`enableTracing`).
     public var tracingSampling: Double?
+    /// The retry policy of HTTP routes without VirtualService `retries` (mesh
+    /// `defaultHttpRetryPolicy`); nil: Istio's built-in default (2 attempts).
+    public var defaultHTTPRetryPolicy: MeshConfig.RetryPolicy?
 
     /// Options from their parts.
     public init(
         outboundTrafficPolicy: OutboundTrafficPolicy = .allowAny, connectTimeoutSeconds: Int64 = 10,
         outboundPort: UInt32 = 15001, inboundPort: UInt32 = 15006, reservedPorts: Set<UInt32> = [15001, 15006, 15021, 15090],
         accessLog: MeshConfig.AccessLog? = nil, trustDomains: [String] = ["cluster.local"], autoMutualTLS: Bool = true,
-        tracingSampling: Double? = 1.0
+        tracingSampling: Double? = 1.0, defaultHTTPRetryPolicy: MeshConfig.RetryPolicy? = nil
     ) {
         self.autoMutualTLS = autoMutualTLS
         self.outboundTrafficPolicy = outboundTrafficPolicy
@@ -48,6 +52,7 @@ public struct GeneratorOptions: Sendable, Hashable {
         self.accessLog = accessLog
         self.trustDomains = trustDomains
         self.tracingSampling = tracingSampling
+        self.defaultHTTPRetryPolicy = defaultHTTPRetryPolicy
     }
 
     /// Istio's defaults: `ALLOW_ANY`, 10 s, 15001 / 15006, tracing at 1 %.

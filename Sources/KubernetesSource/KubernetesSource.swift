@@ -6,7 +6,8 @@ import Synchronization
 /// A config source that lists and watches resources through the Kubernetes API and feeds them to
 /// the ``ConfigStore`` with origin ``Configuration/origin``, validated like every other source's.
 ///
-/// Each resource has its own ``ResourceWatcher``; rejected Aeraki resources get a `Reconciled`
+/// Each collection has its own ``CollectionWatcher`` (Services, EndpointSlices and Pods, when
+/// asked for, feed a ``ServiceRegistry``); rejected Aeraki resources get a `Reconciled`
 /// condition on their status (``Configuration/writeStatus``). The source never clears the store:
 /// while the API server is away, the last config it delivered keeps serving.
 public struct KubernetesSource: Service {
@@ -26,12 +27,18 @@ public struct KubernetesSource: Service {
         public var backoff: Backoff
         /// How often status is re-checked when nothing else triggers it.
         public var statusResyncInterval: Duration
+        /// When set, only the replica holding this Lease writes status.
+        public var leaderElection: LeaderElector.Configuration?
+        /// When set, Services, EndpointSlices and Pods are watched too and become ServiceEntries
+        /// (`synthetic-<service>`) with hosts under this DNS domain suffix (`cluster.local`).
+        public var servicesDomainSuffix: String?
 
         /// A configuration from its parts.
         public init(
             connection: KubernetesConnection, resources: [APIResource] = APIResource.aeraki, origin: String = "kubernetes",
             writeStatus: Bool = true, watchTimeoutSeconds: Int = 300, backoff: Backoff = Backoff(),
-            statusResyncInterval: Duration = .seconds(10)
+            statusResyncInterval: Duration = .seconds(10), servicesDomainSuffix: String? = nil,
+            leaderElection: LeaderElector.Configuration? = nil
         ) {
             self.connection = connection
             self.resources = resources
@@ -40,6 +47,8 @@ public struct KubernetesSource: Service {
             self.watchTimeoutSeconds = watchTimeoutSeconds
             self.backoff = backoff
             self.statusResyncInterval = statusResyncInterval
+            self.servicesDomainSuffix = servicesDomainSuffix
+            self.leaderElection = leaderElection
         }
     }
 
@@ -67,19 +76,30 @@ public struct KubernetesSource: Service {
     /// - Throws: ``KubernetesConfigurationError`` when the connection's TLS material does not parse.
     public func run() async throws {
         let configuration = self.configuration
-        let client = try KubernetesAPIClient(connection: configuration.connection, watchTimeoutSeconds: configuration.watchTimeoutSeconds)
+        let watches = configuration.resources.count + (configuration.servicesDomainSuffix == nil ? 0 : ServiceRegistryState.Collection.allCases.count)
+        let client = try KubernetesAPIClient(
+            connection: configuration.connection, watchTimeoutSeconds: configuration.watchTimeoutSeconds, watches: watches
+        )
         let status = configuration.writeStatus
-            ? StatusReporter(client: client, store: store, resyncInterval: configuration.statusResyncInterval, logger: logger) : nil
+            ? StatusReporter(
+                client: client, elector: configuration.leaderElection.map { LeaderElector(configuration: $0, client: client, logger: logger) },
+                store: store, resyncInterval: configuration.statusResyncInterval, logger: logger
+            ) : nil
         let problems = ProblemBoard(report: onProblems)
-        let remaining = Mutex(Set(configuration.resources))
+        var collections: [any WatchedCollection] = configuration.resources.map { resource in
+            ConfigKindCollection(resource: resource, store: store, origin: configuration.origin, status: status, problems: problems)
+        }
+        if let domainSuffix = configuration.servicesDomainSuffix {
+            collections += ServiceRegistry(domainSuffix: domainSuffix, store: store, logger: logger).collections
+        }
+        let remaining = Mutex(Set(collections.map(\.path)))
         let onSynced = self.onSynced
-        let watchers = configuration.resources.map { resource in
-            ResourceWatcher(
-                resource: resource, client: client, store: store, origin: configuration.origin, backoff: configuration.backoff,
-                status: status, problems: problems,
+        let watchers = collections.map { collection in
+            CollectionWatcher(
+                collection: collection, client: client, backoff: configuration.backoff,
                 onListed: {
                     let done = remaining.withLock { remaining in
-                        remaining.remove(resource) != nil && remaining.isEmpty
+                        remaining.remove(collection.path) != nil && remaining.isEmpty
                     }
                     if done { onSynced() }
                 },
@@ -87,9 +107,9 @@ public struct KubernetesSource: Service {
             )
         }
         logger.info("watching the Kubernetes API", metadata: [
-            "k8s.server": "\(configuration.connection.server)", "k8s.resources": "\(configuration.resources.map(\.description))",
+            "k8s.server": "\(configuration.connection.server)", "k8s.resources": "\(collections.map(\.path))",
         ])
-        if configuration.resources.isEmpty { onSynced() }
+        if collections.isEmpty { onSynced() }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for watcher in watchers { group.addTask { await watcher.run() } }

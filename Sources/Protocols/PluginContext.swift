@@ -69,12 +69,16 @@ public struct OutboundContext: Sendable {
     /// Whether requests for unknown hosts pass through (`ALLOW_ANY`) or are refused
     /// (`REGISTRY_ONLY`): the catch-all virtual host of HTTP route configurations.
     public var allowAnyHost: Bool
+    /// The mesh's retry policy for HTTP routes without VirtualService `retries`; nil: Istio's
+    /// built-in default.
+    public var defaultHTTPRetryPolicy: MeshConfig.RetryPolicy?
 
     /// A context from its parts.
     public init(
         listenerPort: UInt32, listenerName: String, bindings: [ServiceBinding], proxy: ProxyIdentity, catalog: ClusterCatalog,
         accessLog: MeshConfig.AccessLog? = nil, tracingSampling: Double? = nil,
-        destinationRules: [String: EffectiveDestinationRule] = [:], allowAnyHost: Bool = true
+        destinationRules: [String: EffectiveDestinationRule] = [:], allowAnyHost: Bool = true,
+        defaultHTTPRetryPolicy: MeshConfig.RetryPolicy? = nil
     ) {
         self.listenerPort = listenerPort
         self.listenerName = listenerName
@@ -85,6 +89,7 @@ public struct OutboundContext: Sendable {
         self.tracingSampling = tracingSampling
         self.destinationRules = destinationRules
         self.allowAnyHost = allowAnyHost
+        self.defaultHTTPRetryPolicy = defaultHTTPRetryPolicy
     }
 
     /// The primary binding.

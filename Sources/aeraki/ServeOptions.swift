@@ -120,7 +120,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The kubeconfig context (env AERAKI_KUBE_CONTEXT; default its current-context).", valueName: "name"))
     var kubeContext: String?
 
-    @Flag(help: "Also watch Istio's networking kinds (ServiceEntry, VirtualService, DestinationRule, Sidecar, Gateway, WorkloadEntry) and security kinds (PeerAuthentication, AuthorizationPolicy, RequestAuthentication) through the Kubernetes API, for a cluster without istiod's MCP (env AERAKI_KUBERNETES_ISTIO=true).")
+    @Flag(help: "Also watch Istio's networking kinds (ServiceEntry, VirtualService, DestinationRule, Sidecar, Gateway, WorkloadEntry) and security kinds (PeerAuthentication, AuthorizationPolicy, RequestAuthentication), and Services with their EndpointSlices and Pods (as ServiceEntries `synthetic-<service>` with endpoints), through the Kubernetes API, for a cluster without istiod's MCP (env AERAKI_KUBERNETES_ISTIO=true).")
     var kubernetesIstioKinds = false
 
     @Option(help: ArgumentHelp("The API version of Istio's kinds to watch (env AERAKI_KUBERNETES_ISTIO_VERSION; default v1).", valueName: "version"))
@@ -128,6 +128,12 @@ struct ServeOptions: ParsableArguments {
 
     @Flag(inversion: .prefixedNo, help: "Write a Reconciled condition (False with the validation message when rejected) to the status of Aeraki resources (env AERAKI_KUBERNETES_STATUS=false to turn off).")
     var kubernetesStatus = true
+
+    @Option(help: ArgumentHelp("The coordination.k8s.io Lease, in Aeraki's namespace (--namespace), that elects the one replica writing status (env AERAKI_KUBERNETES_LEASE; default aeraki-status).", valueName: "name"))
+    var kubernetesLease: String?
+
+    @Option(help: ArgumentHelp("How long the status Lease lives without renewal, in seconds; the leader renews every 2/15 of it and steps down after 2/3 of it without renewal (env AERAKI_KUBERNETES_LEASE_SECONDS; default 15).", valueName: "seconds"))
+    var kubernetesLeaseSeconds: Double?
 
     @Option(help: ArgumentHelp("The mesh config file, istiod's format, reloaded on change; a missing file means Istio's defaults (env AERAKI_MESH_CONFIG; default /etc/istio/config/mesh).", valueName: "path"))
     var meshConfig: String?
@@ -328,12 +334,28 @@ extension ServeOptions {
             throw ArgumentParser.ValidationError("--kubernetes: \(error)")
         }
         var resources = APIResource.aeraki
-        if kubernetesIstioKinds || Self.env("AERAKI_KUBERNETES_ISTIO") == "true" {
+        let istioKinds = kubernetesIstioKinds || Self.env("AERAKI_KUBERNETES_ISTIO") == "true"
+        if istioKinds {
             resources += APIResource.istio(version: kubernetesIstioVersion ?? Self.env("AERAKI_KUBERNETES_ISTIO_VERSION") ?? "v1")
         }
         return KubernetesSource.Configuration(
             connection: connection, resources: resources,
-            writeStatus: kubernetesStatus && Self.env("AERAKI_KUBERNETES_STATUS") != "false"
+            writeStatus: kubernetesStatus && Self.env("AERAKI_KUBERNETES_STATUS") != "false",
+            servicesDomainSuffix: istioKinds ? domainSuffix ?? Self.env("AERAKI_DOMAIN_SUFFIX") ?? "cluster.local" : nil,
+            leaderElection: try statusLease()
+        )
+    }
+
+    /// The Lease that elects the status writer: in Aeraki's namespace, held as the pod name (else
+    /// the host name and a random suffix, so two replicas never share an identity).
+    func statusLease() throws -> LeaderElector.Configuration {
+        let seconds = kubernetesLeaseSeconds ?? Self.env("AERAKI_KUBERNETES_LEASE_SECONDS").flatMap(Double.init) ?? 15
+        guard seconds > 0 else { throw ArgumentParser.ValidationError("--kubernetes-lease-seconds: must be positive") }
+        let identity = Self.env("POD_NAME") ?? "\(ProcessInfo.processInfo.hostName)-\(UUID().uuidString.prefix(8).lowercased())"
+        return .scaled(
+            namespace: namespace ?? Self.env("POD_NAMESPACE") ?? "istio-system",
+            name: kubernetesLease ?? Self.env("AERAKI_KUBERNETES_LEASE") ?? "aeraki-status", identity: identity,
+            leaseDuration: .milliseconds(Int64(seconds * 1000))
         )
     }
 

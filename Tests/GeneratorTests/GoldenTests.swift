@@ -31,6 +31,7 @@ struct GoldenTests {
         for required in ["tcp-default", "tcp-weighted", "dubbo-default", "dubbo-routing", "dubbo-addressless", "dubbo-inbound",
                          "thrift-routing", "thrift-inbound", "resolution", "traffic-policy", "registry-only", "rule-scoping",
                          "meshconfig-access-log", "meshconfig-access-log-json", "meshconfig-registry-only", "meshconfig-trust-domain",
+                         "meshconfig-http-retry-tracing",
                          "redis-routing", "redis-cluster", "observers", "thrift-ratelimit", "l7-inline-routes",
                          "http-reviews", "http-routing", "http-upstream", "grpc-proxyless",
                          "security-permissive", "security-strict", "security-auto-mtls", "authz-allow", "authz-deny",

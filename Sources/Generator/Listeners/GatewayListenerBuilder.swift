@@ -75,7 +75,8 @@ struct GatewayListenerBuilder {
         let port = plan.binding.port.number
         let context = OutboundContext(
             listenerPort: port, listenerName: plan.name, bindings: [plan.binding], proxy: view.proxy, catalog: catalog,
-            accessLog: options.accessLog, tracingSampling: options.tracingSampling
+            accessLog: options.accessLog, tracingSampling: options.tracingSampling,
+            defaultHTTPRetryPolicy: options.defaultHTTPRetryPolicy
         )
         let output: PluginOutput
         do {

@@ -16,6 +16,8 @@ struct OutboundListenerBuilder {
     var tracingSampling: Double? = nil
     /// The DestinationRule in effect per visible host (lower-cased), for route hash policies.
     var destinationRules: [String: EffectiveDestinationRule] = [:]
+    /// The mesh default HTTP retry policy handed to plugins.
+    var defaultHTTPRetryPolicy: MeshConfig.RetryPolicy? = nil
 
     /// The listener for `group`, with whatever routes and cluster options its plugin asked for.
     /// HTTP ports get Istio's HTTP listener shape (see ``HTTPListenerShape``).
@@ -70,7 +72,8 @@ struct OutboundListenerBuilder {
         }
         let context = OutboundContext(
             listenerPort: group.port, listenerName: group.name, bindings: bindings, proxy: proxy, catalog: catalog, accessLog: accessLog,
-            tracingSampling: tracingSampling, destinationRules: destinationRules, allowAnyHost: fallthroughCluster == ClusterName.passthrough
+            tracingSampling: tracingSampling, destinationRules: destinationRules, allowAnyHost: fallthroughCluster == ClusterName.passthrough,
+            defaultHTTPRetryPolicy: defaultHTTPRetryPolicy
         )
         return (plugin, context)
     }

@@ -37,9 +37,10 @@ public final class KubernetesAPIClient: Sendable {
     /// How long a watch may stay open before the server ends it (`timeoutSeconds`).
     let watchTimeoutSeconds: Int
 
-    /// A client for `connection`.
+    /// A client for `connection` that holds up to `watches` watches open at once (each holds an
+    /// HTTP/1 connection for its whole life; lists, status writes and the Lease get a few more).
     /// - Throws: ``KubernetesConfigurationError`` when its certificates or key do not parse.
-    public init(connection: KubernetesConnection, watchTimeoutSeconds: Int = 300) throws(KubernetesConfigurationError) {
+    public init(connection: KubernetesConnection, watchTimeoutSeconds: Int = 300, watches: Int = 8) throws(KubernetesConfigurationError) {
         self.connection = connection
         self.watchTimeoutSeconds = watchTimeoutSeconds
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -58,6 +59,8 @@ public final class KubernetesAPIClient: Sendable {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(5))
         configuration.httpVersion = .http1Only
+        // The pool queues requests beyond this many connections: a watch past it would never start.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = watches + 4
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
@@ -66,9 +69,9 @@ public final class KubernetesAPIClient: Sendable {
         try? await http.shutdown()
     }
 
-    /// Lists `resource` in every namespace.
-    public func list(_ resource: APIResource) async throws(KubernetesAPIError) -> ObjectList {
-        let path = resource.collectionPath()
+    /// Lists the collection at `path` (`/api/v1/services`, ``APIResource/collectionPath(namespace:)``)
+    /// in every namespace.
+    public func list(_ path: String) async throws(KubernetesAPIError) -> ObjectList {
         let response = try await execute(path, query: [:], deadline: .now() + .seconds(60))
         let body = try await collect(response, path: path)
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
@@ -81,12 +84,11 @@ public final class KubernetesAPIClient: Sendable {
         return ObjectList(items: objects, resourceVersion: version)
     }
 
-    /// Watches `resource` from `resourceVersion` (with bookmarks), calling `onEvent` for each event
-    /// until the server ends the watch. An `ERROR` event ends it by throwing.
+    /// Watches the collection at `path` from `resourceVersion` (with bookmarks), calling `onEvent`
+    /// for each event until the server ends the watch. An `ERROR` event ends it by throwing.
     public func watch(
-        _ resource: APIResource, from resourceVersion: String, onEvent: (WatchEvent) async throws(KubernetesAPIError) -> Void
+        _ path: String, from resourceVersion: String, onEvent: (WatchEvent) async throws(KubernetesAPIError) -> Void
     ) async throws(KubernetesAPIError) {
-        let path = resource.collectionPath()
         let query = [
             "watch": "true", "resourceVersion": resourceVersion, "allowWatchBookmarks": "true",
             "timeoutSeconds": String(watchTimeoutSeconds),
@@ -121,6 +123,44 @@ public final class KubernetesAPIClient: Sendable {
             path, query: [:], method: .PATCH, body: patch, contentType: "application/merge-patch+json", deadline: .now() + .seconds(30)
         )
         _ = try await collect(response, path: path, limit: 1 << 20)
+    }
+
+    /// The object at `path`, or nil when it does not exist (404).
+    public func get(_ path: String) async throws(KubernetesAPIError) -> [String: Any]? {
+        let response = try await execute(path, query: [:], deadline: .now() + .seconds(30))
+        if response.status == .notFound {
+            _ = try? await response.body.collect(upTo: 1 << 16)
+            return nil
+        }
+        return try await jsonObject(try await collect(response, path: path, limit: 1 << 20), path: path)
+    }
+
+    /// Creates `object` in the collection at `path` (POST); a `409` means it already exists.
+    public func create(_ path: String, object: [String: Any]) async throws(KubernetesAPIError) -> [String: Any] {
+        try await write(path, method: .POST, object: object)
+    }
+
+    /// Replaces the object at `path` with `object` (PUT); its `metadata.resourceVersion` is the
+    /// precondition, and a `409` means another writer came first.
+    public func replace(_ path: String, object: [String: Any]) async throws(KubernetesAPIError) -> [String: Any] {
+        try await write(path, method: .PUT, object: object)
+    }
+
+    private func write(_ path: String, method: HTTPMethod, object: [String: Any]) async throws(KubernetesAPIError) -> [String: Any] {
+        guard let body = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+            throw .decoding(path: path, reason: "the object cannot be encoded")
+        }
+        let response = try await execute(
+            path, query: [:], method: method, body: Array(body), contentType: "application/json", deadline: .now() + .seconds(30)
+        )
+        return try await jsonObject(try await collect(response, path: path, limit: 1 << 20), path: path)
+    }
+
+    private func jsonObject(_ bytes: [UInt8], path: String) async throws(KubernetesAPIError) -> [String: Any] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            throw .decoding(path: path, reason: "the response is not a JSON object")
+        }
+        return object
     }
 
     // MARK: Plumbing

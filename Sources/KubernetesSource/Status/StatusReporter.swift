@@ -7,6 +7,9 @@ import Synchronization
 /// validation problem as the message when the store (or the decoder) rejects the resource, `True`
 /// once it is accepted.
 ///
+/// With a ``LeaderElector``, only the leading replica writes; a replica that starts leading writes
+/// what is due at once.
+///
 /// A condition is written only when it differs from what the object already carries (its status
 /// as listed or watched, or what this reporter last wrote), so replicas converge on one value and a
 /// status write — which comes back as a watch event with the same spec — causes no further write.
@@ -23,6 +26,7 @@ final class StatusReporter: Sendable {
     }
 
     private let client: KubernetesAPIClient
+    private let elector: LeaderElector?
     private let store: ConfigStore
     private let resyncInterval: Duration
     private let logger: Logger
@@ -30,8 +34,9 @@ final class StatusReporter: Sendable {
     private let signals: AsyncStream<Void>
     private let signal: AsyncStream<Void>.Continuation
 
-    init(client: KubernetesAPIClient, store: ConfigStore, resyncInterval: Duration, logger: Logger) {
+    init(client: KubernetesAPIClient, elector: LeaderElector?, store: ConfigStore, resyncInterval: Duration, logger: Logger) {
         self.client = client
+        self.elector = elector
         self.store = store
         self.resyncInterval = resyncInterval
         self.logger = logger
@@ -59,7 +64,16 @@ final class StatusReporter: Sendable {
         let store = self.store
         let signal = self.signal
         let interval = self.resyncInterval
+        let elector = self.elector
         await withDiscardingTaskGroup { group in
+            if let elector {
+                group.addTask {
+                    await elector.run()
+                }
+                group.addTask {
+                    for await leading in elector.changes where leading { signal.yield() }
+                }
+            }
             group.addTask {
                 for await _ in store.changes(debounce: .init(quietPeriod: .milliseconds(50), maxDelay: .milliseconds(500))) { signal.yield() }
             }
@@ -77,8 +91,9 @@ final class StatusReporter: Sendable {
         }
     }
 
-    /// Writes every condition that differs from what its object carries.
+    /// Writes every condition that differs from what its object carries (nothing unless leading).
     func reportOnce() async {
+        if let elector, !elector.isLeader { return }
         var rejections: [ConfigKey: [ValidationError]] = [:]
         for error in store.rejections() {
             if let key = error.key { rejections[key, default: []].append(error) }

@@ -19,8 +19,10 @@ public struct WatchState: Sendable {
 
     /// The resource watched.
     public let resource: APIResource
+    /// Where the watch resumes.
+    public private(set) var resume = ResumePoint()
     /// The resource version to resume the watch from; nil: list first.
-    public private(set) var resourceVersion: String?
+    public var resourceVersion: String? { resume.resourceVersion }
     /// Every object's last good resource, by key.
     public private(set) var lastGood: [ConfigKey: MeshResource] = [:]
     /// Objects that do not decode, with why.
@@ -53,24 +55,22 @@ public struct WatchState: Sendable {
         objects = present
         lastGood = lastGood.filter { present[$0.key] != nil }
         decodeErrors = decodeErrors.filter { present[$0.key] != nil }
-        resourceVersion = list.resourceVersion
+        resume.listed(list)
         return .replace(resources)
     }
 
     /// A watch event arrived.
     public mutating func received(_ event: KubernetesAPIClient.WatchEvent) -> StoreUpdate {
+        resume.received(event)
         switch event {
-        case .bookmark(let version):
-            if !version.isEmpty { resourceVersion = version }
+        case .bookmark:
             return .none
         case .added(let object), .modified(let object):
-            resourceVersion = object.resourceVersion
             let key = object.key(resource.kind)
             objects[key] = object
             guard let decoded = decode(object, key: key) else { return .none }
             return .apply(upserts: [decoded], deletes: [])
         case .deleted(let object):
-            resourceVersion = object.resourceVersion
             let key = object.key(resource.kind)
             objects[key] = nil
             lastGood[key] = nil
@@ -81,7 +81,7 @@ public struct WatchState: Sendable {
 
     /// The watch's resource version expired (410 Gone): list again.
     public mutating func expire() {
-        resourceVersion = nil
+        resume.expire()
     }
 
     private mutating func decode(_ object: KubernetesObject, key: ConfigKey) -> MeshResource? {

@@ -39,7 +39,8 @@ extension MeshConfig {
             config.outboundTrafficPolicy = mode
         }
         if let retry = root["defaultHttpRetryPolicy"] {
-            let attempts = try reader.number(retry, "defaultHttpRetryPolicy.attempts", key: "attempts") ?? 2
+            // An absent `attempts` is the proto's 0: retries off, as istiod reads it.
+            let attempts = try reader.number(retry, "defaultHttpRetryPolicy.attempts", key: "attempts") ?? 0
             guard attempts >= 0, attempts == attempts.rounded() else {
                 throw reader.error("defaultHttpRetryPolicy.attempts", "\(attempts) is not a whole number of attempts")
             }

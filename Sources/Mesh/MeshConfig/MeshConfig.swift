@@ -33,7 +33,7 @@ public struct MeshConfig: Sendable, Hashable {
 
     /// The default retry policy of HTTP routes (`defaultHttpRetryPolicy`).
     public struct RetryPolicy: Sendable, Hashable {
-        /// Retries allowed.
+        /// Retries allowed; 0 turns retries off.
         public var attempts: Int
         /// The timeout per attempt, if set.
         public var perTryTimeout: Duration?

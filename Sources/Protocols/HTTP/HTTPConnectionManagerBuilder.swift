@@ -7,8 +7,10 @@ internal import SwiftProtobuf
 ///
 /// Istio-proxy's own filters (`istio.metadata_exchange`, `istio.alpn`, `istio.stats`) are left out,
 /// as on the TCP chains: they exist only in istio-proxy builds and carry telemetry, not routing.
-/// So is the `tracing` block, whose custom tags are per workload and whose tracer lives in the
-/// bootstrap.
+/// The `tracing` block carries istiod's sampling (mesh `enableTracing`,
+/// `defaultConfig.tracing.sampling`) but not its custom tags, which name the workload (canonical
+/// service, namespace) and would make the shared connection manager per proxy; the tracer itself
+/// lives in the bootstrap.
 enum HTTPConnectionManagerBuilder {
     /// The network filter's name.
     static let filterName = "envoy.filters.network.http_connection_manager"
@@ -27,10 +29,12 @@ enum HTTPConnectionManagerBuilder {
 
     /// The sidecar connection manager of `side`: `stat_prefix` (with Istio's `;` delimiter), no
     /// remote address, path normalisation, websocket upgrades, no stream idle timeout, 100-continue
-    /// proxied, UUID request ids used for trace sampling, the mesh access log. Inbound also names the
-    /// server `istio-envoy`, appends the client certificate details and speaks HTTP/2 on HTTP/2 ports.
+    /// proxied, UUID request ids used for trace sampling, the mesh access log, and with tracing on
+    /// (`tracingSampling` not nil) istiod's sampling: client and overall 100 %, random `tracingSampling` %.
+    /// Inbound also names the server `istio-envoy`, appends the client certificate details and speaks
+    /// HTTP/2 on HTTP/2 ports.
     static func sidecar(
-        _ side: Side, statPrefix: String, protocol: MeshProtocol, accessLog: MeshConfig.AccessLog?
+        _ side: Side, statPrefix: String, protocol: MeshProtocol, accessLog: MeshConfig.AccessLog?, tracingSampling: Double?
     ) throws(PluginError) -> Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager {
         var hcm = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager()
         hcm.statPrefix = statPrefix + ";"
@@ -47,6 +51,7 @@ enum HTTPConnectionManagerBuilder {
         uuid.useRequestIDForTraceSampling = Google_Protobuf_BoolValue(true)
         hcm.requestIDExtension.typedConfig = try Google_Protobuf_Any.packing(uuid, plugin: filterName)
         hcm.accessLog = try AccessLogBuilder.accessLogs(accessLog, plugin: filterName)
+        if let tracingSampling { hcm.tracing = tracing(sampling: tracingSampling) }
         if side == .inbound {
             hcm.serverName = "istio-envoy"
             hcm.forwardClientCertDetails = .appendForward
@@ -58,6 +63,16 @@ enum HTTPConnectionManagerBuilder {
             if `protocol`.isHTTP2 { hcm.http2ProtocolOptions = Envoy_Config_Core_V3_Http2ProtocolOptions() }
         }
         return hcm
+    }
+
+    /// istiod's `configureSampling` without a Telemetry resource: every client-forced and overall
+    /// trace kept, `sampling` percent of the rest sampled at random.
+    static func tracing(sampling: Double) -> Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing {
+        var tracing = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing()
+        tracing.clientSampling = Envoy_Type_V3_Percent.with { $0.value = 100 }
+        tracing.overallSampling = Envoy_Type_V3_Percent.with { $0.value = 100 }
+        tracing.randomSampling = Envoy_Type_V3_Percent.with { $0.value = sampling }
+        return tracing
     }
 
     /// The sidecar HTTP filters: [grpc_web on gRPC-Web ports], grpc_stats, fault, cors, router.

@@ -19,7 +19,8 @@ public struct HTTPPlugin: ProtocolPlugin {
 
     public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         var hcm = try HTTPConnectionManagerBuilder.sidecar(
-            .outbound, statPrefix: "outbound_" + context.listenerName, protocol: context.primary.port.protocol, accessLog: context.accessLog
+            .outbound, statPrefix: "outbound_" + context.listenerName, protocol: context.primary.port.protocol, accessLog: context.accessLog,
+            tracingSampling: context.tracingSampling
         )
         let name = Self.routeName(port: context.listenerPort)
         hcm.rds = HTTPConnectionManagerBuilder.adsRDS(name)
@@ -36,7 +37,8 @@ public struct HTTPPlugin: ProtocolPlugin {
     public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         let binding = context.bindings[0]
         var hcm = try HTTPConnectionManagerBuilder.sidecar(
-            .inbound, statPrefix: "inbound_0.0.0.0_\(context.targetPort)", protocol: binding.port.protocol, accessLog: context.accessLog
+            .inbound, statPrefix: "inbound_0.0.0.0_\(context.targetPort)", protocol: binding.port.protocol, accessLog: context.accessLog,
+            tracingSampling: context.tracingSampling
         )
         hcm.routeConfig = Self.inboundRoutes(context)
         return PluginOutput(filters: [try .typed(HTTPConnectionManagerBuilder.filterName, hcm)])

@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+internal import Mesh
 internal import MeshAPI
 internal import SwiftProtobuf
 
@@ -11,11 +12,15 @@ enum HTTPRetryPolicy {
     /// The retry priority that moves retries to other localities (`retryRemoteLocalities`).
     static let previousPrioritiesPriority = "envoy.retry_priorities.previous_priorities"
 
-    /// The outbound policy of a route: the VirtualService's `retries`, else Istio's default. Nil when
-    /// `retries.attempts` is 0 or less (retries off). `consistentHash`: the single destination
-    /// hashes, so the previous-hosts predicate (which would defeat stickiness) is left out.
-    /// `retryRemoteLocalities` adds the previous-priorities retry priority (update frequency 2).
-    static func outbound(_ retries: Istio_Networking_V1alpha3_HTTPRetry?, consistentHash: Bool) -> Envoy_Config_Route_V3_RetryPolicy? {
+    /// The outbound policy of a route: the VirtualService's `retries`, else the mesh's
+    /// `defaultHttpRetryPolicy` (converted the same way, as istiod's `route.go` does), else Istio's
+    /// built-in default. Nil when the attempts are 0 or less (retries off). `consistentHash`: the
+    /// single destination hashes, so the previous-hosts predicate (which would defeat stickiness) is
+    /// left out. `retryRemoteLocalities` adds the previous-priorities retry priority (update frequency 2).
+    static func outbound(
+        _ retries: Istio_Networking_V1alpha3_HTTPRetry?, meshDefault: MeshConfig.RetryPolicy?, consistentHash: Bool
+    ) -> Envoy_Config_Route_V3_RetryPolicy? {
+        let retries = retries ?? meshDefault.map(istioRetry)
         var policy = Envoy_Config_Route_V3_RetryPolicy()
         policy.retryOn = defaultRetryOn
         policy.numRetries = Google_Protobuf_UInt32Value(2)
@@ -45,6 +50,18 @@ enum HTTPRetryPolicy {
             policy.retryPriority.typedConfig = (try? Google_Protobuf_Any(message: priorities)) ?? .init()
         }
         return policy
+    }
+
+    /// The mesh default policy as the VirtualService `retries` it stands for.
+    static func istioRetry(_ policy: MeshConfig.RetryPolicy) -> Istio_Networking_V1alpha3_HTTPRetry {
+        var retry = Istio_Networking_V1alpha3_HTTPRetry()
+        retry.attempts = Int32(clamping: policy.attempts)
+        retry.retryOn = policy.retryOn
+        if let timeout = policy.perTryTimeout {
+            let parts = timeout.components
+            retry.perTryTimeout = Google_Protobuf_Duration(seconds: parts.seconds, nanos: Int32(parts.attoseconds / 1_000_000_000))
+        }
+        return retry
     }
 
     /// The inbound default route's policy: retry twice on a reset before the request reached the

@@ -75,7 +75,9 @@ enum HTTPRouteAction {
         }
         setTimeout(http.hasTimeout ? http.timeout : nil, on: &action, proxyless: context.proxyless)
         let consistentHash = single && !hashes.isEmpty
-        if let retry = HTTPRetryPolicy.outbound(http.hasRetries ? http.retries : nil, consistentHash: consistentHash) {
+        if let retry = HTTPRetryPolicy.outbound(
+            http.hasRetries ? http.retries : nil, meshDefault: context.defaultRetries, consistentHash: consistentHash
+        ) {
             action.retryPolicy = retry
         }
         action.requestMirrorPolicies = mirrors(of: http, context: context, label: label, diagnostics: &diagnostics)

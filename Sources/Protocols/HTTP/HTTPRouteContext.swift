@@ -10,6 +10,8 @@ struct HTTPRouteContext {
     var catalog: ClusterCatalog
     /// The DestinationRule in effect per host (lower-cased), for destination hash policies.
     var destinationRules: [String: EffectiveDestinationRule]
+    /// The mesh's retry policy for routes without VirtualService `retries`.
+    var defaultRetries: MeshConfig.RetryPolicy?
 
     /// Whether the proxy is a proxyless gRPC client (node metadata `GENERATOR=grpc`): routes then
     /// carry `max_stream_duration`, and what gRPC's xDS client rejects is left out.
@@ -20,6 +22,7 @@ struct HTTPRouteContext {
         proxy = context.proxy
         catalog = context.catalog
         destinationRules = context.destinationRules
+        defaultRetries = context.defaultHTTPRetryPolicy
     }
 }
 

@@ -53,7 +53,7 @@ enum HTTPRouteTranslator {
         let hash = HTTPHashPolicy.of(binding.trafficPolicy)
         if let hash { action.hashPolicy = [hash] }
         HTTPRouteAction.setTimeout(nil, on: &action, proxyless: false)
-        if let retry = HTTPRetryPolicy.outbound(nil, consistentHash: hash != nil) { action.retryPolicy = retry }
+        if let retry = HTTPRetryPolicy.outbound(nil, meshDefault: context.defaultRetries, consistentHash: hash != nil) { action.retryPolicy = retry }
         route.route = action
         return route
     }

@@ -44,6 +44,12 @@ struct MeshConfigTests {
         #expect(config.protocolDetectionTimeout == .milliseconds(100))
     }
 
+    @Test("a defaultHttpRetryPolicy without attempts turns retries off, as istiod reads the proto's 0")
+    func retryPolicyWithoutAttempts() throws {
+        let config = try MeshConfig.parse(yaml: "defaultHttpRetryPolicy: {retryOn: 5xx}", source: "mesh")
+        #expect(config.defaultHTTPRetryPolicy == MeshConfig.RetryPolicy(attempts: 0, retryOn: "5xx"))
+    }
+
     @Test("a bad value names its field", arguments: [
         ("outboundTrafficPolicy: {mode: SOMETIMES}", "outboundTrafficPolicy.mode"),
         ("connectTimeout: soon", "connectTimeout"),

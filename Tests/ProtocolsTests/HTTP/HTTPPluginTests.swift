@@ -78,6 +78,44 @@ struct HTTPPluginTests {
         #expect(route.route.retryPolicy.retryHostPredicate.map(\.name) == ["envoy.retry_host_predicates.previous_hosts"])
     }
 
+    @Test("the mesh default retry policy replaces Istio's where a route has no retries; attempts 0 turns them off; VirtualService retries win")
+    func meshDefaultRetries() throws {
+        let fixture = try MeshFixture(Self.yaml, labels: ["app": "admin"])
+        func routes(_ policy: MeshConfig.RetryPolicy?) throws -> [Envoy_Config_Route_V3_Route] {
+            var context = fixture.outbound(["web.demo.svc.cluster.local"], port: 8080)
+            context.defaultHTTPRetryPolicy = policy
+            let output = try HTTPPlugin().outboundFilters(context)
+            return try #require(output.routes.first as? Envoy_Config_Route_V3_RouteConfiguration).virtualHosts[0].routes
+        }
+        let istio = try routes(nil)
+        #expect(istio[0].route.retryPolicy.numRetries.value == 2)
+        #expect(istio[0].route.retryPolicy.retryOn == "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes")
+        let mesh = try routes(MeshConfig.RetryPolicy(attempts: 5, perTryTimeout: .milliseconds(1500), retryOn: "reset,503"))
+        #expect(mesh[0].route.retryPolicy.numRetries.value == 5)
+        #expect(mesh[0].route.retryPolicy.retryOn == "reset,retriable-status-codes")
+        #expect(mesh[0].route.retryPolicy.retriableStatusCodes == [503])
+        #expect(mesh[0].route.retryPolicy.perTryTimeout == Google_Protobuf_Duration(seconds: 1, nanos: 500_000_000))
+        #expect(mesh[0].route.retryPolicy.hostSelectionRetryMaxAttempts == 5)
+        #expect(mesh[1].route.retryPolicy.numRetries.value == 4, "the VirtualService's retries win")
+        let off = try routes(MeshConfig.RetryPolicy(attempts: 0))
+        #expect(!off[0].route.hasRetryPolicy)
+    }
+
+    @Test("connection managers carry istiod's tracing sampling when the mesh traces, and none when it does not")
+    func tracing() throws {
+        let fixture = try MeshFixture(Self.yaml)
+        func hcm(_ sampling: Double?) throws -> Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager {
+            var context = fixture.outbound(["web.demo.svc.cluster.local"], port: 8080)
+            context.tracingSampling = sampling
+            let output = try HTTPPlugin().outboundFilters(context)
+            return try Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager(unpackingAny: output.filters[0].typedConfig)
+        }
+        let traced = try hcm(12.5)
+        #expect(traced.tracing.randomSampling.value == 12.5)
+        #expect(traced.tracing.clientSampling.value == 100 && traced.tracing.overallSampling.value == 100)
+        #expect(try !hcm(nil).hasTracing)
+    }
+
     @Test("virtual host domains: short names of the proxy's own namespace, VIP, trailing-dot FQDN; allow_any last")
     func domains() throws {
         let config = try Self.routeConfiguration(MeshFixture(Self.yaml))
