@@ -179,4 +179,17 @@ void CLibGRPC_call_auth_properties(grpc_call *call, void *context,
 /// The peer address of a call, copied into `buffer` (NUL-terminated, truncated to `capacity`).
 void CLibGRPC_call_peer(grpc_call *call, char *buffer, size_t capacity);
 
+// MARK: - ThreadSanitizer
+
+/// Tells ThreadSanitizer that everything this thread did so far happens before whatever a thread
+/// does after a later `CLibGRPC_tsan_acquire(address)` (as a mutex unlock does for the next lock).
+/// For the hand-offs TSan cannot see: core orders a tag's start before its completion through
+/// abseil mutexes and atomics in the uninstrumented Debian library, and on Linux the Swift
+/// runtime's continuation resume is not visible to TSan either (see Scripts/tsan.supp).
+/// Does nothing unless built with TSan.
+void CLibGRPC_tsan_release(const void *address);
+
+/// The other half of `CLibGRPC_tsan_release`.
+void CLibGRPC_tsan_acquire(const void *address);
+
 #endif
