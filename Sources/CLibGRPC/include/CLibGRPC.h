@@ -1,12 +1,14 @@
 // The gRPC C core (Debian's libgrpc-dev), plus the few helpers Swift cannot express directly.
 //
 // Everything here is prefixed `CLibGRPC_`. Only the LibGRPCTransport module imports this module.
-// The helpers exist for three reasons:
+// The helpers exist for four reasons:
 //   * macros and inline functions (`GRPC_SLICE_START_PTR`, ...) do not cross into Swift;
 //   * a batch's operations point into memory that must outlive `grpc_call_start_batch`; keeping
 //     that memory in one C struct (`CLibGRPC_batch`) makes its ownership obvious;
 //   * channel arguments are a tagged union whose strings must stay alive; building them here keeps
-//     that bookkeeping out of Swift.
+//     that bookkeeping out of Swift;
+//   * ThreadSanitizer's annotation functions exist only in TSan builds, so Swift calls them through
+//     wrappers that are empty otherwise.
 #ifndef CLIBGRPC_H
 #define CLIBGRPC_H
 
