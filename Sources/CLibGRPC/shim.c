@@ -285,3 +285,23 @@ void CLibGRPC_call_peer(grpc_call *call, char *buffer, size_t capacity) {
         gpr_free(peer);
     }
 }
+
+// MARK: - ThreadSanitizer
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CLIBGRPC_TSAN 1
+#endif
+#endif
+
+#ifdef CLIBGRPC_TSAN
+// From the TSan runtime (<sanitizer/tsan_interface.h>).
+void __tsan_release(void *addr);
+void __tsan_acquire(void *addr);
+
+void CLibGRPC_tsan_release(const void *address) { __tsan_release((void *)address); }
+void CLibGRPC_tsan_acquire(const void *address) { __tsan_acquire((void *)address); }
+#else
+void CLibGRPC_tsan_release(const void *address) { (void)address; }
+void CLibGRPC_tsan_acquire(const void *address) { (void)address; }
+#endif

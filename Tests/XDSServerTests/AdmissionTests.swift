@@ -61,7 +61,12 @@ struct AdmissionTests {
     @Test("streams over --max-streams get RESOURCE_EXHAUSTED; node ids over the limit INVALID_ARGUMENT")
     func limits() async throws {
         let configuration = XDSServer.Configuration(controlPlaneID: "t", maxStreams: 1, maxNodeIDBytes: 16)
-        try await LoopbackTests.withServer(configuration: configuration) { cache, channel in
+        // The server frees a stream's slot when its handler ends, which is after the client has
+        // closed it: the last stream waits for both earlier streams' close hooks.
+        let (closes, closed) = AsyncStream.makeStream(of: Void.self)
+        var hooks = XDSHooks()
+        hooks.onStreamClosed = { _ in closed.yield() }
+        try await LoopbackTests.withServer(configuration: configuration, hooks: hooks) { cache, channel in
             cache.setSnapshot(Snapshot(resources: [Fixtures.cluster("a")]), forNode: "n1")
             try await channel.withStream(method: XDSMethod.streamAggregatedResources) { first in
                 try await first.send(try firstRequest(node: "n1"))
@@ -75,6 +80,8 @@ struct AdmissionTests {
                 #expect(error?.code == .resourceExhausted)
                 #expect(error?.message == "the server already serves its maximum of 1 xDS streams (--max-streams)")
             }
+            var closedStreams = closes.makeAsyncIterator()
+            for _ in 0..<2 { _ = await closedStreams.next() }
             let error = await #expect(throws: RPCError.self) {
                 try await channel.withStream(method: XDSMethod.streamAggregatedResources) { stream in
                     try await stream.send(try firstRequest(node: String(repeating: "n", count: 17)))

@@ -1,12 +1,14 @@
 // The gRPC C core (Debian's libgrpc-dev), plus the few helpers Swift cannot express directly.
 //
 // Everything here is prefixed `CLibGRPC_`. Only the LibGRPCTransport module imports this module.
-// The helpers exist for three reasons:
+// The helpers exist for four reasons:
 //   * macros and inline functions (`GRPC_SLICE_START_PTR`, ...) do not cross into Swift;
 //   * a batch's operations point into memory that must outlive `grpc_call_start_batch`; keeping
 //     that memory in one C struct (`CLibGRPC_batch`) makes its ownership obvious;
 //   * channel arguments are a tagged union whose strings must stay alive; building them here keeps
-//     that bookkeeping out of Swift.
+//     that bookkeeping out of Swift;
+//   * ThreadSanitizer's annotation functions exist only in TSan builds, so Swift calls them through
+//     wrappers that are empty otherwise.
 #ifndef CLIBGRPC_H
 #define CLIBGRPC_H
 
@@ -178,5 +180,18 @@ void CLibGRPC_call_auth_properties(grpc_call *call, void *context,
 
 /// The peer address of a call, copied into `buffer` (NUL-terminated, truncated to `capacity`).
 void CLibGRPC_call_peer(grpc_call *call, char *buffer, size_t capacity);
+
+// MARK: - ThreadSanitizer
+
+/// Tells ThreadSanitizer that everything this thread did so far happens before whatever a thread
+/// does after a later `CLibGRPC_tsan_acquire(address)` (as a mutex unlock does for the next lock).
+/// For the hand-offs TSan cannot see: core orders a tag's start before its completion through
+/// abseil mutexes and atomics in the uninstrumented Debian library, and on Linux the Swift
+/// runtime's continuation resume is not visible to TSan either (see Scripts/tsan.supp).
+/// Does nothing unless built with TSan.
+void CLibGRPC_tsan_release(const void *address);
+
+/// The other half of `CLibGRPC_tsan_release`.
+void CLibGRPC_tsan_acquire(const void *address);
 
 #endif

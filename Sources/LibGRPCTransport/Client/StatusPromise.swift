@@ -11,7 +11,7 @@ final class StatusPromise: Sendable {
 
     /// Delivers the status; later calls are ignored.
     func fulfil(_ status: Status, _ trailing: Metadata) {
-        let waiters = state.withLock { state -> [CheckedContinuation<(Status, Metadata), Never>] in
+        let waiters = withState { state -> [CheckedContinuation<(Status, Metadata), Never>] in
             guard case .pending(let waiters) = state else { return [] }
             state = .fulfilled(status, trailing)
             return waiters
@@ -21,7 +21,7 @@ final class StatusPromise: Sendable {
 
     /// The status, if it has arrived.
     var current: (Status, Metadata)? {
-        state.withLock { state in
+        withState { state in
             if case .fulfilled(let status, let trailing) = state { return (status, trailing) }
             return nil
         }
@@ -30,7 +30,7 @@ final class StatusPromise: Sendable {
     /// Waits for the status and its trailing metadata.
     func value() async -> (Status, Metadata) {
         await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> (Status, Metadata)? in
+            let ready = withState { state -> (Status, Metadata)? in
                 switch state {
                 case .pending(var waiters):
                     waiters.append(continuation)
@@ -42,5 +42,11 @@ final class StatusPromise: Sendable {
             }
             if let ready { continuation.resume(returning: ready) }
         }
+    }
+
+    /// `state.withLock`, with the lock's hand-over shown to ThreadSanitizer: the status arrives on
+    /// a poller thread while tasks wait for it.
+    private func withState<Result>(_ body: (inout State) -> Result) -> Result {
+        state.withLock { state in ThreadSanitizer.ordered(by: self) { body(&state) } }
     }
 }

@@ -46,7 +46,10 @@ final class BatchTag: CompletionTag, @unchecked Sendable {
         guard let waiter else { preconditionFailure("batch completed before it was armed") }
         self.waiter = nil
         switch waiter {
-        case .task(let continuation): continuation.resume(returning: self)
+        case .task(let continuation):
+            // Publishes the results to the resumed task, which acquires them in `CallHandle.run`.
+            ThreadSanitizer.release(self)
+            continuation.resume(returning: self)
         case .callback(let callback): callback(self)
         }
     }

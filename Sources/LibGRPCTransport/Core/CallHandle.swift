@@ -26,7 +26,7 @@ final class CallHandle: @unchecked Sendable {
     }
 
     deinit {
-        assert(state.withLock { $0.unreferenced }, "a call was dropped without release()")
+        assert(withState { $0.unreferenced }, "a call was dropped without release()")
     }
 
     /// Starts a batch configured by `configure` and waits for its completion.
@@ -34,9 +34,11 @@ final class CallHandle: @unchecked Sendable {
     /// - Returns: the completed tag (check `success`); nil if core refused to start the batch
     ///   because the call is already finished.
     func run(_ configure: (UnsafeMutablePointer<CLibGRPC_batch>) -> Void) async -> BatchTag? {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<BatchTag?, Never>) in
+        let tag = await withUnsafeContinuation { (continuation: UnsafeContinuation<BatchTag?, Never>) in
             if !start(configure, waiter: .task(continuation)) { continuation.resume(returning: nil) }
         }
+        if let tag { ThreadSanitizer.acquire(tag) }
+        return tag
     }
 
     /// Starts a batch now and hands its completed tag to `callback` on the poller thread.
@@ -54,7 +56,7 @@ final class CallHandle: @unchecked Sendable {
         let tag = BatchTag(onComplete: { [self] in self.batchFinished() })
         configure(tag.batch)
         tag.arm(waiter)
-        let refusal: grpc_call_error? = state.withLock { state in
+        let refusal: grpc_call_error? = withState { state in
             guard !state.unreferenced else { return GRPC_CALL_ERROR_ALREADY_FINISHED }
             let pointer = tag.retainedPointer()
             // grpc_call_start_batch does not call back into us synchronously, so holding the
@@ -79,7 +81,7 @@ final class CallHandle: @unchecked Sendable {
 
     /// Cancels the call (thread-safe, idempotent). Pending batches then complete, unsuccessfully.
     func cancel() {
-        state.withLock { state in
+        withState { state in
             guard !state.unreferenced else { return }
             _ = grpc_call_cancel(call, nil)
         }
@@ -87,7 +89,7 @@ final class CallHandle: @unchecked Sendable {
 
     /// Cancels the call with a status that this side reports (the peer is not told the details).
     func cancel(with status: Status) {
-        state.withLock { state in
+        withState { state in
             guard !state.unreferenced else { return }
             _ = grpc_call_cancel_with_status(
                 call,
@@ -100,7 +102,7 @@ final class CallHandle: @unchecked Sendable {
 
     /// The owner is done with the call; it is unreferenced once no batch is in flight.
     func release() {
-        let unref = state.withLock { state -> Bool in
+        let unref = withState { state -> Bool in
             precondition(!state.released, "CallHandle.release() called twice")
             state.released = true
             return markUnreferencedIfIdle(&state)
@@ -110,17 +112,23 @@ final class CallHandle: @unchecked Sendable {
 
     /// Reads something from the live call (peer, auth context) under the lock.
     func withCall<Result>(_ body: (OpaquePointer) -> Result) -> Result? {
-        state.withLock { state in
+        withState { state in
             state.unreferenced ? nil : body(call)
         }
     }
 
     private func batchFinished() {
-        let unref = state.withLock { state -> Bool in
+        let unref = withState { state -> Bool in
             state.inFlight -= 1
             return markUnreferencedIfIdle(&state)
         }
         if unref { grpc_call_unref(call) }
+    }
+
+    /// `state.withLock`, with the lock's hand-over shown to ThreadSanitizer: a batch completing on
+    /// the poller thread contends here with its starter.
+    private func withState<Result>(_ body: (inout State) -> Result) -> Result {
+        state.withLock { state in ThreadSanitizer.ordered(by: self) { body(&state) } }
     }
 
     private func markUnreferencedIfIdle(_ state: inout State) -> Bool {

@@ -1,3 +1,5 @@
+internal import CLibGRPC
+
 /// The object behind every tag handed to the C core.
 ///
 /// A tag is `Unmanaged.passRetained(tag).toOpaque()`. After core accepted the operation (the start
@@ -19,9 +21,13 @@ class CompletionTag: @unchecked Sendable {
     }
 
     /// The pointer to pass as a core tag; retains the tag until `CompletionQueue`'s poller
-    /// or `abandon(_:)` releases it.
+    /// or `abandon(_:)` releases it. Call it after the operation's storage is filled in, just
+    /// before handing the pointer to core: under ThreadSanitizer it publishes those writes to
+    /// the poller thread, which `takeBack(_:)` acquires (core's own ordering is invisible to TSan).
     final func retainedPointer() -> UnsafeMutableRawPointer {
-        Unmanaged.passRetained(self).toOpaque()
+        let pointer = Unmanaged.passRetained(self).toOpaque()
+        CLibGRPC_tsan_release(pointer)
+        return pointer
     }
 
     /// Releases a tag whose operation core refused, so it will never be dequeued.
@@ -31,6 +37,7 @@ class CompletionTag: @unchecked Sendable {
 
     /// Takes back the reference retained by `retainedPointer()`; called once per dequeued event.
     static func takeBack(_ pointer: UnsafeMutableRawPointer) -> CompletionTag {
-        Unmanaged<CompletionTag>.fromOpaque(pointer).takeRetainedValue()
+        CLibGRPC_tsan_acquire(pointer)
+        return Unmanaged<CompletionTag>.fromOpaque(pointer).takeRetainedValue()
     }
 }
