@@ -288,12 +288,8 @@ class _Handler(BaseHTTPRequestHandler):
             if rest or key in store:
                 self._status(409, "AlreadyExists", f"{key[1]} already exists")
                 return
-            obj["metadata"]["namespace"] = namespace or ""
             obj["metadata"]["generation"] = 1
-            store[key] = obj
-            fake.writes.append({"method": "POST", "resource": resource, "object": copy.deepcopy(obj)})
-            fake._emit(resource, "ADDED", obj)
-            result = copy.deepcopy(obj)
+            result = self._commit(store, key, obj, namespace, resource, "POST", "ADDED")
         self._send_json(201, result)
 
     def do_PUT(self):
@@ -314,12 +310,16 @@ class _Handler(BaseHTTPRequestHandler):
             if obj["metadata"].get("resourceVersion") != current["metadata"]["resourceVersion"]:
                 self._status(409, "Conflict", "the object has been modified; please apply your changes to the latest version")
                 return
-            obj["metadata"]["namespace"] = namespace or ""
-            store[key] = obj
-            fake.writes.append({"method": "PUT", "resource": resource, "object": copy.deepcopy(obj)})
-            fake._emit(resource, "MODIFIED", obj)
-            result = copy.deepcopy(obj)
+            result = self._commit(store, key, obj, namespace, resource, "PUT", "MODIFIED")
         self._send_json(200, result)
+
+    def _commit(self, store, key, obj, namespace, resource, method, event):
+        """Stores `obj` (the fake's lock held), records the write, emits the watch event; returns a copy."""
+        obj["metadata"]["namespace"] = namespace or ""
+        store[key] = obj
+        self.fake.writes.append({"method": method, "resource": resource, "object": copy.deepcopy(obj)})
+        self.fake._emit(resource, event, obj)
+        return copy.deepcopy(obj)
 
     def do_PATCH(self):
         routed = self._route()

@@ -72,7 +72,7 @@ struct AerakiServerTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try Harness.serviceEntry(host: "a.demo.svc.cluster.local").write(to: directory.appendingPathComponent("se.yaml"), atomically: true, encoding: .utf8)
         let rule = directory.appendingPathComponent("vs.yaml")
-        try """
+        let toNowhere = """
             apiVersion: networking.istio.io/v1
             kind: VirtualService
             metadata: {name: to-nowhere, namespace: demo}
@@ -80,7 +80,8 @@ struct AerakiServerTests {
               hosts: [a.demo.svc.cluster.local]
               http:
               - route: [{destination: {host: missing.demo.svc.cluster.local}}]
-            """.write(to: rule, atomically: true, encoding: .utf8)
+            """
+        try toNowhere.write(to: rule, atomically: true, encoding: .utf8)
         try await Harness.withServer(directory: directory, generator: SharedGenerator()) { server, channel, _ in
             #expect(try await Harness.waitUntil { server.readiness.isReady })
             let reporter = ConfigStoreReporter(store: server.store, problems: server.problems, diagnostics: server.diagnostics)
@@ -93,15 +94,7 @@ struct AerakiServerTests {
                 #expect(warnings.contains { $0.message.contains("demo/to-nowhere http[0]: no destination names an existing cluster") }, "\(warnings)")
                 try FileManager.default.removeItem(at: rule)
                 #expect(try await Harness.waitUntil { reporter.configStoreReport().generationWarnings.isEmpty })
-                try """
-                    apiVersion: networking.istio.io/v1
-                    kind: VirtualService
-                    metadata: {name: to-nowhere, namespace: demo}
-                    spec:
-                      hosts: [a.demo.svc.cluster.local]
-                      http:
-                      - route: [{destination: {host: missing.demo.svc.cluster.local}}]
-                    """.write(to: rule, atomically: true, encoding: .utf8)
+                try toNowhere.write(to: rule, atomically: true, encoding: .utf8)
                 #expect(try await Harness.waitUntil { !reporter.configStoreReport().generationWarnings.isEmpty })
             }
             // The proxy left: the next round forgets its messages.
