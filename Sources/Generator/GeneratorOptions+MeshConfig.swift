@@ -2,8 +2,8 @@ public import Mesh
 
 extension GeneratorOptions {
     /// The options a mesh config asks for: its outbound traffic policy, connect timeout (whole
-    /// seconds, rounded up), access log, trust domains, auto mTLS, tracing and default HTTP retry
-    /// policy; capture ports stay Istio's.
+    /// seconds, rounded up), access log, trust domains, auto mTLS, tracing, default HTTP retry
+    /// policy and protocol detection timeout; capture ports stay Istio's.
     public init(meshConfig: MeshConfig) {
         let timeout = meshConfig.connectTimeout.components
         self.init(
@@ -13,7 +13,8 @@ extension GeneratorOptions {
             trustDomains: meshConfig.trustDomains,
             autoMutualTLS: meshConfig.enableAutoMtls,
             tracingSampling: meshConfig.enableTracing ? meshConfig.tracingSampling : nil,
-            defaultHTTPRetryPolicy: meshConfig.defaultHTTPRetryPolicy
+            defaultHTTPRetryPolicy: meshConfig.defaultHTTPRetryPolicy,
+            protocolDetectionTimeout: meshConfig.protocolDetectionTimeout
         )
     }
 }

@@ -35,13 +35,17 @@ public struct GeneratorOptions: Sendable, Hashable {
     /// The retry policy of HTTP routes without VirtualService `retries` (mesh
     /// `defaultHttpRetryPolicy`); nil: Istio's built-in default (2 attempts).
     public var defaultHTTPRetryPolicy: MeshConfig.RetryPolicy?
+    /// How long listener filters may inspect a new connection (`http_inspector`, `tls_inspector`)
+    /// before it goes on undetected (mesh `protocolDetectionTimeout`); zero: no limit, Istio's default.
+    public var protocolDetectionTimeout: Duration
 
     /// Options from their parts.
     public init(
         outboundTrafficPolicy: OutboundTrafficPolicy = .allowAny, connectTimeoutSeconds: Int64 = 10,
         outboundPort: UInt32 = 15001, inboundPort: UInt32 = 15006, reservedPorts: Set<UInt32> = [15001, 15006, 15021, 15090],
         accessLog: MeshConfig.AccessLog? = nil, trustDomains: [String] = ["cluster.local"], autoMutualTLS: Bool = true,
-        tracingSampling: Double? = 1.0, defaultHTTPRetryPolicy: MeshConfig.RetryPolicy? = nil
+        tracingSampling: Double? = 1.0, defaultHTTPRetryPolicy: MeshConfig.RetryPolicy? = nil,
+        protocolDetectionTimeout: Duration = .zero
     ) {
         self.autoMutualTLS = autoMutualTLS
         self.outboundTrafficPolicy = outboundTrafficPolicy
@@ -53,6 +57,7 @@ public struct GeneratorOptions: Sendable, Hashable {
         self.trustDomains = trustDomains
         self.tracingSampling = tracingSampling
         self.defaultHTTPRetryPolicy = defaultHTTPRetryPolicy
+        self.protocolDetectionTimeout = protocolDetectionTimeout
     }
 
     /// Istio's defaults: `ALLOW_ANY`, 10 s, 15001 / 15006, tracing at 1 %.

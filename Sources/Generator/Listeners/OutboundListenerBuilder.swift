@@ -18,6 +18,8 @@ struct OutboundListenerBuilder {
     var destinationRules: [String: EffectiveDestinationRule] = [:]
     /// The mesh default HTTP retry policy handed to plugins.
     var defaultHTTPRetryPolicy: MeshConfig.RetryPolicy? = nil
+    /// The mesh protocol detection timeout of listeners that inspect connections.
+    var protocolDetectionTimeout: Duration = .zero
 
     /// The listener for `group`, with whatever routes and cluster options its plugin asked for.
     /// HTTP ports get Istio's HTTP listener shape (see ``HTTPListenerShape``).
@@ -48,7 +50,7 @@ struct OutboundListenerBuilder {
         }
         listener.filterChains = [Proto.filterChain(name: group.name, match: match, filters: output.filters)]
         if routed {
-            HTTPListenerShape.apply(to: &listener, fallthroughCluster: fallthroughCluster)
+            HTTPListenerShape.apply(to: &listener, fallthroughCluster: fallthroughCluster, detectionTimeout: protocolDetectionTimeout)
         } else if group.bind == "0.0.0.0", match != nil,
             let fallthroughFilter = try? TCPProxyPlugin.filter(statPrefix: fallthroughCluster, target: .cluster(fallthroughCluster))
         {

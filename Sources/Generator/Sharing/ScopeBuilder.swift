@@ -53,7 +53,8 @@ struct ScopeBuilder {
         for (host, entry) in entriesByHost { destinationRules[host] = entry.destinationRule }
         let listenerBuilder = OutboundListenerBuilder(registry: registry, proxy: view.proxy, catalog: catalog, fallthroughCluster: fallthroughCluster,
                                                      accessLog: options.accessLog, tracingSampling: options.tracingSampling,
-                                                     destinationRules: destinationRules, defaultHTTPRetryPolicy: options.defaultHTTPRetryPolicy)
+                                                     destinationRules: destinationRules, defaultHTTPRetryPolicy: options.defaultHTTPRetryPolicy,
+                                                     protocolDetectionTimeout: options.protocolDetectionTimeout)
         for group in ListenerGroup.groups(view, registry: registry, options: options, diagnostics: &out.diagnostics) {
             let inputs = Self.listenerInputs(group, entriesByHost: entriesByHost)
             let plugin = registry.plugin(for: group.bindings[0].port.protocol)
