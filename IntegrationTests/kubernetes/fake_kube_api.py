@@ -274,16 +274,22 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0))
         return json.loads(self.rfile.read(length) or b"{}")
 
-    def do_POST(self):
-        """Create: 409 AlreadyExists when the name is taken."""
+    def _write_request(self):
+        """The routed target and JSON body of a create or update, or None when already answered."""
         routed = self._route()
         if not routed:
-            return
+            return None
         resource, namespace, rest, _ = routed
-        obj = self._body()
-        fake = self.fake
-        with fake.lock:
-            store = fake.objects.setdefault(resource, {})
+        return resource, namespace, rest, self._body()
+
+    def do_POST(self):
+        """Create: 409 AlreadyExists when the name is taken."""
+        request = self._write_request()
+        if not request:
+            return
+        resource, namespace, rest, obj = request
+        with self.fake.lock:
+            store = self.fake.objects.setdefault(resource, {})
             key = (namespace or "", obj["metadata"]["name"])
             if rest or key in store:
                 self._status(409, "AlreadyExists", f"{key[1]} already exists")
@@ -294,14 +300,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_PUT(self):
         """Update: metadata.resourceVersion must be the stored one (409 Conflict otherwise)."""
-        routed = self._route()
-        if not routed:
+        request = self._write_request()
+        if not request:
             return
-        resource, namespace, rest, _ = routed
-        obj = self._body()
-        fake = self.fake
-        with fake.lock:
-            store = fake.objects.setdefault(resource, {})
+        resource, namespace, rest, obj = request
+        with self.fake.lock:
+            store = self.fake.objects.setdefault(resource, {})
             key = (namespace or "", rest[0] if rest else "")
             current = store.get(key)
             if current is None:

@@ -86,7 +86,8 @@ def test_services_and_slices_reach_a_sidecar_and_scaling_is_an_endpoints_only_pu
         # The DestinationRule subset selects by the Pod's `version` label.
         pumped_until(sidecar, lambda: endpoints(sidecar, f"outbound|9080|v1|{HOST}") == ["10.1.0.11:9080"])
         assert endpoints(sidecar, f"outbound|9080|v2|{HOST}") == []
-        sidecar.sync(quiet=0.5)
+        # Every response of the initial sync is in before the scale-up, on a loaded machine too.
+        sidecar.sync(quiet=2.0, timeout=30)
 
         # Scale up: only EDS is pushed, and the server applied it as an endpoints-only change.
         api.apply(endpoint_slice([("10.1.0.11", "v1"), ("10.1.0.12", "v2")]))
