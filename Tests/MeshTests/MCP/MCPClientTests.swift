@@ -49,11 +49,11 @@ struct MCPClientTests {
 
     /// Runs `client` while `body` runs, recording change batches.
     static func withClient(
-        _ configuration: MCPClient.Configuration, store: ConfigStore,
+        _ configuration: MCPClient.Configuration, store: ConfigStore, onStreamEnded: @escaping @Sendable () -> Void = {},
         _ body: (ChangeRecorder) async throws -> Void
     ) async throws {
         let recorder = ChangeRecorder()
-        let client = MCPClient(configuration: configuration, store: store, logger: Logger(label: "test"))
+        let client = MCPClient(configuration: configuration, store: store, logger: Logger(label: "test"), onStreamEnded: onStreamEnded)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             group.addTask {
@@ -247,20 +247,25 @@ struct MCPClientTests {
         var fake = try await FakeIstiod.start(configDirectory: directory)
         let port = fake.port
         let store = ConfigStore()
-        try await Self.withClient(.init(address: "127.0.0.1:\(port)", backoff: Self.fastBackoff), store: store) { recorder in
+        let streamsEnded = Mutex(0)
+        try await Self.withClient(
+            .init(address: "127.0.0.1:\(port)", backoff: Self.fastBackoff), store: store,
+            onStreamEnded: { streamsEnded.withLock { $0 += 1 } }
+        ) { recorder in
             #expect(await eventually { store.snapshot().count == 5 })
             let initial = try #require(await Self.initialSyncBatches(recorder, store: store))
             #expect(await eventually { fake.events("ack").count >= Self.typeURLs })
             let before = store.snapshot()
             await fake.stop()
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(await eventually { streamsEnded.withLock { $0 } >= 1 }, "the client saw the stream end")
             #expect(store.snapshot().count == 5, "config kept while disconnected")
             fake = try await FakeIstiod.start(configDirectory: directory, port: port)
             let restarted = fake
+            // The client applies each response to the store before it ACKs, so once every type is
+            // ACKed the store is final: an unchanged version means no change event can follow.
             #expect(await eventually { restarted.events("ack").count >= Self.typeURLs }, "resynced after reconnecting")
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(recorder.all.count == initial, "no spurious change event: \(recorder.all)")
             #expect(store.snapshot().version == before.version)
+            #expect(recorder.all.count == initial, "no spurious change event: \(recorder.all)")
         }
         await fake.stop()
     }

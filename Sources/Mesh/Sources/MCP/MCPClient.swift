@@ -21,16 +21,19 @@ public struct MCPClient: Service {
     private let store: ConfigStore
     private let logger: Logger
     private let onInitialSync: @Sendable () -> Void
+    private let onStreamEnded: @Sendable () -> Void
 
     /// A client feeding `store` from istiod. `onInitialSync` is called once, when every subscribed
-    /// type has had its first response applied to the store.
+    /// type has had its first response applied to the store; `onStreamEnded` after every stream to
+    /// istiod ends (closed, failed or refused), before the client waits to reconnect.
     public init(
         configuration: Configuration, store: ConfigStore, logger: Logger = Logger(label: "io.aeraki.mesh.mcp"),
-        onInitialSync: @escaping @Sendable () -> Void = {}
+        onInitialSync: @escaping @Sendable () -> Void = {}, onStreamEnded: @escaping @Sendable () -> Void = {}
     ) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
+        self.onStreamEnded = onStreamEnded
         self.onInitialSync = onInitialSync
     }
 
@@ -52,6 +55,7 @@ public struct MCPClient: Service {
             var backoff = configuration.backoff
             while !Task.isCancelled {
                 if await client.runStream(channel: channel, session: &session) { backoff.reset() }
+                client.onStreamEnded()
                 let delay = backoff.next()
                 client.logger.debug("reconnecting to istiod", metadata: ["mcp.delay": "\(delay)"])
                 try await Task.sleep(for: delay)
