@@ -1,28 +1,28 @@
-public import EnvoyAPI
-public import XDSCache
-public import SwiftProtobuf
+package import EnvoyAPI
+package import XDSCache
+package import SwiftProtobuf
 internal import Foundation
 
 /// Everything generated for one proxy: the Envoy resources by type, sorted by name, and the
 /// diagnostics (ignored fields, shadowed services, dropped destinations) collected on the way.
-public struct GeneratedConfig: Sendable {
+package struct GeneratedConfig: Sendable {
     /// The proxy's node id.
-    public var nodeID: String
+    package var nodeID: String
     /// Listeners, sorted by name.
-    public var listeners: [Envoy_Config_Listener_V3_Listener]
+    package var listeners: [Envoy_Config_Listener_V3_Listener]
     /// Clusters, sorted by name.
-    public var clusters: [Envoy_Config_Cluster_V3_Cluster]
+    package var clusters: [Envoy_Config_Cluster_V3_Cluster]
     /// Load assignments of the EDS clusters, sorted by cluster name.
-    public var endpoints: [Envoy_Config_Endpoint_V3_ClusterLoadAssignment]
+    package var endpoints: [Envoy_Config_Endpoint_V3_ClusterLoadAssignment]
     /// RDS route configurations, sorted by name.
-    public var routes: [Envoy_Config_Route_V3_RouteConfiguration]
+    package var routes: [Envoy_Config_Route_V3_RouteConfiguration]
     /// Route resources of the other filters' discovery types (Dubbo `drds`, Thrift `trds`, ...),
     /// by type URL, each list in name order.
-    public var filterRoutes: [String: [Google_Protobuf_Any]]
+    package var filterRoutes: [String: [Google_Protobuf_Any]]
     /// What could not be honoured, sorted and de-duplicated.
-    public var diagnostics: [String]
+    package var diagnostics: [String]
     /// A config from its parts (each list is sorted by name).
-    public init(
+    package init(
         nodeID: String, listeners: [Envoy_Config_Listener_V3_Listener], clusters: [Envoy_Config_Cluster_V3_Cluster],
         endpoints: [Envoy_Config_Endpoint_V3_ClusterLoadAssignment], routes: [Envoy_Config_Route_V3_RouteConfiguration],
         filterRoutes: [String: [Google_Protobuf_Any]] = [:], diagnostics: [String]
@@ -38,7 +38,7 @@ public struct GeneratedConfig: Sendable {
 
     /// The config a snapshot holds, decoded back into messages.
     /// - Throws: a decoding error when a resource's bytes are not its type's message.
-    public init(nodeID: String, snapshot: Snapshot, diagnostics: [String]) throws {
+    package init(nodeID: String, snapshot: Snapshot, diagnostics: [String]) throws {
         self.init(
             nodeID: nodeID,
             listeners: try snapshot.resources(TypeURL.listener).sorted.map { try .init(serializedBytes: Array($0.bytes)) },

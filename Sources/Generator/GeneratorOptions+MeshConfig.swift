@@ -1,10 +1,10 @@
-public import Mesh
+package import Mesh
 
 extension GeneratorOptions {
     /// The options a mesh config asks for: its outbound traffic policy, connect timeout (whole
     /// seconds, rounded up), access log, trust domains, auto mTLS, tracing, default HTTP retry
     /// policy and protocol detection timeout; capture ports stay Istio's.
-    public init(meshConfig: MeshConfig) {
+    package init(meshConfig: MeshConfig) {
         let timeout = meshConfig.connectTimeout.components
         self.init(
             outboundTrafficPolicy: meshConfig.outboundTrafficPolicy == .registryOnly ? .registryOnly : .allowAny,

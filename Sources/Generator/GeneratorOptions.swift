@@ -1,9 +1,9 @@
-public import Mesh
+package import Mesh
 
 /// Mesh-wide settings the generator applies to every proxy.
-public struct GeneratorOptions: Sendable, Hashable {
+package struct GeneratorOptions: Sendable, Hashable {
     /// What happens to traffic for hosts the proxy does not know.
-    public enum OutboundTrafficPolicy: String, Sendable, Hashable {
+    package enum OutboundTrafficPolicy: String, Sendable, Hashable {
         /// Pass it through to its original destination (`PassthroughCluster`), Istio's default.
         case allowAny = "ALLOW_ANY"
         /// Drop it (`BlackHoleCluster`).
@@ -11,36 +11,36 @@ public struct GeneratorOptions: Sendable, Hashable {
     }
 
     /// The mesh default; a Sidecar's `outboundTrafficPolicy` overrides it per proxy.
-    public var outboundTrafficPolicy: OutboundTrafficPolicy
+    package var outboundTrafficPolicy: OutboundTrafficPolicy
     /// Upstream connect timeout when no DestinationRule sets one (mesh `connectTimeout`).
-    public var connectTimeoutSeconds: Int64
+    package var connectTimeoutSeconds: Int64
     /// The outbound capture port (`virtualOutbound`).
-    public var outboundPort: UInt32
+    package var outboundPort: UInt32
     /// The inbound capture port (`virtualInbound`).
-    public var inboundPort: UInt32
+    package var inboundPort: UInt32
     /// Ports no wildcard listener may take (Envoy's status and Prometheus listeners, the capture ports).
-    public var reservedPorts: Set<UInt32>
+    package var reservedPorts: Set<UInt32>
     /// File access logging on the network filters that support it (mesh `accessLogFile`); nil: none.
-    public var accessLog: MeshConfig.AccessLog?
+    package var accessLog: MeshConfig.AccessLog?
     /// The mesh trust domain, then its aliases: SPIFFE SANs verified on ISTIO_MUTUAL clusters are
     /// expanded to every one of them (mesh `trustDomain`, `trustDomainAliases`).
-    public var trustDomains: [String]
+    package var trustDomains: [String]
     /// Istio mTLS to mesh services without DestinationRule TLS, for endpoints with a sidecar
     /// (mesh `enableAutoMtls`, default on).
-    public var autoMutualTLS: Bool
+    package var autoMutualTLS: Bool
     /// The random sampling percentage of the filters that trace requests (MetaProtocol's own
     /// tracing, HTTP connection managers' `tracing`), mesh `defaultConfig.tracing.sampling`; nil when
     /// the mesh disables tracing (`enableTracing`).
-    public var tracingSampling: Double?
+    package var tracingSampling: Double?
     /// The retry policy of HTTP routes without VirtualService `retries` (mesh
     /// `defaultHttpRetryPolicy`); nil: Istio's built-in default (2 attempts).
-    public var defaultHTTPRetryPolicy: MeshConfig.RetryPolicy?
+    package var defaultHTTPRetryPolicy: MeshConfig.RetryPolicy?
     /// How long listener filters may inspect a new connection (`http_inspector`, `tls_inspector`)
     /// before it goes on undetected (mesh `protocolDetectionTimeout`); zero: no limit, Istio's default.
-    public var protocolDetectionTimeout: Duration
+    package var protocolDetectionTimeout: Duration
 
     /// Options from their parts.
-    public init(
+    package init(
         outboundTrafficPolicy: OutboundTrafficPolicy = .allowAny, connectTimeoutSeconds: Int64 = 10,
         outboundPort: UInt32 = 15001, inboundPort: UInt32 = 15006, reservedPorts: Set<UInt32> = [15001, 15006, 15021, 15090],
         accessLog: MeshConfig.AccessLog? = nil, trustDomains: [String] = ["cluster.local"], autoMutualTLS: Bool = true,
@@ -61,5 +61,5 @@ public struct GeneratorOptions: Sendable, Hashable {
     }
 
     /// Istio's defaults: `ALLOW_ANY`, 10 s, 15001 / 15006, tracing at 1 %.
-    public static var defaults: GeneratorOptions { GeneratorOptions() }
+    package static var defaults: GeneratorOptions { GeneratorOptions() }
 }

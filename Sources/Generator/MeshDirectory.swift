@@ -1,9 +1,9 @@
-public import Mesh
+package import Mesh
 
 /// Loads a directory of Istio / Aeraki YAML into a mesh index, for offline generation.
-public enum MeshDirectory {
+package enum MeshDirectory {
     /// The index of every valid resource under `paths`, and the problems of the rejected ones.
-    public static func load(paths: [String], defaultNamespace: String = "default", options: MeshIndex.Options = .defaults)
+    package static func load(paths: [String], defaultNamespace: String = "default", options: MeshIndex.Options = .defaults)
         -> (index: MeshIndex, problems: [ValidationError])
     {
         let validator = ConfigValidator(domainSuffix: options.domainSuffix)

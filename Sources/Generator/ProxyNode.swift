@@ -1,14 +1,14 @@
-public import Mesh
+package import Mesh
 internal import EnvoyAPI
 internal import Foundation
 internal import SwiftProtobuf
 
 /// Builds a proxy identity the way a connecting Envoy presents itself: a node id plus string
 /// metadata (`NAMESPACE`, `INSTANCE_IPS`, `LABELS`, ...), for offline generation.
-public enum ProxyNode {
+package enum ProxyNode {
     /// The identity of node `id` with `metadata`. `LABELS` may be a JSON object or `k=v,k2=v2`.
     /// - Throws: ``ProxyIdentityError`` when the node does not identify a proxy.
-    public static func identity(id: String, metadata: [String: String] = [:]) throws(ProxyIdentityError) -> ProxyIdentity {
+    package static func identity(id: String, metadata: [String: String] = [:]) throws(ProxyIdentityError) -> ProxyIdentity {
         var node = Envoy_Config_Core_V3_Node()
         node.id = id
         for (key, value) in metadata {

@@ -1,5 +1,5 @@
-public import Mesh
-public import Protocols
+package import Mesh
+package import Protocols
 
 /// Builds the complete Envoy configuration of one proxy from what it sees of the mesh: listeners
 /// (`virtualOutbound`, one per visible service address and port, `virtualInbound`), clusters
@@ -9,21 +9,21 @@ public import Protocols
 /// This is the one-off form of ``SharedGenerator`` (the same code, with a table of its own), for
 /// offline generation and tests; it returns the messages. The output is deterministic: the same
 /// index and proxy give byte-identical resources.
-public struct ProxySnapshotBuilder: Sendable {
+package struct ProxySnapshotBuilder: Sendable {
     /// The protocol plugins.
-    public let registry: PluginRegistry
+    package let registry: PluginRegistry
     /// Mesh-wide options.
-    public let options: GeneratorOptions
+    package let options: GeneratorOptions
 
     /// A builder using `registry`.
-    public init(registry: PluginRegistry, options: GeneratorOptions = .defaults) {
+    package init(registry: PluginRegistry, options: GeneratorOptions = .defaults) {
         self.registry = registry
         self.options = options
     }
 
     /// Everything `proxy` needs, built from `index`.
     /// - Throws: a serialization error (not expected for generated messages).
-    public func build(index: MeshIndex, proxy: ProxyIdentity) throws -> GeneratedConfig {
+    package func build(index: MeshIndex, proxy: ProxyIdentity) throws -> GeneratedConfig {
         GeneratedMessageTypes.register()
         let generator = SharedGenerator(registry: registry, options: options)
         generator.update(index: index, changes: nil)

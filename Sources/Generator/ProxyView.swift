@@ -1,49 +1,49 @@
-public import Mesh
-public import MeshAPI
+package import Mesh
+package import MeshAPI
 internal import Protocols
 
 /// What one proxy (and so every proxy of its scope) sees of the mesh, gathered once per build: its
 /// visible services with their DestinationRule, VirtualServices and annotations; a proxy's own
 /// services (for inbound) are looked up with the same rules.
-public struct ProxyView: Sendable {
+package struct ProxyView: Sendable {
     /// One visible service and the rules that apply to it for this proxy.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         /// The service.
-        public var service: MeshService
+        package var service: MeshService
         /// The ServiceEntry's annotations.
-        public var annotations: [String: String]
+        package var annotations: [String: String]
         /// The DestinationRule for the host, if any.
-        public var destinationRule: EffectiveDestinationRule?
+        package var destinationRule: EffectiveDestinationRule?
         /// The VirtualServices for the host, in creation order.
-        public var virtualServices: [ResolvedVirtualService]
+        package var virtualServices: [ResolvedVirtualService]
         /// The RedisServices of the service's namespace naming the host, oldest first (Redis ports only).
-        public var redisServices: [ResolvedRedisService] = []
+        package var redisServices: [ResolvedRedisService] = []
         /// The RedisDestination of the service's namespace for the host (Redis ports only).
-        public var redisDestination: (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)?
+        package var redisDestination: (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)?
         /// The MetaRouters naming the host, oldest first: for MetaProtocol ports those exported to the
         /// proxy's namespace (routes, rate limits), for Thrift ports all of them (their rate limits).
-        public var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] = []
+        package var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] = []
         /// The mTLS mode clients infer for the service's namespace (auto mTLS), with the
         /// namespace- and mesh-level PeerAuthentications it comes from.
-        public var namespaceMutualTLS: (mode: MutualTLSMode, sources: [ConfigKey])
+        package var namespaceMutualTLS: (mode: MutualTLSMode, sources: [ConfigKey])
         /// Every PeerAuthentication of the service's namespace and the root namespace: the
         /// endpoints' own modes (EDS `tlsMode`) are read from them.
-        public var peerAuthentications: [ConfigKey]
+        package var peerAuthentications: [ConfigKey]
 
         /// The subset names of the DestinationRule (empty without one).
-        public var subsets: [String] { destinationRule?.subsets.map(\.name) ?? [] }
+        package var subsets: [String] { destinationRule?.subsets.map(\.name) ?? [] }
     }
 
     /// The proxy (for a shared scope: the first proxy of the scope, see ``ScopeKey``).
-    public let proxy: ProxyIdentity
+    package let proxy: ProxyIdentity
     /// The visible services, sorted by host name.
-    public let entries: [Entry]
+    package let entries: [Entry]
     /// `ALLOW_ANY` or `REGISTRY_ONLY` for this proxy.
-    public let outboundTrafficPolicy: GeneratorOptions.OutboundTrafficPolicy
+    package let outboundTrafficPolicy: GeneratorOptions.OutboundTrafficPolicy
     private let rules: ProxyRules
 
     /// Gathers the view of `proxy` from `index`.
-    public init(index: MeshIndex, proxy: ProxyIdentity, options: GeneratorOptions) {
+    package init(index: MeshIndex, proxy: ProxyIdentity, options: GeneratorOptions) {
         self.proxy = proxy
         let rules = ProxyRules(index: index, proxy: proxy)
         self.rules = rules

@@ -1,25 +1,25 @@
-public import Admin
-public import Mesh
+package import Admin
+package import Mesh
 import SwiftProtobuf
 
 /// `/debug/configz` over the config store and the sources' own problems.
-public struct ConfigStoreReporter: ConfigStoreReporting {
+package struct ConfigStoreReporter: ConfigStoreReporting {
     /// The store.
-    public let store: ConfigStore
+    package let store: ConfigStore
     /// Problems the sources found (unparsable files).
-    public let problems: ConfigProblems
+    package let problems: ConfigProblems
     /// What generation leaves out for the connected proxies.
-    public let diagnostics: GenerationDiagnostics
+    package let diagnostics: GenerationDiagnostics
 
     /// A reporter over `store`, `problems` and `diagnostics`.
-    public init(store: ConfigStore, problems: ConfigProblems, diagnostics: GenerationDiagnostics = GenerationDiagnostics()) {
+    package init(store: ConfigStore, problems: ConfigProblems, diagnostics: GenerationDiagnostics = GenerationDiagnostics()) {
         self.store = store
         self.problems = problems
         self.diagnostics = diagnostics
     }
 
     /// The resources in effect (with their specs as JSON) and every rejection.
-    public func configStoreReport() -> ConfigStoreReport {
+    package func configStoreReport() -> ConfigStoreReport {
         let snapshot = store.snapshot()
         let entries = snapshot.resources.keys.sorted().map { key in
             let resource = snapshot.resources[key]!

@@ -1,11 +1,11 @@
 public import Admin
 import EnvoyAPI
 import SwiftProtobuf
-public import XDSServer
+package import XDSServer
 
 extension XDSServer: SyncStatusProvider {
     /// One row per open stream, from the same per-type state CSDS reports.
-    public func syncStatuses() -> [ProxySyncStatus] {
+    package func syncStatuses() -> [ProxySyncStatus] {
         streamStatuses().map { status in
             var version = ""
             if case .stringValue(let v)? = status.node.metadata.fields["ISTIO_VERSION"]?.kind { version = v }

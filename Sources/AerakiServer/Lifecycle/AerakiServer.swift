@@ -1,13 +1,13 @@
-public import Admin
-public import Generator
+package import Admin
+package import Generator
 internal import KubernetesSource
-public import LibGRPCTransport
-public import Logging
-public import Mesh
-public import ServiceLifecycle
-public import UnixSignals
-public import XDSCache
-public import XDSServer
+package import LibGRPCTransport
+package import Logging
+package import Mesh
+package import ServiceLifecycle
+package import UnixSignals
+package import XDSCache
+package import XDSServer
 
 /// The composition root of `aeraki serve`: config source → store → index → generator → snapshot
 /// cache → xDS server, plus the admin endpoint.
@@ -15,39 +15,39 @@ public import XDSServer
 /// ``services`` lists the long-running parts in dependency order (the config source first, the
 /// xDS server last), so a `ServiceGroup` shuts them down in reverse: the xDS server drains first,
 /// then the push loop, the admin endpoint and the source.
-public final class AerakiServer: Sendable {
+package final class AerakiServer: Sendable {
     /// The configuration.
-    public let configuration: AerakiServerConfiguration
+    package let configuration: AerakiServerConfiguration
     /// The config store.
-    public let store: ConfigStore
+    package let store: ConfigStore
     /// The snapshot cache.
-    public let cache: SnapshotCache
+    package let cache: SnapshotCache
     /// The xDS server.
-    public let xds: XDSServer
+    package let xds: XDSServer
     /// The gRPC server.
-    public let grpc: GRPCServer
+    package let grpc: GRPCServer
     /// The admin endpoint.
-    public let admin: AdminServer
+    package let admin: AdminServer
     /// Connected proxies.
-    public let registry: ProxyRegistry
+    package let registry: ProxyRegistry
     /// Metrics.
-    public let metrics: AerakiMetrics
+    package let metrics: AerakiMetrics
     /// Readiness.
-    public let readiness: Readiness
+    package let readiness: Readiness
     /// The push loop.
-    public let pushLoop: PushLoop
+    package let pushLoop: PushLoop
     /// Problems the config source found (unparsable files).
-    public let problems: ConfigProblems
+    package let problems: ConfigProblems
     /// What generation leaves out for the connected proxies.
-    public let diagnostics: GenerationDiagnostics
+    package let diagnostics: GenerationDiagnostics
     /// Every long-running service, in start order.
-    public let services: [any Service]
+    package let services: [any Service]
     private let logger: Logger
 
     /// Assembles a server whose generator is made by `makeGenerator` from the mesh config's
     /// options, and made again whenever ``AerakiServerConfiguration/meshConfig`` changes.
     /// - Throws: when TLS files cannot be read, or the mesh config file does not parse at start.
-    public convenience init(
+    package convenience init(
         configuration: AerakiServerConfiguration, makeGenerator: @escaping @Sendable (GeneratorOptions) -> any SnapshotGenerating,
         version: String, logger: Logger = Logger(label: "io.aeraki.server")
     ) throws {
@@ -59,7 +59,7 @@ public final class AerakiServer: Sendable {
     /// Assembles a server; nothing runs until the services do. The mesh config file, if any, is
     /// not watched: `generator` has fixed options.
     /// - Throws: when TLS files cannot be read.
-    public convenience init(
+    package convenience init(
         configuration: AerakiServerConfiguration, generator: any SnapshotGenerating, version: String,
         logger: Logger = Logger(label: "io.aeraki.server")
     ) throws {
@@ -176,7 +176,7 @@ public final class AerakiServer: Sendable {
 
     /// A service group running every service, shutting down gracefully on `signals`, within the
     /// configured grace period plus a margin.
-    public func serviceGroup(signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
+    package func serviceGroup(signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map {
                 ServiceGroupConfiguration.ServiceConfiguration(

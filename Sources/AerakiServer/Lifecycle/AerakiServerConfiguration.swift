@@ -1,13 +1,13 @@
-public import Admin
-public import KubernetesSource
-public import Mesh
-public import ServiceLifecycle
-public import XDSServer
+package import Admin
+package import KubernetesSource
+package import Mesh
+package import ServiceLifecycle
+package import XDSServer
 
 /// Everything `aeraki serve` is told: where to listen, where config comes from, how to debounce.
-public struct AerakiServerConfiguration: Sendable {
+package struct AerakiServerConfiguration: Sendable {
     /// Where mesh config comes from.
-    public enum ConfigSource: Sendable {
+    package enum ConfigSource: Sendable {
         /// Kubernetes-style YAML files and directories, polled for changes.
         case directory(paths: [String], pollInterval: Duration)
         /// Any other source (istiod over MCP: see ``istiod(_:)``), built from the store it feeds
@@ -17,7 +17,7 @@ public struct AerakiServerConfiguration: Sendable {
         case kubernetes(KubernetesSource.Configuration)
 
         /// A short name for logs.
-        public var name: String {
+        package var name: String {
             switch self {
             case .directory(let paths, _): "directory " + paths.joined(separator: ",")
             case .custom(let name, _): name
@@ -27,32 +27,32 @@ public struct AerakiServerConfiguration: Sendable {
     }
 
     /// The mesh config file and how often to look for changes.
-    public struct MeshConfigFile: Sendable {
+    package struct MeshConfigFile: Sendable {
         /// The file (istiod's `/etc/istio/config/mesh`); a missing file is Istio's defaults.
-        public var path: String
+        package var path: String
         /// How often to look for changes.
-        public var pollInterval: Duration
+        package var pollInterval: Duration
 
         /// A mesh config file from its parts.
-        public init(path: String, pollInterval: Duration = .seconds(1)) {
+        package init(path: String, pollInterval: Duration = .seconds(1)) {
             self.path = path
             self.pollInterval = pollInterval
         }
     }
 
     /// TLS for the second xDS listener.
-    public struct TLS: Sendable {
+    package struct TLS: Sendable {
         /// The port of the TLS listener (Istio uses 15012).
-        public var port: Int
+        package var port: Int
         /// PEM certificate chain.
-        public var certificateChainFile: String
+        package var certificateChainFile: String
         /// PEM private key.
-        public var privateKeyFile: String
+        package var privateKeyFile: String
         /// PEM roots to verify client certificates with; nil: no client certificates asked for.
-        public var clientCAFile: String?
+        package var clientCAFile: String?
 
         /// A TLS listener configuration from its parts.
-        public init(port: Int, certificateChainFile: String, privateKeyFile: String, clientCAFile: String? = nil) {
+        package init(port: Int, certificateChainFile: String, privateKeyFile: String, clientCAFile: String? = nil) {
             self.port = port
             self.certificateChainFile = certificateChainFile
             self.privateKeyFile = privateKeyFile
@@ -61,17 +61,17 @@ public struct AerakiServerConfiguration: Sendable {
     }
 
     /// What one client, or all of them, may ask of the xDS listeners.
-    public struct Limits: Sendable, Hashable {
+    package struct Limits: Sendable, Hashable {
         /// The most concurrent streams on one HTTP/2 connection (advertised as
         /// `SETTINGS_MAX_CONCURRENT_STREAMS`; a client queues more, it is not refused).
-        public var maxStreamsPerConnection: Int
+        package var maxStreamsPerConnection: Int
         /// The most xDS streams open at once over all connections (one more ends with `RESOURCE_EXHAUSTED`).
-        public var maxStreams: Int
+        package var maxStreams: Int
         /// The largest request message, in bytes (a larger one ends its stream with `RESOURCE_EXHAUSTED`).
-        public var maxRequestBytes: Int
+        package var maxRequestBytes: Int
 
         /// Limits from their parts.
-        public init(maxStreamsPerConnection: Int, maxStreams: Int, maxRequestBytes: Int) {
+        package init(maxStreamsPerConnection: Int, maxStreams: Int, maxRequestBytes: Int) {
             self.maxStreamsPerConnection = maxStreamsPerConnection
             self.maxStreams = maxStreams
             self.maxRequestBytes = maxRequestBytes
@@ -79,42 +79,42 @@ public struct AerakiServerConfiguration: Sendable {
 
         /// 1,000 streams per connection (an Envoy uses one; load generators multiplex a few hundred),
         /// 100,000 streams in all, 4 MiB requests (gRPC's and istiod's default).
-        public static var defaults: Limits {
+        package static var defaults: Limits {
             Limits(maxStreamsPerConnection: 1000, maxStreams: 100_000, maxRequestBytes: 4 << 20)
         }
     }
 
     /// The address the xDS listeners bind.
-    public var xdsHost: String
+    package var xdsHost: String
     /// The plaintext xDS port (15010; 0 picks a free one).
-    public var xdsPort: Int
+    package var xdsPort: Int
     /// The optional TLS xDS listener.
-    public var tls: TLS?
+    package var tls: TLS?
     /// What each xDS listener requires of a stream (default: nothing; `aeraki serve` requires an
     /// identity on the TLS listener unless told otherwise).
-    public var xdsAuthentication: XDSAuthentication
+    package var xdsAuthentication: XDSAuthentication
     /// What clients may ask of the xDS listeners.
-    public var limits: Limits
+    package var limits: Limits
     /// The admin endpoint.
-    public var admin: AdminServer.Configuration
+    package var admin: AdminServer.Configuration
     /// The config source.
-    public var source: ConfigSource
+    package var source: ConfigSource
     /// More sources feeding the same store (e.g. istiod for Istio's kinds, Kubernetes for Aeraki's);
     /// the server is ready once every source has delivered its first full config.
-    public var additionalSources: [ConfigSource]
+    package var additionalSources: [ConfigSource]
     /// The mesh config file, watched for changes (with ``AerakiServer/init(configuration:makeGenerator:version:logger:)``).
-    public var meshConfig: MeshConfigFile?
+    package var meshConfig: MeshConfigFile?
     /// How config change events are batched.
-    public var debounce: DebounceConfiguration
+    package var debounce: DebounceConfiguration
     /// The control plane id stamped into responses.
-    public var controlPlaneID: String
+    package var controlPlaneID: String
     /// Mesh-wide index options (domain suffix, root namespace).
-    public var meshOptions: MeshIndex.Options
+    package var meshOptions: MeshIndex.Options
     /// How long a graceful shutdown may take before streams are cut.
-    public var shutdownGracePeriod: Duration
+    package var shutdownGracePeriod: Duration
 
     /// A configuration from its parts.
-    public init(
+    package init(
         xdsHost: String = "0.0.0.0", xdsPort: Int = 15010, tls: TLS? = nil, xdsAuthentication: XDSAuthentication = .disabled,
         limits: Limits = .defaults, admin: AdminServer.Configuration = .defaults,
         source: ConfigSource, additionalSources: [ConfigSource] = [], meshConfig: MeshConfigFile? = nil,

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Readiness: true once every config source has delivered its first full config and the push loop
 /// has applied a store version at least as new as the last of those.
-public final class Readiness: Sendable {
+package final class Readiness: Sendable {
     private struct State {
         var loadedVersion: UInt64?
         var sourcesLoaded = 0
@@ -20,12 +20,12 @@ public final class Readiness: Sendable {
     private let expectedSources: Int
 
     /// Not ready until `expectedSources` sources have each called ``sourceLoaded(storeVersion:)``.
-    public init(expectedSources: Int = 1) {
+    package init(expectedSources: Int = 1) {
         self.expectedSources = max(1, expectedSources)
     }
 
     /// A source delivered its first full config (each source calls this once); the store is at `storeVersion`.
-    public func sourceLoaded(storeVersion: UInt64) {
+    package func sourceLoaded(storeVersion: UInt64) {
         transition { state in
             state.sourcesLoaded += 1
             state.latestLoaded = max(state.latestLoaded, storeVersion)
@@ -34,14 +34,14 @@ public final class Readiness: Sendable {
     }
 
     /// The push loop applied store version `storeVersion`.
-    public func configApplied(storeVersion: UInt64) {
+    package func configApplied(storeVersion: UInt64) {
         transition { state in
             state.appliedVersion = max(state.appliedVersion ?? 0, storeVersion)
         }
     }
 
     /// Calls `body` once, when the server becomes ready (at once if it already is).
-    public func onReady(_ body: @escaping @Sendable () -> Void) {
+    package func onReady(_ body: @escaping @Sendable () -> Void) {
         let ready = state.withLock { state in
             if !state.ready { callbacks.withLock { $0.append(body) } }
             return state.ready
@@ -65,5 +65,5 @@ public final class Readiness: Sendable {
     }
 
     /// Whether the server is ready.
-    public var isReady: Bool { state.withLock { $0.ready } }
+    package var isReady: Bool { state.withLock { $0.ready } }
 }

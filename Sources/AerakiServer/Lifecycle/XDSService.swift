@@ -1,24 +1,24 @@
-public import LibGRPCTransport
-public import Logging
-public import ServiceLifecycle
+package import LibGRPCTransport
+package import Logging
+internal import ServiceLifecycle
 
 /// The gRPC server as a `Service`: on graceful shutdown it stops accepting streams (GOAWAY), gives
 /// open streams `gracePeriod` to end, then cancels the rest, which clients see as `UNAVAILABLE` and
 /// reconnect elsewhere.
-public struct XDSService: Service {
+package struct XDSService: Service {
     private let server: GRPCServer
     private let gracePeriod: Duration
     private let logger: Logger
 
     /// Wraps `server`.
-    public init(server: GRPCServer, gracePeriod: Duration, logger: Logger = Logger(label: "io.aeraki.server.xds")) {
+    package init(server: GRPCServer, gracePeriod: Duration, logger: Logger = Logger(label: "io.aeraki.server.xds")) {
         self.server = server
         self.gracePeriod = gracePeriod
         self.logger = logger
     }
 
     /// Serves until graceful shutdown completes.
-    public func run() async throws {
+    package func run() async throws {
         let server = self.server
         let gracePeriod = self.gracePeriod
         let logger = self.logger

@@ -1,4 +1,4 @@
-public import Logging
+package import Logging
 import Synchronization
 
 /// What generation could not honour for the connected proxies (a route skipped because its
@@ -7,20 +7,20 @@ import Synchronization
 ///
 /// The push loop records every proxy it builds; `/debug/configz` shows each message with the
 /// number of proxies it affects, and a message is logged once, when it first appears.
-public final class GenerationDiagnostics: Sendable {
+package final class GenerationDiagnostics: Sendable {
     /// One message and how many connected proxies it concerns.
-    public struct Entry: Sendable, Hashable {
+    package struct Entry: Sendable, Hashable {
         /// What could not be honoured, naming the config.
-        public var message: String
+        package var message: String
         /// How many connected proxies' config it concerns.
-        public var proxies: Int
+        package var proxies: Int
     }
 
     private let byProxy = Mutex<[String: [String]]>([:])
     private let logger: Logger
 
     /// An empty board logging new messages to `logger`.
-    public init(logger: Logger = Logger(label: "io.aeraki.server.generation")) {
+    package init(logger: Logger = Logger(label: "io.aeraki.server.generation")) {
         self.logger = logger
     }
 
@@ -39,7 +39,7 @@ public final class GenerationDiagnostics: Sendable {
     }
 
     /// Every current message with the number of proxies it concerns, by message.
-    public func entries() -> [Entry] {
+    package func entries() -> [Entry] {
         let counts = byProxy.withLock { byProxy in
             byProxy.values.reduce(into: [String: Int]()) { counts, messages in
                 for message in Set(messages) { counts[message, default: 0] += 1 }

@@ -1,14 +1,14 @@
-public import Generator
-public import Mesh
+package import Generator
+package import Mesh
 internal import Synchronization
-public import XDSCache
+package import XDSCache
 
 /// A generator that can be rebuilt with new ``GeneratorOptions`` when the mesh config changes.
 ///
 /// Mesh-wide options shape every resource, so a change is a full regeneration: a new generator is
 /// made from the options, given the current index (no known changes: everything is built), and
 /// swapped in; the push loop then hands every proxy its new snapshot (``PushLoop/regenerateAll()``).
-public final class MeshConfiguredGenerator: SnapshotGenerating {
+package final class MeshConfiguredGenerator: SnapshotGenerating {
     private struct State {
         var options: GeneratorOptions
         var generator: any SnapshotGenerating
@@ -19,17 +19,17 @@ public final class MeshConfiguredGenerator: SnapshotGenerating {
     private let state: Mutex<State>
 
     /// A generator made by `make` with `options`.
-    public init(options: GeneratorOptions, make: @escaping @Sendable (GeneratorOptions) -> any SnapshotGenerating) {
+    package init(options: GeneratorOptions, make: @escaping @Sendable (GeneratorOptions) -> any SnapshotGenerating) {
         self.make = make
         state = Mutex(State(options: options, generator: make(options)))
     }
 
     /// The options in use.
-    public var options: GeneratorOptions { state.withLock { $0.options } }
+    package var options: GeneratorOptions { state.withLock { $0.options } }
 
     /// Switches to `options`; returns false (and changes nothing) when they are the ones in use.
     @discardableResult
-    public func reconfigure(_ options: GeneratorOptions) -> Bool {
+    package func reconfigure(_ options: GeneratorOptions) -> Bool {
         let index = state.withLock { $0.options == options ? nil : Optional($0.index) }
         guard let index else { return false }
         let fresh = make(options)
@@ -41,7 +41,7 @@ public final class MeshConfiguredGenerator: SnapshotGenerating {
         return true
     }
 
-    public func update(index: MeshIndex, changes: Set<Dependency>?, endpointsOnly: Bool) {
+    package func update(index: MeshIndex, changes: Set<Dependency>?, endpointsOnly: Bool) {
         let generator = state.withLock { state in
             state.index = index
             return state.generator
@@ -49,11 +49,11 @@ public final class MeshConfiguredGenerator: SnapshotGenerating {
         generator.update(index: index, changes: changes, endpointsOnly: endpointsOnly)
     }
 
-    public func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
+    package func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
         state.withLock { $0.generator }.generated(for: proxies)
     }
 
-    public func retain(_ connected: [ProxyIdentity]) {
+    package func retain(_ connected: [ProxyIdentity]) {
         state.withLock { $0.generator }.retain(connected)
     }
 }

@@ -1,9 +1,9 @@
-public import Mesh
+package import Mesh
 import Synchronization
 
 /// The proxies with at least one open stream, by node id, with their identity (parsed once from
 /// the node of their first request) and the content-equal snapshot last served.
-public final class ProxyRegistry: Sendable {
+package final class ProxyRegistry: Sendable {
     struct Entry {
         var identity: ProxyIdentity
         var streams: Int
@@ -19,7 +19,7 @@ public final class ProxyRegistry: Sendable {
     let newProxies: AsyncStream<Void>
 
     /// An empty registry.
-    public init() {
+    package init() {
         (newProxies, arrivals) = AsyncStream.makeStream(of: Void.self)
     }
 
@@ -33,7 +33,7 @@ public final class ProxyRegistry: Sendable {
 
     /// A stream of `identity` opened. Returns true (and wakes the push loop) when it is the proxy's first.
     @discardableResult
-    public func streamOpened(_ identity: ProxyIdentity) -> Bool {
+    package func streamOpened(_ identity: ProxyIdentity) -> Bool {
         let first = entries.withLock { entries -> Bool in
             if var entry = entries[identity.id] {
                 entry.streams += 1
@@ -53,7 +53,7 @@ public final class ProxyRegistry: Sendable {
 
     /// A stream of `nodeID` closed. Returns true when it was the proxy's last.
     @discardableResult
-    public func streamClosed(_ nodeID: String) -> Bool {
+    package func streamClosed(_ nodeID: String) -> Bool {
         entries.withLock { entries in
             guard var entry = entries[nodeID] else { return false }
             entry.streams -= 1
@@ -67,22 +67,22 @@ public final class ProxyRegistry: Sendable {
     }
 
     /// Whether `nodeID` has an open stream.
-    public func contains(_ nodeID: String) -> Bool {
+    package func contains(_ nodeID: String) -> Bool {
         entries.withLock { $0[nodeID] != nil }
     }
 
     /// The identity of a connected proxy.
-    public func identity(of nodeID: String) -> ProxyIdentity? {
+    package func identity(of nodeID: String) -> ProxyIdentity? {
         entries.withLock { $0[nodeID]?.identity }
     }
 
     /// Every connected proxy.
-    public func all() -> [ProxyIdentity] {
+    package func all() -> [ProxyIdentity] {
         entries.withLock { $0.values.map(\.identity) }
     }
 
     /// How many proxies are connected.
-    public var count: Int { entries.withLock { $0.count } }
+    package var count: Int { entries.withLock { $0.count } }
 
     /// Marks that a rebuild started at `instant` changed `nodeID`'s snapshot.
     func markPending(_ nodeID: String, since instant: ContinuousClock.Instant) {

@@ -1,10 +1,10 @@
-public import Admin
+package import Admin
 internal import Generator
-public import Logging
-public import Mesh
-public import ServiceLifecycle
+package import Logging
+package import Mesh
+internal import ServiceLifecycle
 import Synchronization
-public import XDSCache
+package import XDSCache
 
 /// The change → rebuild → push loop.
 ///
@@ -15,7 +15,7 @@ public import XDSCache
 /// content changed; the xDS server then pushes only the types (and, in delta, the resources) that
 /// changed. A proxy whose generation fails keeps its last good snapshot. A newly connected proxy is
 /// served at once from the shared parts of the current index.
-public final class PushLoop: Service, Sendable {
+package final class PushLoop: Service, Sendable {
     private let store: ConfigStore
     private let registry: ProxyRegistry
     private let cache: SnapshotCache
@@ -34,7 +34,7 @@ public final class PushLoop: Service, Sendable {
     private let currentIndex: Mutex<MeshIndex?> = Mutex(nil)
 
     /// A loop feeding `cache` from `store` for the proxies in `registry`.
-    public init(
+    package init(
         store: ConfigStore, registry: ProxyRegistry, cache: SnapshotCache, generator: any SnapshotGenerating,
         metrics: AerakiMetrics, problems: ConfigProblems, diagnostics: GenerationDiagnostics = GenerationDiagnostics(),
         options: MeshIndex.Options = .defaults,
@@ -59,7 +59,7 @@ public final class PushLoop: Service, Sendable {
 
     /// Runs until graceful shutdown or cancellation. Generation runs on the loop's own executor,
     /// off the cooperative pool; work that piles up while it runs is merged (``PendingWork``).
-    public func run() async throws {
+    package func run() async throws {
         let pending = self.pending
         let registry = self.registry
         let store = self.store
@@ -90,7 +90,7 @@ public final class PushLoop: Service, Sendable {
     }
 
     /// The index the loop last built (nil before the first).
-    public var index: MeshIndex? { currentIndex.withLock { $0 } }
+    package var index: MeshIndex? { currentIndex.withLock { $0 } }
 
     /// Moves to `snapshot` (`keys` changed since the previous one; empty means everything) and
     /// updates every connected proxy whose snapshot that changes.
@@ -147,12 +147,12 @@ public final class PushLoop: Service, Sendable {
 
     /// Asks the loop to rebuild everything from the current store snapshot, as if every input had
     /// changed (the mesh config changed under the generator).
-    public func regenerateAll() {
+    package func regenerateAll() {
         pending.add(ConfigChangeBatch(keys: [], snapshot: store.snapshot()))
     }
 
     /// Asks the loop to build every connected proxy that has no snapshot yet (on readiness).
-    public func buildWaitingProxies() {
+    package func buildWaitingProxies() {
         pending.addUnbuilt()
     }
 

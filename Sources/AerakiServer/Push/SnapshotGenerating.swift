@@ -1,13 +1,13 @@
-public import Generator
-public import Mesh
+package import Generator
+package import Mesh
 internal import Synchronization
-public import XDSCache
+package import XDSCache
 
 /// Generates proxies' snapshots from the mesh index: the seam between serving and generation.
 ///
 /// `aeraki serve` plugs in ``SharedGenerator`` with the standard plugin registry; tests plug in
 /// small fakes.
-public protocol SnapshotGenerating: Sendable {
+package protocol SnapshotGenerating: Sendable {
     /// Takes a new index. `changes` are the inputs that changed since the previous one (nil:
     /// unknown, rebuild everything); `endpointsOnly` says only endpoints changed.
     func update(index: MeshIndex, changes: Set<Dependency>?, endpointsOnly: Bool)
@@ -23,28 +23,28 @@ public protocol SnapshotGenerating: Sendable {
 extension SharedGenerator: SnapshotGenerating {}
 
 /// A generator from a closure, called per proxy with the current index.
-public final class ClosureSnapshotGenerator: SnapshotGenerating {
+package final class ClosureSnapshotGenerator: SnapshotGenerating {
     private let body: @Sendable (ProxyIdentity, MeshIndex) throws -> Snapshot
     private let index = Mutex<MeshIndex?>(nil)
 
     /// A generator calling `body`.
-    public init(_ body: @escaping @Sendable (ProxyIdentity, MeshIndex) throws -> Snapshot) {
+    package init(_ body: @escaping @Sendable (ProxyIdentity, MeshIndex) throws -> Snapshot) {
         self.body = body
     }
 
     /// Keeps `index` for the next calls.
-    public func update(index: MeshIndex, changes: Set<Dependency>?, endpointsOnly: Bool) {
+    package func update(index: MeshIndex, changes: Set<Dependency>?, endpointsOnly: Bool) {
         self.index.withLock { $0 = index }
     }
 
     /// Calls the closure for each proxy (no diagnostics).
-    public func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
+    package func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
         guard let index = index.withLock({ $0 }) else { return proxies.map { _ in .failure(GenerationError.noIndex) } }
         return proxies.map { proxy in Result { (try body(proxy, index), []) } }
     }
 
     /// Nothing to let go of.
-    public func retain(_ connected: [ProxyIdentity]) {}
+    package func retain(_ connected: [ProxyIdentity]) {}
 }
 
 extension Snapshot {

@@ -1,16 +1,16 @@
-public import Admin
+package import Admin
 import EnvoyAPI
 import LibGRPCTransport
-public import Logging
+package import Logging
 import Mesh
 import Synchronization
-public import XDSCache
-public import XDSServer
+package import XDSCache
+package import XDSServer
 
 /// The xDS hooks of `aeraki serve`: admits a stream's node when it is a valid Istio proxy (its
 /// namespace is what the server authorizes the stream's identity against), registers the proxy once
 /// the stream is authorized, keeps metrics, and logs every stream event with the node id.
-public final class XDSObserver: Sendable {
+package final class XDSObserver: Sendable {
     private let registry: ProxyRegistry
     private let cache: SnapshotCache
     private let metrics: AerakiMetrics
@@ -21,7 +21,7 @@ public final class XDSObserver: Sendable {
     private let admitted = Mutex<[UInt64: ProxyIdentity]>([:])
 
     /// An observer updating `registry` and `metrics`.
-    public init(registry: ProxyRegistry, cache: SnapshotCache, metrics: AerakiMetrics, logger: Logger = Logger(label: "io.aeraki.server.xds")) {
+    package init(registry: ProxyRegistry, cache: SnapshotCache, metrics: AerakiMetrics, logger: Logger = Logger(label: "io.aeraki.server.xds")) {
         self.registry = registry
         self.cache = cache
         self.metrics = metrics
@@ -29,7 +29,7 @@ public final class XDSObserver: Sendable {
     }
 
     /// The hooks to give the `XDSServer`.
-    public var hooks: XDSHooks {
+    package var hooks: XDSHooks {
         var hooks = XDSHooks()
         hooks.onStreamOpen = { [self] info in
             logger.debug("xDS stream opened", metadata: ["xds.stream.id": "\(info.id)", "xds.method": "\(info.method)", "xds.peer": "\(info.peer)"])

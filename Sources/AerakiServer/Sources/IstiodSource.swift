@@ -1,11 +1,11 @@
-public import Mesh
-public import ServiceLifecycle
+package import Mesh
+internal import ServiceLifecycle
 internal import Logging
 internal import Synchronization
 
 extension AerakiServerConfiguration.ConfigSource {
     /// istiod over MCP-over-xDS.
-    public static func istiod(_ configuration: MCPClient.Configuration) -> Self {
+    package static func istiod(_ configuration: MCPClient.Configuration) -> Self {
         .custom(name: "istiod \(configuration.address)") { store, readiness in
             IstiodSource(configuration: configuration, store: store, readiness: readiness)
         }
@@ -19,10 +19,10 @@ extension AerakiServerConfiguration.ConfigSource {
 /// Kubernetes source is not used for them). So that such a subscription cannot keep the server
 /// unready for ever, the source is also marked loaded ``unansweredGrace`` after istiod's first
 /// change to the store, with a warning.
-public struct IstiodSource: Service {
+package struct IstiodSource: Service {
     /// How long after istiod's first change the source counts as loaded even if some subscribed
     /// types have not been answered.
-    public static let unansweredGrace: Duration = .seconds(10)
+    package static let unansweredGrace: Duration = .seconds(10)
 
     private let client: MCPClient
     private let synced: AsyncStream<Void>
@@ -31,7 +31,7 @@ public struct IstiodSource: Service {
     private let logger = Logger(label: "io.aeraki.server.istiod")
 
     /// A client to istiod per `configuration`, which feeds `store`.
-    public init(configuration: MCPClient.Configuration, store: ConfigStore, readiness: Readiness) {
+    package init(configuration: MCPClient.Configuration, store: ConfigStore, readiness: Readiness) {
         let (synced, continuation) = AsyncStream<Void>.makeStream()
         self.client = MCPClient(configuration: configuration, store: store) {
             continuation.yield()
@@ -43,7 +43,7 @@ public struct IstiodSource: Service {
     }
 
     /// Runs the client; marks the source loaded at the end of its initial sync.
-    public func run() async throws {
+    package func run() async throws {
         let (store, client, synced, logger) = (self.store, self.client, self.synced, self.logger)
         let loaded = LoadedOnce()
         let markLoaded: @Sendable () -> Bool = { [readiness] in

@@ -1,14 +1,14 @@
 internal import Foundation
-public import Logging
-public import Mesh
-public import ServiceLifecycle
+package import Logging
+package import Mesh
+internal import ServiceLifecycle
 
 /// Reads the mesh config file (istiod's `/etc/istio/config/mesh`, the `istio` ConfigMap's `mesh`
 /// key) and reports every change to it: a missing or empty file is Istio's defaults; a file that
 /// does not parse keeps the last good config (and the error is shown on ``ConfigProblems``).
-public struct MeshConfigWatcher: Service {
+package struct MeshConfigWatcher: Service {
     /// The origin its problems are recorded under.
-    public static let origin = "meshconfig"
+    package static let origin = "meshconfig"
 
     private let path: String
     private let pollInterval: Duration
@@ -17,7 +17,7 @@ public struct MeshConfigWatcher: Service {
     private let logger: Logger
 
     /// A watcher of `path`, polled every `pollInterval`, calling `onChange` with each new config.
-    public init(
+    package init(
         path: String, pollInterval: Duration, problems: ConfigProblems, onChange: @escaping @Sendable (MeshConfig) -> Void,
         logger: Logger = Logger(label: "io.aeraki.server.meshconfig")
     ) {
@@ -30,14 +30,14 @@ public struct MeshConfigWatcher: Service {
 
     /// The config in `path` now (defaults when the file is missing).
     /// - Throws: ``MeshConfigError`` when the file does not parse.
-    public static func load(_ path: String) throws(MeshConfigError) -> MeshConfig {
+    package static func load(_ path: String) throws(MeshConfigError) -> MeshConfig {
         guard let data = FileManager.default.contents(atPath: path) else { return MeshConfig() }
         return try MeshConfig.parse(yaml: String(decoding: data, as: UTF8.self), source: path)
     }
 
     /// Polls until graceful shutdown or cancellation. The first read is not reported (the server
     /// starts with it); every later change is.
-    public func run() async throws {
+    package func run() async throws {
         try? await cancelWhenGracefulShutdown {
             var last = FileManager.default.contents(atPath: path)
             var current = (try? Self.load(path)) ?? MeshConfig()

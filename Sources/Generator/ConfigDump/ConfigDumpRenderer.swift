@@ -1,4 +1,4 @@
-public import EnvoyAPI
+package import EnvoyAPI
 internal import SwiftProtobuf
 internal import XDSCache
 
@@ -6,10 +6,10 @@ internal import XDSCache
 /// `envoy.admin.v3.ConfigDump` with listeners, clusters, endpoints and routes dumps, every resource
 /// as a dynamic, active resource whose version is its content hash. No timestamps, so equal input
 /// renders equal bytes.
-public enum ConfigDumpRenderer {
+package enum ConfigDumpRenderer {
     /// The config dump message.
     /// - Throws: a packing error (not expected for generated messages).
-    public static func dump(_ config: GeneratedConfig) throws -> Envoy_Admin_V3_ConfigDump {
+    package static func dump(_ config: GeneratedConfig) throws -> Envoy_Admin_V3_ConfigDump {
         var listeners = Envoy_Admin_V3_ListenersConfigDump()
         listeners.dynamicListeners = try config.listeners.map { listener in
             var state = Envoy_Admin_V3_ListenersConfigDump.DynamicListenerState()
@@ -62,7 +62,7 @@ public enum ConfigDumpRenderer {
 
     /// The dump as indented JSON with proto field names (as Envoy prints it) and sorted map keys.
     /// - Throws: an encoding error (not expected for generated messages).
-    public static func json(_ config: GeneratedConfig) throws -> String {
+    package static func json(_ config: GeneratedConfig) throws -> String {
         var options = JSONEncodingOptions()
         options.preserveProtoFieldNames = true
         options.useDeterministicOrdering = true

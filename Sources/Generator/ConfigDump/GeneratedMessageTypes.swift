@@ -4,7 +4,7 @@ internal import SwiftProtobuf
 
 /// The message types that appear in served resources, top level or inside `typed_config` Anys,
 /// registered so `/debug/config_dump` can render cached resource bytes as JSON.
-public enum GeneratedMessageTypes {
+package enum GeneratedMessageTypes {
     static let all: [any SwiftProtobuf.Message.Type] = [
         Envoy_Config_Cluster_V3_Cluster.self,
         Envoy_Config_Endpoint_V3_ClusterLoadAssignment.self,
@@ -63,7 +63,7 @@ public enum GeneratedMessageTypes {
     ]
 
     /// Registers every type for JSON `Any` (idempotent; the registry is process-wide).
-    public static func register() {
+    package static func register() {
         for type in all {
             Google_Protobuf_Any.register(messageType: type)
         }

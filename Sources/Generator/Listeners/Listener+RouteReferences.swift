@@ -1,10 +1,10 @@
-public import EnvoyAPI
+package import EnvoyAPI
 internal import SwiftProtobuf
 
 extension Envoy_Config_Listener_V3_Listener {
     /// The RDS route configuration names this listener's HTTP connection managers ask for: those of
     /// its filter chains and default chain, and its API listener's (proxyless gRPC), in order.
-    public var rdsRouteNames: [String] {
+    package var rdsRouteNames: [String] {
         var managers: [Google_Protobuf_Any] = []
         var chains = filterChains
         if hasDefaultFilterChain { chains.append(defaultFilterChain) }

@@ -1,19 +1,19 @@
-public import Mesh
+package import Mesh
 internal import MeshAPI
 
 /// What a batch of config changes means for generated resources: the ``Dependency`` values it
 /// changed, and whether it changed nothing but endpoints (then the mesh index and every scope's
 /// view are updated in place, and only load assignments are rebuilt).
-public struct ConfigChangeImpact: Sendable, Hashable {
+package struct ConfigChangeImpact: Sendable, Hashable {
     /// The changed inputs.
-    public var dependencies: Set<Dependency> = []
+    package var dependencies: Set<Dependency> = []
     /// The ServiceEntries whose endpoints changed (inline, or through a WorkloadEntry they select).
-    public var endpointSources: Set<ConfigKey> = []
+    package var endpointSources: Set<ConfigKey> = []
     /// Whether nothing but endpoints changed.
-    public var endpointsOnly = true
+    package var endpointsOnly = true
 
     /// The impact of changing `keys` from `old` to `new`.
-    public init(keys: Set<ConfigKey>, old: ConfigSnapshot, new: ConfigSnapshot) {
+    package init(keys: Set<ConfigKey>, old: ConfigSnapshot, new: ConfigSnapshot) {
         var serviceEntries: [MeshResource]?
         for key in keys {
             let before = old[key]

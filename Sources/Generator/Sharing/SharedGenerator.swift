@@ -1,7 +1,7 @@
-public import Mesh
-public import Protocols
+package import Mesh
+package import Protocols
 internal import Synchronization
-public import XDSCache
+package import XDSCache
 
 /// Generates proxies' snapshots from shared parts: resources are built once per distinct input
 /// (``ResourceTable``), outbound configuration once per scope (``ScopeKey``), inbound configuration
@@ -12,17 +12,17 @@ public import XDSCache
 /// what no proxy uses any more is dropped. An unchanged scope keeps its type sets (same objects,
 /// same versions), so nothing is pushed to its proxies; a changed one gets new sets that share every
 /// unchanged resource with the old ones.
-public final class SharedGenerator: Sendable {
+package final class SharedGenerator: Sendable {
     /// What the generator holds, for tests, benchmarks and logs.
-    public struct Statistics: Sendable, Hashable {
+    package struct Statistics: Sendable, Hashable {
         /// Scopes built and kept.
-        public var scopes: Int
+        package var scopes: Int
         /// Distinct (scope, workload) snapshots kept.
-        public var snapshots: Int
+        package var snapshots: Int
         /// Entries in the resource table.
-        public var tableEntries: Int
+        package var tableEntries: Int
         /// Table entries built since the generator was made (every other use was a shared hit).
-        public var builds: Int
+        package var builds: Int
     }
 
     /// A built scope: its view of the mesh and its outbound sets.
@@ -65,14 +65,14 @@ public final class SharedGenerator: Sendable {
     }
 
     /// The protocol plugins.
-    public let registry: PluginRegistry
+    package let registry: PluginRegistry
     /// Mesh-wide options.
-    public let options: GeneratorOptions
+    package let options: GeneratorOptions
     private let table = ResourceTable()
     private let state = Mutex(State())
 
     /// A generator using `registry`'s plugins.
-    public init(registry: PluginRegistry = .standard, options: GeneratorOptions = .defaults) {
+    package init(registry: PluginRegistry = .standard, options: GeneratorOptions = .defaults) {
         self.registry = registry
         self.options = options
     }
@@ -81,7 +81,7 @@ public final class SharedGenerator: Sendable {
     /// unknown, and everything is rebuilt. `endpointsOnly` says the change touched nothing but
     /// endpoints, so scopes keep their views (visible services and rules) and only load assignments
     /// are rebuilt.
-    public func update(index: MeshIndex, changes: Set<Dependency>?, endpointsOnly: Bool = false) {
+    package func update(index: MeshIndex, changes: Set<Dependency>?, endpointsOnly: Bool = false) {
         if let changes { table.invalidate(changes) } else { table.removeAll() }
         state.withLock { state in
             state.endpointsOnly = endpointsOnly && changes != nil && state.index != nil
@@ -92,12 +92,12 @@ public final class SharedGenerator: Sendable {
     }
 
     /// The snapshot of each proxy, in order; a proxy whose generation fails gets the error.
-    public func snapshots(for proxies: [ProxyIdentity]) -> [Result<Snapshot, any Error>] {
+    package func snapshots(for proxies: [ProxyIdentity]) -> [Result<Snapshot, any Error>] {
         generated(for: proxies).map { $0.map(\.snapshot) }
     }
 
     /// The snapshot of each proxy with the diagnostics of its generation, in order.
-    public func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
+    package func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
         guard let (index, endpointSources) = state.withLock({ state in
             state.index.map { ($0, state.endpointsOnly ? state.endpointSources : nil) }
         }) else {
@@ -121,7 +121,7 @@ public final class SharedGenerator: Sendable {
     /// only their load assignments, yet still hold every other entry they were built from, and the
     /// replaced assignments are already gone (``ResourceTable/invalidate(_:)``). Entries of scopes
     /// dropped meanwhile go at the next sweep.
-    public func retain(_ proxies: [ProxyIdentity]) {
+    package func retain(_ proxies: [ProxyIdentity]) {
         let sweep = state.withLock { state -> Bool in
             guard let index = state.index else { return false }
             let used = Set(proxies.map { ScopeKey($0, index: index) })
@@ -137,7 +137,7 @@ public final class SharedGenerator: Sendable {
     }
 
     /// What the generator holds now.
-    public var statistics: Statistics {
+    package var statistics: Statistics {
         let (scopes, snapshots) = state.withLock { ($0.scopes.count, $0.combined.count) }
         return Statistics(scopes: scopes, snapshots: snapshots, tableEntries: table.count, builds: table.builds)
     }
@@ -258,11 +258,11 @@ public final class SharedGenerator: Sendable {
 }
 
 /// Why a snapshot could not be generated.
-public enum GenerationError: Error, Sendable, CustomStringConvertible {
+package enum GenerationError: Error, Sendable, CustomStringConvertible {
     /// ``SharedGenerator/update(index:changes:endpointsOnly:)`` was never called.
     case noIndex
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noIndex: "no mesh index yet"
         }
