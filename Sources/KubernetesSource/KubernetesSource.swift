@@ -1,6 +1,6 @@
-public import Logging
-public import Mesh
-public import ServiceLifecycle
+package import Logging
+package import Mesh
+internal import ServiceLifecycle
 import Synchronization
 
 /// A config source that lists and watches resources through the Kubernetes API and feeds them to
@@ -10,31 +10,31 @@ import Synchronization
 /// asked for, feed a ``ServiceRegistry``); rejected Aeraki resources get a `Reconciled`
 /// condition on their status (``Configuration/writeStatus``). The source never clears the store:
 /// while the API server is away, the last config it delivered keeps serving.
-public struct KubernetesSource: Service {
+package struct KubernetesSource: Service {
     /// What to watch, where, and how.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// The API server and credentials.
-        public var connection: KubernetesConnection
+        package var connection: KubernetesConnection
         /// The resources to list and watch (Aeraki's kinds by default).
-        public var resources: [APIResource]
+        package var resources: [APIResource]
         /// The store origin of everything this source delivers.
-        public var origin: String
+        package var origin: String
         /// Whether to write the `Reconciled` condition of Aeraki resources.
-        public var writeStatus: Bool
+        package var writeStatus: Bool
         /// How long a watch stays open before the server ends it and it is resumed.
-        public var watchTimeoutSeconds: Int
+        package var watchTimeoutSeconds: Int
         /// Delays between failed attempts.
-        public var backoff: Backoff
+        package var backoff: Backoff
         /// How often status is re-checked when nothing else triggers it.
-        public var statusResyncInterval: Duration
+        package var statusResyncInterval: Duration
         /// When set, only the replica holding this Lease writes status.
-        public var leaderElection: LeaderElector.Configuration?
+        package var leaderElection: LeaderElector.Configuration?
         /// When set, Services, EndpointSlices and Pods are watched too and become ServiceEntries
         /// (`synthetic-<service>`) with hosts under this DNS domain suffix (`cluster.local`).
-        public var servicesDomainSuffix: String?
+        package var servicesDomainSuffix: String?
 
         /// A configuration from its parts.
-        public init(
+        package init(
             connection: KubernetesConnection, resources: [APIResource] = APIResource.aeraki, origin: String = "kubernetes",
             writeStatus: Bool = true, watchTimeoutSeconds: Int = 300, backoff: Backoff = Backoff(),
             statusResyncInterval: Duration = .seconds(10), servicesDomainSuffix: String? = nil,
@@ -60,7 +60,7 @@ public struct KubernetesSource: Service {
 
     /// A source feeding `store`. `onSynced` is called once every resource has been listed;
     /// `onProblems` with every object that does not decode, whenever that set changes.
-    public init(
+    package init(
         configuration: Configuration, store: ConfigStore, onSynced: @escaping @Sendable () -> Void = {},
         onProblems: @escaping @Sendable ([ValidationError]) -> Void = { _ in },
         logger: Logger = Logger(label: "io.aeraki.kubernetes")
@@ -74,7 +74,7 @@ public struct KubernetesSource: Service {
 
     /// Watches until graceful shutdown or cancellation.
     /// - Throws: ``KubernetesConfigurationError`` when the connection's TLS material does not parse.
-    public func run() async throws {
+    package func run() async throws {
         let configuration = self.configuration
         let watches = configuration.resources.count + (configuration.servicesDomainSuffix == nil ? 0 : ServiceRegistryState.Collection.allCases.count)
         let client = try KubernetesAPIClient(

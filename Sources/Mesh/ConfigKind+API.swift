@@ -1,7 +1,7 @@
 /// How each kind appears on the wire: Kubernetes API versions, MCP type URLs and the protobuf message.
 extension ConfigKind {
     /// The protobuf message of the kind's `spec`, as it appears in an `Any` type URL.
-    public var protoMessageName: String {
+    package var protoMessageName: String {
         switch group {
         case "networking.istio.io": "istio.networking.v1alpha3.\(kind)"
         case "security.istio.io": "istio.security.v1beta1.\(kind)"
@@ -10,7 +10,7 @@ extension ConfigKind {
     }
 
     /// The Kubernetes API versions accepted in YAML (`apiVersion: GROUP/VERSION`).
-    public var apiVersions: [String] {
+    package var apiVersions: [String] {
         switch group {
         case "networking.istio.io": ["v1alpha3", "v1beta1", "v1"]
         case "security.istio.io": ["v1beta1", "v1"]
@@ -20,7 +20,7 @@ extension ConfigKind {
 
     /// The MCP-over-xDS type URLs to subscribe to, oldest first (istiod ≤ 1.23 serves `v1alpha3`,
     /// ≥ 1.24 serves `v1`, and the two are merged; security kinds are `v1beta1` then `v1`).
-    public var mcpTypeURLs: [String] {
+    package var mcpTypeURLs: [String] {
         switch group {
         case "networking.istio.io": ["\(group)/v1alpha3/\(kind)", "\(group)/v1/\(kind)"]
         case "security.istio.io": ["\(group)/v1beta1/\(kind)", "\(group)/v1/\(kind)"]
@@ -29,10 +29,10 @@ extension ConfigKind {
     }
 
     /// Whether resources of this kind live in a namespace (ApplicationProtocol is cluster-scoped).
-    public var isNamespaced: Bool { self != .applicationProtocol }
+    package var isNamespaced: Bool { self != .applicationProtocol }
 
     /// The kind for a Kubernetes `apiVersion` and `kind`, or nil when Aeraki does not handle it.
-    public init?(apiVersion: String, kind: String) {
+    package init?(apiVersion: String, kind: String) {
         let parts = apiVersion.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2,
             let match = ConfigKind.all.first(where: {
@@ -43,7 +43,7 @@ extension ConfigKind {
     }
 
     /// The kind for an MCP type URL (`networking.istio.io/v1/ServiceEntry`), or nil.
-    public init?(mcpTypeURL: String) {
+    package init?(mcpTypeURL: String) {
         guard let match = ConfigKind.all.first(where: { $0.mcpTypeURLs.contains(mcpTypeURL) }) else { return nil }
         self = match
     }

@@ -1,32 +1,32 @@
-public import Mesh
-public import MeshAPI
+package import Mesh
+package import MeshAPI
 
 /// One service port as a plugin sees it: the service, its annotations, the VirtualServices that
 /// route it for this proxy, and the DestinationRule subsets that exist for it.
-public struct ServiceBinding: Sendable {
+package struct ServiceBinding: Sendable {
     /// The service.
-    public var service: MeshService
+    package var service: MeshService
     /// The port.
-    public var port: MeshServicePort
+    package var port: MeshServicePort
     /// The ServiceEntry's annotations (Dubbo reads `interface`).
-    public var annotations: [String: String]
+    package var annotations: [String: String]
     /// The VirtualServices for the host that apply to this proxy, in creation order.
-    public var virtualServices: [ResolvedVirtualService]
+    package var virtualServices: [ResolvedVirtualService]
     /// The DestinationRule traffic policy of this port (port-level settings applied, no subset),
     /// for the listener-side settings Istio takes from it (tcp_proxy hash policy and timeouts).
-    public var trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy?
+    package var trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy?
     /// The RedisServices shaping a Redis port (oldest first; the first one applies).
-    public var redisServices: [ResolvedRedisService]
+    package var redisServices: [ResolvedRedisService]
     /// The RedisDestination of a Redis port's service, if any.
-    public var redisDestination: Redis_Aeraki_Io_V1alpha1_RedisDestination?
+    package var redisDestination: Redis_Aeraki_Io_V1alpha1_RedisDestination?
     /// The MetaRouters naming the host exported to this proxy, oldest first. Thrift reads their rate
     /// limits; MetaProtocol reads them only in route resources (``ProtocolPlugin/routeResources(_:)``)
     /// and inbound chains: outbound listeners do not depend on MetaRouters, so a MetaRouter edit
     /// rebuilds only the routes.
-    public var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]
+    package var metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)]
 
     /// A binding from its parts.
-    public init(
+    package init(
         service: MeshService, port: MeshServicePort, annotations: [String: String] = [:], virtualServices: [ResolvedVirtualService] = [],
         trafficPolicy: Istio_Networking_V1alpha3_TrafficPolicy? = nil, redisServices: [ResolvedRedisService] = [],
         redisDestination: Redis_Aeraki_Io_V1alpha1_RedisDestination? = nil, metaRouters: [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] = []
@@ -42,39 +42,39 @@ public struct ServiceBinding: Sendable {
     }
 
     /// The default outbound cluster of this binding: `outbound|PORT||HOST`.
-    public var defaultCluster: String { ClusterName.outbound(port: port.number, host: service.hostname) }
+    package var defaultCluster: String { ClusterName.outbound(port: port.number, host: service.hostname) }
 }
 
 /// What an outbound listener chain is built from.
-public struct OutboundContext: Sendable {
+package struct OutboundContext: Sendable {
     /// The listener's port.
-    public var listenerPort: UInt32
+    package var listenerPort: UInt32
     /// The listener's name (`<VIP>_<port>` or `0.0.0.0_<port>`).
-    public var listenerName: String
+    package var listenerName: String
     /// The services sharing the listener, sorted by host name; the first is the primary one.
     /// Only protocols that can tell services apart on one connection use the others (Dubbo by
     /// interface, HTTP by virtual host).
-    public var bindings: [ServiceBinding]
+    package var bindings: [ServiceBinding]
     /// The proxy the chain is for.
-    public var proxy: ProxyIdentity
+    package var proxy: ProxyIdentity
     /// The clusters that exist for this proxy, to resolve and check route destinations.
-    public var catalog: ClusterCatalog
+    package var catalog: ClusterCatalog
     /// The mesh's access log, for plugins whose filter can write one; nil: none.
-    public var accessLog: MeshConfig.AccessLog?
+    package var accessLog: MeshConfig.AccessLog?
     /// The mesh's tracing random sampling percentage, for plugins whose filter traces; nil: off.
-    public var tracingSampling: Double?
+    package var tracingSampling: Double?
     /// The DestinationRule in effect for each visible host (lower-cased), for the settings routes
     /// take from a destination's rule (HTTP consistent-hash policies).
-    public var destinationRules: [String: EffectiveDestinationRule]
+    package var destinationRules: [String: EffectiveDestinationRule]
     /// Whether requests for unknown hosts pass through (`ALLOW_ANY`) or are refused
     /// (`REGISTRY_ONLY`): the catch-all virtual host of HTTP route configurations.
-    public var allowAnyHost: Bool
+    package var allowAnyHost: Bool
     /// The mesh's retry policy for HTTP routes without VirtualService `retries`; nil: Istio's
     /// built-in default.
-    public var defaultHTTPRetryPolicy: MeshConfig.RetryPolicy?
+    package var defaultHTTPRetryPolicy: MeshConfig.RetryPolicy?
 
     /// A context from its parts.
-    public init(
+    package init(
         listenerPort: UInt32, listenerName: String, bindings: [ServiceBinding], proxy: ProxyIdentity, catalog: ClusterCatalog,
         accessLog: MeshConfig.AccessLog? = nil, tracingSampling: Double? = nil,
         destinationRules: [String: EffectiveDestinationRule] = [:], allowAnyHost: Bool = true,
@@ -93,27 +93,27 @@ public struct OutboundContext: Sendable {
     }
 
     /// The primary binding.
-    public var primary: ServiceBinding { bindings[0] }
+    package var primary: ServiceBinding { bindings[0] }
 }
 
 /// What an inbound chain (on `virtualInbound`) is built from.
-public struct InboundContext: Sendable {
+package struct InboundContext: Sendable {
     /// The port the workload listens on (the service's target port, else its number).
-    public var targetPort: UInt32
+    package var targetPort: UInt32
     /// The proxy's own services exposing this target port, sorted by host name (never empty).
-    public var bindings: [ServiceBinding]
+    package var bindings: [ServiceBinding]
     /// The proxy.
-    public var proxy: ProxyIdentity
+    package var proxy: ProxyIdentity
     /// The mesh's access log, for plugins whose filter can write one; nil: none.
-    public var accessLog: MeshConfig.AccessLog?
+    package var accessLog: MeshConfig.AccessLog?
     /// The outbound clusters among those the inbound filters may call (a rate-limit service) that
     /// exist for the proxy.
-    public var existingClusters: Set<String>
+    package var existingClusters: Set<String>
     /// The mesh's tracing random sampling percentage, for plugins whose filter traces; nil: off.
-    public var tracingSampling: Double?
+    package var tracingSampling: Double?
 
     /// A context from its parts.
-    public init(
+    package init(
         targetPort: UInt32, bindings: [ServiceBinding], proxy: ProxyIdentity, accessLog: MeshConfig.AccessLog? = nil,
         existingClusters: Set<String> = [], tracingSampling: Double? = nil
     ) {
@@ -126,24 +126,24 @@ public struct InboundContext: Sendable {
     }
 
     /// `inbound|TARGETPORT||`.
-    public var clusterName: String { ClusterName.inbound(port: targetPort) }
+    package var clusterName: String { ClusterName.inbound(port: targetPort) }
 }
 
 /// What the route resources of one service port (served apart from the listener, e.g. MetaProtocol
 /// RDS `<host>_<port>`) are built from.
-public struct RouteContext: Sendable {
+package struct RouteContext: Sendable {
     /// The service port, with the MetaRouters that route it.
-    public var binding: ServiceBinding
+    package var binding: ServiceBinding
     /// The proxy the routes are for (a representative of its scope).
-    public var proxy: ProxyIdentity
+    package var proxy: ProxyIdentity
     /// The clusters that exist for this proxy, to resolve and check route destinations.
-    public var catalog: ClusterCatalog
+    package var catalog: ClusterCatalog
     /// The DestinationRules in effect for the hosts the binding's rules route to, by lower-cased
     /// host (consistent-hash policies come from the destination's rule).
-    public var destinationRules: [String: EffectiveDestinationRule]
+    package var destinationRules: [String: EffectiveDestinationRule]
 
     /// A context from its parts.
-    public init(binding: ServiceBinding, proxy: ProxyIdentity, catalog: ClusterCatalog, destinationRules: [String: EffectiveDestinationRule] = [:]) {
+    package init(binding: ServiceBinding, proxy: ProxyIdentity, catalog: ClusterCatalog, destinationRules: [String: EffectiveDestinationRule] = [:]) {
         self.binding = binding
         self.proxy = proxy
         self.catalog = catalog

@@ -1,23 +1,23 @@
-public import EnvoyAPI
-public import SwiftProtobuf
+package import EnvoyAPI
+package import SwiftProtobuf
 
 /// What a plugin returns for one listener chain.
-public struct PluginOutput: Sendable {
+package struct PluginOutput: Sendable {
     /// The network filters of the chain, in order (the last one terminates the connection).
-    public var filters: [Envoy_Config_Listener_V3_Filter]
+    package var filters: [Envoy_Config_Listener_V3_Filter]
     /// Route resources the filters refer to by name, served on the proxy's own ADS stream: RDS
     /// `RouteConfiguration`s, or another filter's route type (Dubbo, Thrift, MetaProtocol). Each is
     /// served under its own type URL (`type.googleapis.com/` + its message name).
-    public var routes: [any SwiftProtobuf.Message]
+    package var routes: [any SwiftProtobuf.Message]
     /// Things the plugin ignored or could not honour (unsupported matches, unknown subsets), sorted
     /// into the generator's diagnostics.
-    public var diagnostics: [String]
+    package var diagnostics: [String]
     /// The names of route resources served apart from this output (``ProtocolPlugin/routeResources(_:)``)
     /// that its filters subscribe to, so the snapshot's consistency check knows who refers to them.
-    public var routeReferences: [String]
+    package var routeReferences: [String]
 
     /// An output from its parts.
-    public init(
+    package init(
         filters: [Envoy_Config_Listener_V3_Filter], routes: [any SwiftProtobuf.Message] = [],
         diagnostics: [String] = [], routeReferences: [String] = []
     ) {
@@ -31,7 +31,7 @@ public struct PluginOutput: Sendable {
 extension Envoy_Config_Listener_V3_Filter {
     /// A network filter with `name` and `config` packed as its `typed_config`.
     /// - Throws: ``PluginError`` if the config cannot be packed.
-    public static func typed(_ name: String, _ config: any SwiftProtobuf.Message) throws(PluginError) -> Self {
+    package static func typed(_ name: String, _ config: any SwiftProtobuf.Message) throws(PluginError) -> Self {
         var filter = Self()
         filter.name = name
         filter.typedConfig = try Google_Protobuf_Any.packing(config, plugin: name)
@@ -43,7 +43,7 @@ extension Google_Protobuf_Any {
     /// `config` packed with the `type.googleapis.com/` prefix, errors mapped to ``PluginError``.
     /// Serialized with deterministic map order (RBAC policies, JSON log formats are maps), since
     /// resource versions come from the bytes.
-    public static func packing(_ config: any SwiftProtobuf.Message, plugin: String) throws(PluginError) -> Self {
+    package static func packing(_ config: any SwiftProtobuf.Message, plugin: String) throws(PluginError) -> Self {
         var options = BinaryEncodingOptions()
         options.useDeterministicOrdering = true
         do {

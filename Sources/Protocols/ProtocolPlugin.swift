@@ -1,12 +1,12 @@
 internal import EnvoyAPI
-public import Mesh
+package import Mesh
 
 /// A protocol plugin: turns one service port plus its routing rules into the network filters (and any
 /// routes or cluster options) that manage it, for the outbound side and the inbound side.
 ///
 /// Plugins are values. A ``PluginRegistry`` holding them is built at the root of the program and
 /// passed to the generator; nothing registers itself. Adding a protocol is adding a plugin.
-public protocol ProtocolPlugin: Sendable {
+package protocol ProtocolPlugin: Sendable {
     /// The protocol names this plugin claims (``PluginRegistry`` keys, e.g. `dubbo`, `thrift`).
     var protocolNames: [String] { get }
 
@@ -39,27 +39,27 @@ public protocol ProtocolPlugin: Sendable {
 
 extension ProtocolPlugin {
     /// Routes inline (the default).
-    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool { false }
+    package func discoversRoutes(for proxy: ProxyIdentity) -> Bool { false }
 
     /// Most plugins carry their routes inside the listener's filters.
-    public var servesRouteResources: Bool { false }
+    package var servesRouteResources: Bool { false }
 
     /// No route resources.
-    public func routeResources(_ context: RouteContext) throws(PluginError) -> PluginOutput { PluginOutput(filters: []) }
+    package func routeResources(_ context: RouteContext) throws(PluginError) -> PluginOutput { PluginOutput(filters: []) }
 }
 
 /// A plugin that cannot configure a port.
-public struct PluginError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct PluginError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The plugin's protocol.
-    public var plugin: String
+    package var plugin: String
     /// What is wrong.
-    public var message: String
+    package var message: String
 
     /// An error from its parts.
-    public init(plugin: String, message: String) {
+    package init(plugin: String, message: String) {
         self.plugin = plugin
         self.message = message
     }
 
-    public var description: String { "\(plugin): \"\(message)\"" }
+    package var description: String { "\(plugin): \"\(message)\"" }
 }

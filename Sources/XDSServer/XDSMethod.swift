@@ -1,27 +1,27 @@
 internal import XDSCache
 
 /// The full gRPC method paths of the discovery services.
-public enum XDSMethod {
-    public static let streamAggregatedResources =
+package enum XDSMethod {
+    package static let streamAggregatedResources =
         "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources"
-    public static let deltaAggregatedResources =
+    package static let deltaAggregatedResources =
         "/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources"
-    public static let streamClientStatus = "/envoy.service.status.v3.ClientStatusDiscoveryService/StreamClientStatus"
-    public static let fetchClientStatus = "/envoy.service.status.v3.ClientStatusDiscoveryService/FetchClientStatus"
+    package static let streamClientStatus = "/envoy.service.status.v3.ClientStatusDiscoveryService/StreamClientStatus"
+    package static let fetchClientStatus = "/envoy.service.status.v3.ClientStatusDiscoveryService/FetchClientStatus"
 
     /// A per-type discovery service: its SotW and delta method paths and the type they serve.
-    public struct PerType: Sendable, Hashable {
+    package struct PerType: Sendable, Hashable {
         /// `/envoy.service.cluster.v3.ClusterDiscoveryService/StreamClusters` and friends.
-        public var stream: String
+        package var stream: String
         /// `/envoy.service.cluster.v3.ClusterDiscoveryService/DeltaClusters` and friends.
-        public var delta: String
+        package var delta: String
         /// The type URL the service serves.
-        public var typeURL: String
+        package var typeURL: String
     }
 
     /// Every per-type service (clusters, endpoints, listeners, routes, scoped routes, secrets,
     /// runtime, extension configs).
-    public static let perType: [PerType] = [
+    package static let perType: [PerType] = [
         make("cluster", "ClusterDiscoveryService", "Clusters", TypeURL.cluster),
         make("endpoint", "EndpointDiscoveryService", "Endpoints", TypeURL.endpoint),
         make("listener", "ListenerDiscoveryService", "Listeners", TypeURL.listener),

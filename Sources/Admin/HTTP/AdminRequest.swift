@@ -1,18 +1,18 @@
 /// One HTTP request to the admin endpoint, fully read.
-public struct AdminRequest: Sendable {
+package struct AdminRequest: Sendable {
     /// The method (`GET`, `HEAD`, ...).
-    public var method: String
+    package var method: String
     /// The path without the query string (`/debug/syncz`).
-    public var path: String
+    package var path: String
     /// The decoded query parameters (the last value wins).
-    public var query: [String: String]
+    package var query: [String: String]
     /// Header names (lowercased) to values.
-    public var headers: [String: String]
+    package var headers: [String: String]
     /// The peer's IP address (nil when unknown, e.g. a Unix socket).
-    public var remoteAddress: String?
+    package var remoteAddress: String?
 
     /// A request from its parts.
-    public init(
+    package init(
         method: String = "GET", path: String, query: [String: String] = [:], headers: [String: String] = [:],
         remoteAddress: String? = nil
     ) {
@@ -24,13 +24,13 @@ public struct AdminRequest: Sendable {
     }
 
     /// Whether the peer is this host over loopback (`127.0.0.0/8`, `::1`, or `::ffff:127.x.x.x`).
-    public var isFromLoopback: Bool {
+    package var isFromLoopback: Bool {
         guard let address = remoteAddress?.lowercased() else { return false }
         return address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
     }
 
     /// A request from a method, a request target (`/path?a=b`), headers and the peer's address.
-    public init(method: String, uri: String, headers: [(String, String)], remoteAddress: String? = nil) {
+    package init(method: String, uri: String, headers: [(String, String)], remoteAddress: String? = nil) {
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.method = method
         self.path = parts.first.map(String.init) ?? "/"
@@ -50,7 +50,7 @@ public struct AdminRequest: Sendable {
     }
 
     /// Whether the client asked for plain text: `?format=text`, or an `Accept` header preferring `text/plain`.
-    public var wantsText: Bool {
+    package var wantsText: Bool {
         if let format = query["format"] { return format == "text" || format == "txt" || format == "table" }
         guard let accept = headers["accept"] else { return false }
         return accept.contains("text/plain") && !accept.contains("application/json")

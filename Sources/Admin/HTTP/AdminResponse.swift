@@ -1,31 +1,31 @@
 /// One HTTP response from the admin endpoint.
-public struct AdminResponse: Sendable {
+package struct AdminResponse: Sendable {
     /// The status code.
-    public var status: Int
+    package var status: Int
     /// The `Content-Type`.
-    public var contentType: String
+    package var contentType: String
     /// The body.
-    public var body: [UInt8]
+    package var body: [UInt8]
 
     /// A response from its parts.
-    public init(status: Int = 200, contentType: String, body: [UInt8]) {
+    package init(status: Int = 200, contentType: String, body: [UInt8]) {
         self.status = status
         self.contentType = contentType
         self.body = body
     }
 
     /// A `text/plain` response.
-    public static func text(_ text: String, status: Int = 200) -> AdminResponse {
+    package static func text(_ text: String, status: Int = 200) -> AdminResponse {
         AdminResponse(status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
     }
 
     /// An `application/json` response from already-encoded JSON.
-    public static func json(_ bytes: [UInt8], status: Int = 200) -> AdminResponse {
+    package static func json(_ bytes: [UInt8], status: Int = 200) -> AdminResponse {
         AdminResponse(status: status, contentType: "application/json", body: bytes)
     }
 
     /// A JSON error body `{"error": message}`.
-    public static func error(_ message: String, status: Int) -> AdminResponse {
+    package static func error(_ message: String, status: Int) -> AdminResponse {
         json(JSONText.object(["error": .string(message)]).bytes, status: status)
     }
 

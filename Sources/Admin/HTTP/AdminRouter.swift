@@ -1,8 +1,8 @@
 /// Routes admin requests by exact path to handlers. Handlers are synchronous and quick: they read
 /// copies of state and encode them.
-public struct AdminRouter: Sendable {
+package struct AdminRouter: Sendable {
     /// A handler: request in, response out.
-    public typealias Handler = @Sendable (AdminRequest) -> AdminResponse
+    package typealias Handler = @Sendable (AdminRequest) -> AdminResponse
 
     private struct Route: Sendable {
         var summary: String
@@ -12,18 +12,18 @@ public struct AdminRouter: Sendable {
     private var routes: [String: Route] = [:]
 
     /// An empty router (`/` lists the routes).
-    public init() {}
+    package init() {}
 
     /// Registers `handler` for GET (and HEAD) on `path`, replacing any earlier one.
-    public mutating func get(_ path: String, summary: String, _ handler: @escaping Handler) {
+    package mutating func get(_ path: String, summary: String, _ handler: @escaping Handler) {
         routes[path] = Route(summary: summary, handler: handler)
     }
 
     /// The registered paths, sorted.
-    public var paths: [String] { routes.keys.sorted() }
+    package var paths: [String] { routes.keys.sorted() }
 
     /// Answers `request`: 404 for unknown paths, 405 for methods other than GET and HEAD, an index at `/`.
-    public func respond(to request: AdminRequest) -> AdminResponse {
+    package func respond(to request: AdminRequest) -> AdminResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
             return .error("method \(request.method) not allowed", status: 405)
         }

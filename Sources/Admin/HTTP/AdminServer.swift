@@ -1,33 +1,33 @@
-public import Logging
+package import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-public import ServiceLifecycle
+internal import ServiceLifecycle
 import Synchronization
 
 /// The HTTP/1.1 admin endpoint (SwiftNIO): `/debug/*`, `/metrics`, `/healthz`, `/readyz`, `/version`.
 ///
 /// A `Service`: `run()` binds, serves until graceful shutdown or cancellation, then closes the
 /// listening socket and every open connection.
-public final class AdminServer: Service, Sendable {
+package final class AdminServer: Service, Sendable {
     /// Where the endpoint listens.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// The address to bind.
-        public var host: String
+        package var host: String
         /// The port (0 picks a free one; see ``AdminServer/listeningPort()``).
-        public var port: Int
+        package var port: Int
         /// Who may read `/debug/*` (default: loopback peers only).
-        public var debugAccess: DebugAccess
+        package var debugAccess: DebugAccess
 
         /// A configuration from its parts.
-        public init(host: String, port: Int, debugAccess: DebugAccess = .localOnly) {
+        package init(host: String, port: Int, debugAccess: DebugAccess = .localOnly) {
             self.host = host
             self.port = port
             self.debugAccess = debugAccess
         }
 
         /// `0.0.0.0:15014`, Istio's monitoring port.
-        public static var defaults: Configuration { Configuration(host: "0.0.0.0", port: 15014) }
+        package static var defaults: Configuration { Configuration(host: "0.0.0.0", port: 15014) }
     }
 
     private enum State {
@@ -43,7 +43,7 @@ public final class AdminServer: Service, Sendable {
     private let state = Mutex(State.idle)
 
     /// A server answering through `router`.
-    public init(configuration: Configuration = .defaults, router: AdminRouter, logger: Logger = Logger(label: "io.aeraki.admin")) {
+    package init(configuration: Configuration = .defaults, router: AdminRouter, logger: Logger = Logger(label: "io.aeraki.admin")) {
         self.configuration = configuration
         self.router = router
         self.logger = logger
@@ -51,7 +51,7 @@ public final class AdminServer: Service, Sendable {
 
     /// Binds and serves until graceful shutdown or cancellation.
     /// - Throws: when the address cannot be bound.
-    public func run() async throws {
+    package func run() async throws {
         let router = self.router
         let debugAccess = configuration.debugAccess
         let logger = self.logger
@@ -102,7 +102,7 @@ public final class AdminServer: Service, Sendable {
 
     /// The bound port, once `run()` has bound (waits until then).
     /// - Throws: when binding failed or the server already stopped.
-    public func listeningPort() async throws -> Int {
+    package func listeningPort() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             let result: Result<Int, any Error>? = state.withLock { state in
                 switch state {
@@ -134,9 +134,9 @@ public final class AdminServer: Service, Sendable {
 }
 
 /// The admin server could not serve.
-public struct AdminServerError: Error, Sendable, CustomStringConvertible {
+package struct AdminServerError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
-    public var message: String
+    package var message: String
     /// "admin server: message".
-    public var description: String { "admin server: \(message)" }
+    package var description: String { "admin server: \(message)" }
 }

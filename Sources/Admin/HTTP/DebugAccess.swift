@@ -4,17 +4,17 @@
 /// (probes and scrapers reach them on the pod address). `/debug/*` is answered only to loopback
 /// peers, and, when the operator exposes it with a token, to any peer presenting
 /// `Authorization: Bearer <token>`.
-public struct DebugAccess: Sendable, Hashable {
+package struct DebugAccess: Sendable, Hashable {
     /// The token that opens `/debug/*` to non-local peers; nil keeps it local-only.
-    public var token: String?
+    package var token: String?
 
     /// Access with the given token (nil: local only).
-    public init(token: String? = nil) {
+    package init(token: String? = nil) {
         self.token = token
     }
 
     /// `/debug/*` for loopback peers only.
-    public static var localOnly: DebugAccess { DebugAccess() }
+    package static var localOnly: DebugAccess { DebugAccess() }
 
     /// The refusal for `request`, or nil when it may be answered.
     func refusal(for request: AdminRequest) -> AdminResponse? {

@@ -1,6 +1,6 @@
 /// A tiny JSON value writer with stable key order, so admin output is deterministic and needs no
 /// Foundation on the request path.
-public indirect enum JSONText: Sendable, Equatable {
+package indirect enum JSONText: Sendable, Equatable {
     /// A string.
     case string(String)
     /// A number, written as given.
@@ -19,12 +19,12 @@ public indirect enum JSONText: Sendable, Equatable {
     case raw(String)
 
     /// An object whose keys are written sorted.
-    public static func object(_ fields: [String: JSONText]) -> JSONText {
+    package static func object(_ fields: [String: JSONText]) -> JSONText {
         .orderedObject(fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     /// The encoding, pretty-printed with two-space indents.
-    public var text: String {
+    package var text: String {
         var out = ""
         write(into: &out, indent: 0)
         out.append("\n")
@@ -32,7 +32,7 @@ public indirect enum JSONText: Sendable, Equatable {
     }
 
     /// The encoding as UTF-8 bytes.
-    public var bytes: [UInt8] { Array(text.utf8) }
+    package var bytes: [UInt8] { Array(text.utf8) }
 
     private func write(into out: inout String, indent: Int) {
         switch self {
@@ -86,5 +86,5 @@ public indirect enum JSONText: Sendable, Equatable {
         out.append("\"")
     }
 
-    public static func == (lhs: JSONText, rhs: JSONText) -> Bool { lhs.text == rhs.text }
+    package static func == (lhs: JSONText, rhs: JSONText) -> Bool { lhs.text == rhs.text }
 }

@@ -1,23 +1,23 @@
 /// Builds the admin router over the data sources: `/debug/syncz`, `/debug/config_dump`,
 /// `/debug/configz`, `/metrics`, `/healthz`, `/readyz`, `/version`.
-public struct AdminEndpoints: Sendable {
+package struct AdminEndpoints: Sendable {
     /// Connected proxies and their ACK/NACK state.
-    public var syncStatus: any SyncStatusProvider
+    package var syncStatus: any SyncStatusProvider
     /// Per-proxy snapshots.
-    public var configDump: any ConfigDumpSource
+    package var configDump: any ConfigDumpSource
     /// The config store.
-    public var configStore: any ConfigStoreReporting
+    package var configStore: any ConfigStoreReporting
     /// The metrics registry.
-    public var metrics: AerakiMetrics
+    package var metrics: AerakiMetrics
     /// Whether the first full config is loaded (readiness).
-    public var isReady: @Sendable () -> Bool
+    package var isReady: @Sendable () -> Bool
     /// The version string `/version` returns.
-    public var version: String
+    package var version: String
     /// Called before each `/metrics` scrape, to refresh gauges that are cheaper to read than to track.
-    public var beforeMetricsScrape: @Sendable () -> Void
+    package var beforeMetricsScrape: @Sendable () -> Void
 
     /// Endpoints over the given sources.
-    public init(
+    package init(
         syncStatus: any SyncStatusProvider, configDump: any ConfigDumpSource, configStore: any ConfigStoreReporting,
         metrics: AerakiMetrics, isReady: @escaping @Sendable () -> Bool, version: String,
         beforeMetricsScrape: @escaping @Sendable () -> Void = {}
@@ -32,7 +32,7 @@ public struct AdminEndpoints: Sendable {
     }
 
     /// The router with every endpoint.
-    public func router() -> AdminRouter {
+    package func router() -> AdminRouter {
         var router = AdminRouter()
         let endpoints = self
         router.get("/debug/syncz", summary: "connected proxies: stream kind, sent/ACKed versions and NACKs per type (?format=text)") {

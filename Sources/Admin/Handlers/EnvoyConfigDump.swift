@@ -1,6 +1,6 @@
 import Foundation
 import SwiftProtobuf
-public import XDSCache
+package import XDSCache
 
 /// Renders a snapshot in the shape of Envoy's `/config_dump`: one `*ConfigDump` per xDS type, each
 /// resource as JSON with its `@type`, under the field Envoy uses (`dynamic_active_clusters`,
@@ -8,9 +8,9 @@ public import XDSCache
 ///
 /// Resources are decoded from their cached bytes; a message type that is not registered for JSON
 /// `Any` (see `Google_Protobuf_Any.register`) is shown as its name, type and size instead.
-public enum EnvoyConfigDump {
+package enum EnvoyConfigDump {
     /// The config dump of `snapshot` for `proxyID`.
-    public static func render(_ snapshot: Snapshot, proxyID: String) -> JSONText {
+    package static func render(_ snapshot: Snapshot, proxyID: String) -> JSONText {
         var configs: [JSONText] = []
         let clusters = snapshot.resources(TypeURL.cluster)
         configs.append(section(
@@ -66,7 +66,7 @@ public enum EnvoyConfigDump {
     }
 
     /// One resource as protobuf JSON with its `@type`, or a placeholder when its type is unknown.
-    public static func resourceJSON(_ resource: PreparedResource) -> JSONText {
+    package static func resourceJSON(_ resource: PreparedResource) -> JSONText {
         var any = Google_Protobuf_Any()
         any.typeURL = resource.typeURL
         any.value = Data(resource.bytes)

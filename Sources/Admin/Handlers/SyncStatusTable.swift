@@ -1,5 +1,5 @@
 /// Renders `/debug/syncz` rows as JSON or as a plain-text table like `istioctl proxy-status`.
-public enum SyncStatusTable {
+package enum SyncStatusTable {
     /// The columns of the table, in order, with the type each shows.
     static let columns: [(title: String, typeURL: String)] = [
         ("CDS", "type.googleapis.com/envoy.config.cluster.v3.Cluster"),
@@ -9,7 +9,7 @@ public enum SyncStatusTable {
     ]
 
     /// The JSON form: `{"proxies": [{node_id, stream_id, stream, types: [{type_url, state, sent_version, ...}]}]}`.
-    public static func json(_ rows: [ProxySyncStatus]) -> JSONText {
+    package static func json(_ rows: [ProxySyncStatus]) -> JSONText {
         .orderedObject([
             ("proxies", .array(rows.map { row in
                 .orderedObject([
@@ -39,7 +39,7 @@ public enum SyncStatusTable {
 
     /// The text form: one line per stream, a column per xDS type with its state and sent version,
     /// then one indented line per NACK with its message.
-    public static func text(_ rows: [ProxySyncStatus]) -> String {
+    package static func text(_ rows: [ProxySyncStatus]) -> String {
         var table: [[String]] = [["NAME", "STREAM"] + columns.map(\.title) + ["OTHER"]]
         var nackLines: [String] = []
         for row in rows {

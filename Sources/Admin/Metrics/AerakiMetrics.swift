@@ -3,9 +3,9 @@ import Prometheus
 
 /// Every metric Aeraki exports, created once with bounded dimensions (type, kind, result; never a
 /// node id or resource name), backed by its own Prometheus registry (no global bootstrap).
-public final class AerakiMetrics: Sendable {
+package final class AerakiMetrics: Sendable {
     /// The xDS types that get their own label value; others count as `other`.
-    public static let typeLabels: [String: String] = [
+    package static let typeLabels: [String: String] = [
         "type.googleapis.com/envoy.config.cluster.v3.Cluster": "cds",
         "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment": "eds",
         "type.googleapis.com/envoy.config.listener.v3.Listener": "lds",
@@ -15,7 +15,7 @@ public final class AerakiMetrics: Sendable {
     ]
 
     /// The stream kinds.
-    public enum StreamKind: String, Sendable, CaseIterable {
+    package enum StreamKind: String, Sendable, CaseIterable {
         case sotw, delta
     }
 
@@ -37,7 +37,7 @@ public final class AerakiMetrics: Sendable {
     private let heapFree: CoreMetrics.Gauge
 
     /// Creates every metric in a new registry.
-    public init() {
+    package init() {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         let latencyBuckets: [Duration] = [
@@ -78,69 +78,69 @@ public final class AerakiMetrics: Sendable {
     }
 
     /// The bounded label for a type URL.
-    public static func typeLabel(_ typeURL: String) -> String {
+    package static func typeLabel(_ typeURL: String) -> String {
         typeLabels[typeURL] ?? "other"
     }
 
     /// A response was sent.
-    public func recordPush(typeURL: String, bytes: Int) {
+    package func recordPush(typeURL: String, bytes: Int) {
         let label = Self.typeLabel(typeURL)
         pushes[label]?.increment()
         pushBytes[label]?.increment(by: bytes)
     }
 
     /// The time from a config change to a response carrying it.
-    public func recordPushLatency(_ duration: Duration) {
+    package func recordPushLatency(_ duration: Duration) {
         pushLatency.recordNanoseconds(duration.nanoseconds)
     }
 
     /// A NACK arrived.
-    public func recordNack(typeURL: String) {
+    package func recordNack(typeURL: String) {
         nacks[Self.typeLabel(typeURL)]?.increment()
     }
 
     /// A stream opened (`+1`) or closed (`-1`).
-    public func streamOpened(_ kind: StreamKind) { connected[kind]?.increment() }
+    package func streamOpened(_ kind: StreamKind) { connected[kind]?.increment() }
     /// A stream closed.
-    public func streamClosed(_ kind: StreamKind) { connected[kind]?.decrement() }
+    package func streamClosed(_ kind: StreamKind) { connected[kind]?.decrement() }
 
     /// How many distinct proxies (node ids) have an open stream.
-    public func setConnectedProxies(_ count: Int) {
+    package func setConnectedProxies(_ count: Int) {
         proxies.record(count)
     }
 
     /// A debounced config change batch arrived, naming `resources` keys.
-    public func recordConfigEvent(resources: Int) {
+    package func recordConfigEvent(resources: Int) {
         configEvents.increment()
         configChangedResources.increment(by: resources)
     }
 
     /// How many resources are currently rejected.
-    public func setRejectedResources(_ count: Int) {
+    package func setRejectedResources(_ count: Int) {
         rejected.record(count)
     }
 
     /// One rebuild pass: how long it took, how many proxies it built, how many failed.
-    public func recordGeneration(duration: Duration, proxies: Int, errors: Int) {
+    package func recordGeneration(duration: Duration, proxies: Int, errors: Int) {
         generation.recordNanoseconds(duration.nanoseconds)
         generatedProxies.increment(by: proxies)
         if errors > 0 { generationErrors.increment(by: errors) }
     }
 
     /// How many distinct things generation currently leaves out for connected proxies.
-    public func setGenerationDiagnostics(_ count: Int) {
+    package func setGenerationDiagnostics(_ count: Int) {
         generationDiagnostics.record(count)
     }
 
     /// The C allocator's bytes in use and free inside its arenas (free bytes it keeps are resident
     /// memory that is not Aeraki's).
-    public func setHeap(inUseBytes: Int, freeBytes: Int) {
+    package func setHeap(inUseBytes: Int, freeBytes: Int) {
         heapInUse.record(inUseBytes)
         heapFree.record(freeBytes)
     }
 
     /// The Prometheus text exposition of every metric.
-    public func exposition() -> [UInt8] {
+    package func exposition() -> [UInt8] {
         registry.emitToBuffer()
     }
 }

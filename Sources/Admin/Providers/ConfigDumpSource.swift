@@ -1,7 +1,7 @@
-public import XDSCache
+package import XDSCache
 
 /// Where `/debug/config_dump` finds a proxy's snapshot.
-public protocol ConfigDumpSource: Sendable {
+package protocol ConfigDumpSource: Sendable {
     /// The snapshot served to `proxyID`, if that proxy is known.
     func snapshot(forProxy proxyID: String) -> Snapshot?
     /// The ids of proxies with a snapshot (listed when no or an unknown proxy is asked for).
@@ -10,12 +10,12 @@ public protocol ConfigDumpSource: Sendable {
 
 extension SnapshotCache: ConfigDumpSource {
     /// The node's own snapshot, or the fallback one.
-    public func snapshot(forProxy proxyID: String) -> Snapshot? {
+    package func snapshot(forProxy proxyID: String) -> Snapshot? {
         snapshot(forNode: proxyID)
     }
 
     /// Nodes with a snapshot of their own, and every connected node.
-    public func knownProxyIDs() -> [String] {
+    package func knownProxyIDs() -> [String] {
         Array(Set(nodeIDsWithSnapshots()).union(connectedNodeIDs())).sorted()
     }
 }

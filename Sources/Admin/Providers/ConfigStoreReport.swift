@@ -1,22 +1,22 @@
 /// The config store as `/debug/configz` shows it.
-public struct ConfigStoreReport: Sendable {
+package struct ConfigStoreReport: Sendable {
     /// One resource in effect.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         /// The kind (`ServiceEntry`, ...).
-        public var kind: String
+        package var kind: String
         /// The namespace.
-        public var namespace: String
+        package var namespace: String
         /// The name.
-        public var name: String
+        package var name: String
         /// Where it came from (file path, or the MCP origin).
-        public var source: String
+        package var source: String
         /// Its resource version.
-        public var version: String
+        package var version: String
         /// The spec as JSON, when available.
-        public var specJSON: String?
+        package var specJSON: String?
 
         /// An entry from its parts.
-        public init(kind: String, namespace: String, name: String, source: String, version: String, specJSON: String? = nil) {
+        package init(kind: String, namespace: String, name: String, source: String, version: String, specJSON: String? = nil) {
             self.kind = kind
             self.namespace = namespace
             self.name = name
@@ -27,18 +27,18 @@ public struct ConfigStoreReport: Sendable {
     }
 
     /// One rejected resource or unreadable file.
-    public struct Problem: Sendable {
+    package struct Problem: Sendable {
         /// The file or origin.
-        public var source: String
+        package var source: String
         /// `Kind namespace/name`, when known.
-        public var resource: String?
+        package var resource: String?
         /// The field at fault.
-        public var field: String
+        package var field: String
         /// Why.
-        public var reason: String
+        package var reason: String
 
         /// A problem from its parts.
-        public init(source: String, resource: String?, field: String, reason: String) {
+        package init(source: String, resource: String?, field: String, reason: String) {
             self.source = source
             self.resource = resource
             self.field = field
@@ -47,30 +47,30 @@ public struct ConfigStoreReport: Sendable {
     }
 
     /// Something generation could not honour, and for how many connected proxies.
-    public struct GenerationWarning: Sendable {
+    package struct GenerationWarning: Sendable {
         /// What was left out or narrowed, naming the config.
-        public var message: String
+        package var message: String
         /// How many connected proxies' config it concerns.
-        public var proxies: Int
+        package var proxies: Int
 
         /// A warning from its parts.
-        public init(message: String, proxies: Int) {
+        package init(message: String, proxies: Int) {
             self.message = message
             self.proxies = proxies
         }
     }
 
     /// The store's version (increments on each change).
-    public var version: UInt64
+    package var version: UInt64
     /// The resources in effect.
-    public var resources: [Entry]
+    package var resources: [Entry]
     /// What was rejected, and why (the last good version of a rejected resource stays in effect).
-    public var problems: [Problem]
+    package var problems: [Problem]
     /// What the generated config of connected proxies leaves out of accepted config.
-    public var generationWarnings: [GenerationWarning]
+    package var generationWarnings: [GenerationWarning]
 
     /// A report from its parts.
-    public init(version: UInt64, resources: [Entry], problems: [Problem], generationWarnings: [GenerationWarning] = []) {
+    package init(version: UInt64, resources: [Entry], problems: [Problem], generationWarnings: [GenerationWarning] = []) {
         self.version = version
         self.resources = resources
         self.problems = problems
@@ -79,7 +79,7 @@ public struct ConfigStoreReport: Sendable {
 }
 
 /// Where `/debug/configz` reads the config store from.
-public protocol ConfigStoreReporting: Sendable {
+package protocol ConfigStoreReporting: Sendable {
     /// The store now.
     func configStoreReport() -> ConfigStoreReport
 }

@@ -1,4 +1,4 @@
-public import Admin
+package import Admin
 import EnvoyAPI
 import SwiftProtobuf
 package import XDSServer

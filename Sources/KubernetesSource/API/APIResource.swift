@@ -1,44 +1,44 @@
-public import Mesh
+package import Mesh
 
 /// A Kubernetes API resource Aeraki lists and watches: where it lives in the API and which mesh
 /// kind its objects are.
-public struct APIResource: Sendable, Hashable, CustomStringConvertible {
+package struct APIResource: Sendable, Hashable, CustomStringConvertible {
     /// The mesh kind of its objects.
-    public var kind: ConfigKind
+    package var kind: ConfigKind
     /// The API version served (`v1alpha1`).
-    public var version: String
+    package var version: String
     /// The plural resource name (`metarouters`).
-    public var plural: String
+    package var plural: String
 
     /// A resource from its parts.
-    public init(kind: ConfigKind, version: String, plural: String) {
+    package init(kind: ConfigKind, version: String, plural: String) {
         self.kind = kind
         self.version = version
         self.plural = plural
     }
 
     /// `group/version/plural`.
-    public var description: String { "\(kind.group)/\(version)/\(plural)" }
+    package var description: String { "\(kind.group)/\(version)/\(plural)" }
 
     /// Whether objects live in namespaces.
-    public var isNamespaced: Bool { kind.isNamespaced }
+    package var isNamespaced: Bool { kind.isNamespaced }
 
     /// Whether Aeraki owns the kind's CRD and reports on its objects' status.
-    public var isAerakiKind: Bool { kind.group.hasSuffix("aeraki.io") }
+    package var isAerakiKind: Bool { kind.group.hasSuffix("aeraki.io") }
 
     /// The collection path, across all namespaces or in `namespace`.
-    public func collectionPath(namespace: String? = nil) -> String {
+    package func collectionPath(namespace: String? = nil) -> String {
         if let namespace, isNamespaced { "/apis/\(kind.group)/\(version)/namespaces/\(namespace)/\(plural)" }
         else { "/apis/\(kind.group)/\(version)/\(plural)" }
     }
 
     /// The path of one object's `status` subresource.
-    public func statusPath(namespace: String, name: String) -> String {
+    package func statusPath(namespace: String, name: String) -> String {
         (isNamespaced ? collectionPath(namespace: namespace) : collectionPath()) + "/\(name)/status"
     }
 
     /// Aeraki's own kinds, as its CRDs (`deploy/crds/`) serve them.
-    public static let aeraki: [APIResource] = [
+    package static let aeraki: [APIResource] = [
         APIResource(kind: .metaRouter, version: "v1alpha1", plural: "metarouters"),
         APIResource(kind: .applicationProtocol, version: "v1alpha1", plural: "applicationprotocols"),
         APIResource(kind: .redisService, version: "v1alpha1", plural: "redisservices"),
@@ -48,7 +48,7 @@ public struct APIResource: Sendable, Hashable, CustomStringConvertible {
 
     /// Istio's networking and security kinds, at `version` (`v1` since Istio 1.22; `v1beta1` or
     /// `v1alpha3` before — security kinds have no `v1alpha3` and use `v1beta1` then).
-    public static func istio(version: String = "v1") -> [APIResource] {
+    package static func istio(version: String = "v1") -> [APIResource] {
         let networking = [
             (ConfigKind.serviceEntry, "serviceentries"), (.virtualService, "virtualservices"),
             (.destinationRule, "destinationrules"), (.sidecar, "sidecars"), (.gateway, "gateways"),

@@ -8,23 +8,23 @@ internal import NIOSSL
 ///
 /// The bearer token of a ``KubernetesConnection/Authentication/tokenFile(_:)`` is read before
 /// every request, so a rotated service-account token is used as soon as the kubelet writes it.
-public final class KubernetesAPIClient: Sendable {
+package final class KubernetesAPIClient: Sendable {
     /// A list response: the objects and the collection's resource version to watch from.
-    public struct ObjectList: Sendable {
+    package struct ObjectList: Sendable {
         /// The objects.
-        public var items: [KubernetesObject]
+        package var items: [KubernetesObject]
         /// `metadata.resourceVersion` of the list.
-        public var resourceVersion: String
+        package var resourceVersion: String
 
         /// A list from its parts.
-        public init(items: [KubernetesObject], resourceVersion: String) {
+        package init(items: [KubernetesObject], resourceVersion: String) {
             self.items = items
             self.resourceVersion = resourceVersion
         }
     }
 
     /// One watch event.
-    public enum WatchEvent: Sendable, Equatable {
+    package enum WatchEvent: Sendable, Equatable {
         case added(KubernetesObject)
         case modified(KubernetesObject)
         case deleted(KubernetesObject)
@@ -40,7 +40,7 @@ public final class KubernetesAPIClient: Sendable {
     /// A client for `connection` that holds up to `watches` watches open at once (each holds an
     /// HTTP/1 connection for its whole life; lists, status writes and the Lease get a few more).
     /// - Throws: ``KubernetesConfigurationError`` when its certificates or key do not parse.
-    public init(connection: KubernetesConnection, watchTimeoutSeconds: Int = 300, watches: Int = 8) throws(KubernetesConfigurationError) {
+    package init(connection: KubernetesConnection, watchTimeoutSeconds: Int = 300, watches: Int = 8) throws(KubernetesConfigurationError) {
         self.connection = connection
         self.watchTimeoutSeconds = watchTimeoutSeconds
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -65,13 +65,13 @@ public final class KubernetesAPIClient: Sendable {
     }
 
     /// Closes the client's connections.
-    public func shutdown() async {
+    package func shutdown() async {
         try? await http.shutdown()
     }
 
     /// Lists the collection at `path` (`/api/v1/services`, ``APIResource/collectionPath(namespace:)``)
     /// in every namespace.
-    public func list(_ path: String) async throws(KubernetesAPIError) -> ObjectList {
+    package func list(_ path: String) async throws(KubernetesAPIError) -> ObjectList {
         let response = try await execute(path, query: [:], deadline: .now() + .seconds(60))
         let body = try await collect(response, path: path)
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
@@ -86,7 +86,7 @@ public final class KubernetesAPIClient: Sendable {
 
     /// Watches the collection at `path` from `resourceVersion` (with bookmarks), calling `onEvent`
     /// for each event until the server ends the watch. An `ERROR` event ends it by throwing.
-    public func watch(
+    package func watch(
         _ path: String, from resourceVersion: String, onEvent: (WatchEvent) async throws(KubernetesAPIError) -> Void
     ) async throws(KubernetesAPIError) {
         let query = [
@@ -117,7 +117,7 @@ public final class KubernetesAPIClient: Sendable {
     }
 
     /// Merge-patches the `status` subresource of `name` with `patch`.
-    public func patchStatus(_ resource: APIResource, namespace: String, name: String, patch: [UInt8]) async throws(KubernetesAPIError) {
+    package func patchStatus(_ resource: APIResource, namespace: String, name: String, patch: [UInt8]) async throws(KubernetesAPIError) {
         let path = resource.statusPath(namespace: namespace, name: name)
         let response = try await execute(
             path, query: [:], method: .PATCH, body: patch, contentType: "application/merge-patch+json", deadline: .now() + .seconds(30)
@@ -126,7 +126,7 @@ public final class KubernetesAPIClient: Sendable {
     }
 
     /// The object at `path`, or nil when it does not exist (404).
-    public func get(_ path: String) async throws(KubernetesAPIError) -> [String: Any]? {
+    package func get(_ path: String) async throws(KubernetesAPIError) -> [String: Any]? {
         let response = try await execute(path, query: [:], deadline: .now() + .seconds(30))
         if response.status == .notFound {
             _ = try? await response.body.collect(upTo: 1 << 16)
@@ -136,13 +136,13 @@ public final class KubernetesAPIClient: Sendable {
     }
 
     /// Creates `object` in the collection at `path` (POST); a `409` means it already exists.
-    public func create(_ path: String, object: [String: Any]) async throws(KubernetesAPIError) -> [String: Any] {
+    package func create(_ path: String, object: [String: Any]) async throws(KubernetesAPIError) -> [String: Any] {
         try await write(path, method: .POST, object: object)
     }
 
     /// Replaces the object at `path` with `object` (PUT); its `metadata.resourceVersion` is the
     /// precondition, and a `409` means another writer came first.
-    public func replace(_ path: String, object: [String: Any]) async throws(KubernetesAPIError) -> [String: Any] {
+    package func replace(_ path: String, object: [String: Any]) async throws(KubernetesAPIError) -> [String: Any] {
         try await write(path, method: .PUT, object: object)
     }
 

@@ -1,5 +1,5 @@
 /// Why a call to the Kubernetes API failed.
-public enum KubernetesAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum KubernetesAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `410 Gone`: the resource version asked for is too old; list again.
     case gone(path: String, message: String)
     /// Any other non-success HTTP status.
@@ -9,7 +9,7 @@ public enum KubernetesAPIError: Error, Sendable, Equatable, CustomStringConverti
     /// The response is not what the API promises.
     case decoding(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .gone(let path, let message): "\(path): 410 Gone (\(message))"
         case .status(let path, let code, let message): "\(path): HTTP \(code) \(message)"
@@ -19,7 +19,7 @@ public enum KubernetesAPIError: Error, Sendable, Equatable, CustomStringConverti
     }
 
     /// Whether the watch must start over from a fresh list.
-    public var needsRelist: Bool {
+    package var needsRelist: Bool {
         if case .gone = self { return true }
         return false
     }

@@ -1,24 +1,24 @@
 internal import Foundation
-public import Mesh
+package import Mesh
 
 /// One object as the API server sent it: identity, versions, Aeraki's status condition, and the
 /// object's JSON text (decoded into a ``MeshResource`` by the same parser as YAML files).
-public struct KubernetesObject: Sendable, Equatable {
+package struct KubernetesObject: Sendable, Equatable {
     /// `metadata.namespace` (empty for cluster-scoped objects).
-    public var namespace: String
+    package var namespace: String
     /// `metadata.name`.
-    public var name: String
+    package var name: String
     /// `metadata.resourceVersion`.
-    public var resourceVersion: String
+    package var resourceVersion: String
     /// `metadata.generation` (0 when absent).
-    public var generation: Int64
+    package var generation: Int64
     /// The `Reconciled` condition in `status.conditions`, if any.
-    public var reconciled: StatusCondition?
+    package var reconciled: StatusCondition?
     /// The whole object as JSON.
-    public var json: String
+    package var json: String
 
     /// An object from its parts.
-    public init(namespace: String, name: String, resourceVersion: String, generation: Int64 = 0, reconciled: StatusCondition? = nil, json: String) {
+    package init(namespace: String, name: String, resourceVersion: String, generation: Int64 = 0, reconciled: StatusCondition? = nil, json: String) {
         self.namespace = namespace
         self.name = name
         self.resourceVersion = resourceVersion
@@ -50,28 +50,28 @@ public struct KubernetesObject: Sendable, Equatable {
     }
 
     /// The mesh key of this object when it is of `kind`.
-    public func key(_ kind: ConfigKind) -> ConfigKey {
+    package func key(_ kind: ConfigKind) -> ConfigKey {
         ConfigKey(kind: kind, namespace: kind.isNamespaced ? namespace : "", name: name)
     }
 }
 
 /// Aeraki's `Reconciled` condition on a resource's status: whether the resource was accepted,
 /// and the validation message when it was not.
-public struct StatusCondition: Sendable, Equatable {
+package struct StatusCondition: Sendable, Equatable {
     /// The condition type Aeraki writes.
-    public static let type = "Reconciled"
+    package static let type = "Reconciled"
 
     /// True when the resource is valid and in effect.
-    public var status: Bool
+    package var status: Bool
     /// `Accepted` or `Rejected`.
-    public var reason: String
+    package var reason: String
     /// Why the resource was rejected (every validation problem, one per line); empty when accepted.
-    public var message: String
+    package var message: String
     /// The `metadata.generation` the condition describes.
-    public var observedGeneration: Int64
+    package var observedGeneration: Int64
 
     /// A condition from its parts.
-    public init(status: Bool, reason: String, message: String, observedGeneration: Int64) {
+    package init(status: Bool, reason: String, message: String, observedGeneration: Int64) {
         self.status = status
         self.reason = reason
         self.message = message
@@ -79,12 +79,12 @@ public struct StatusCondition: Sendable, Equatable {
     }
 
     /// Accepted at `generation`.
-    public static func accepted(generation: Int64) -> StatusCondition {
+    package static func accepted(generation: Int64) -> StatusCondition {
         StatusCondition(status: true, reason: "Accepted", message: "", observedGeneration: generation)
     }
 
     /// Rejected at `generation`, with `errors` as the message.
-    public static func rejected(_ errors: [ValidationError], generation: Int64) -> StatusCondition {
+    package static func rejected(_ errors: [ValidationError], generation: Int64) -> StatusCondition {
         let lines = errors.map { error in [error.field, error.reason].filter { !$0.isEmpty }.joined(separator: ": ") }
         return StatusCondition(status: false, reason: "Rejected", message: lines.joined(separator: "\n"), observedGeneration: generation)
     }

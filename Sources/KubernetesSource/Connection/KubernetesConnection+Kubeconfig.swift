@@ -8,7 +8,7 @@ extension KubernetesConnection {
     /// Relative file paths are resolved against the kubeconfig's directory, as kubectl does.
     /// Exec and auth-provider plugins are not supported.
     /// - Throws: ``KubernetesConfigurationError`` naming the file and what is wrong in it.
-    public static func kubeconfig(path: String, context: String? = nil) throws(KubernetesConfigurationError) -> KubernetesConnection {
+    package static func kubeconfig(path: String, context: String? = nil) throws(KubernetesConfigurationError) -> KubernetesConnection {
         let text = String(decoding: try readFile(path, what: "the kubeconfig"), as: UTF8.self)
         let root: [String: Any]
         do {

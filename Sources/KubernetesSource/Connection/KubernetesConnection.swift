@@ -3,9 +3,9 @@ internal import Foundation
 /// Where the Kubernetes API server is and how to authenticate to it: from the pod's service
 /// account (``inCluster(environment:serviceAccountDirectory:)``) or a kubeconfig file
 /// (``kubeconfig(path:context:)``).
-public struct KubernetesConnection: Sendable, Equatable {
+package struct KubernetesConnection: Sendable, Equatable {
     /// How requests authenticate.
-    public enum Authentication: Sendable, Equatable {
+    package enum Authentication: Sendable, Equatable {
         /// No credentials (a test server, or a proxy that adds them).
         case none
         /// A fixed bearer token.
@@ -18,16 +18,16 @@ public struct KubernetesConnection: Sendable, Equatable {
     }
 
     /// The server's base URL, `https://10.96.0.1:443`.
-    public var server: String
+    package var server: String
     /// PEM roots that verify the server's certificate; nil: the system's roots.
-    public var certificateAuthorityPEM: [UInt8]?
+    package var certificateAuthorityPEM: [UInt8]?
     /// Skip verifying the server's certificate (kubeconfig `insecure-skip-tls-verify`).
-    public var insecureSkipTLSVerify: Bool
+    package var insecureSkipTLSVerify: Bool
     /// The credentials.
-    public var authentication: Authentication
+    package var authentication: Authentication
 
     /// A connection from its parts.
-    public init(
+    package init(
         server: String, certificateAuthorityPEM: [UInt8]? = nil, insecureSkipTLSVerify: Bool = false,
         authentication: Authentication = .none
     ) {
@@ -38,13 +38,13 @@ public struct KubernetesConnection: Sendable, Equatable {
     }
 
     /// The directory a pod's service-account credentials are mounted in.
-    public static let serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount"
+    package static let serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount"
 
     /// The pod's own connection: `KUBERNETES_SERVICE_HOST`/`KUBERNETES_SERVICE_PORT`, the CA bundle
     /// `ca.crt` and the token file `token` (re-read on every request) of the mounted service account.
     /// `environment` defaults to the process's.
     /// - Throws: ``KubernetesConfigurationError`` naming the missing variable or unreadable file.
-    public static func inCluster(
+    package static func inCluster(
         environment: [String: String]? = nil,
         serviceAccountDirectory: String = Self.serviceAccountDirectory
     ) throws(KubernetesConfigurationError) -> KubernetesConnection {
@@ -73,7 +73,7 @@ public struct KubernetesConnection: Sendable, Equatable {
 }
 
 /// Why a Kubernetes connection could not be configured.
-public enum KubernetesConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum KubernetesConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// In-cluster configuration was asked for outside a pod.
     case notInCluster(missing: String)
     /// A file named by the configuration cannot be read.
@@ -81,7 +81,7 @@ public enum KubernetesConfigurationError: Error, Sendable, Equatable, CustomStri
     /// The kubeconfig file is not usable.
     case invalidKubeconfig(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notInCluster(let missing): "not running in a Kubernetes pod: \(missing) is not set (use --kubeconfig)"
         case .unreadableFile(let path, let reason): "\(path): \(reason)"

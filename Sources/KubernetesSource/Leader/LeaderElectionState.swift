@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// Leader election over a Lease, as client-go's `leaderelection` decides it. Pure: the caller
 /// reads the Lease, passes it with the time, and writes what this returns.
@@ -8,9 +8,9 @@ public import Foundation
 /// renewing loses the lease `leaseDuration` after its last renewal was observed. A leader leads
 /// only until `renewDeadline` after its last successful renewal — shorter than the lease — so it has
 /// stopped (even if it was paused and knows nothing yet) before anyone else may take over.
-public struct LeaderElectionState: Sendable {
+package struct LeaderElectionState: Sendable {
     /// What to do after reading the Lease.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         /// Create the Lease, held by us.
         case create(LeaseRecord)
         /// Update the Lease (precondition: its resource version) to be held by us.
@@ -20,25 +20,25 @@ public struct LeaderElectionState: Sendable {
     }
 
     /// This replica's identity.
-    public let identity: String
+    package let identity: String
     /// How long a lease lives without renewal.
-    public let leaseDuration: Duration
+    package let leaseDuration: Duration
     /// How long a leader keeps leading without a successful renewal.
-    public let renewDeadline: Duration
+    package let renewDeadline: Duration
     private var holding = false
     private var observed: LeaseRecord?
     private var observedAt: ContinuousClock.Instant?
     private var lastRenewal: ContinuousClock.Instant?
 
     /// A replica that does not lead yet.
-    public init(identity: String, leaseDuration: Duration, renewDeadline: Duration) {
+    package init(identity: String, leaseDuration: Duration, renewDeadline: Duration) {
         self.identity = identity
         self.leaseDuration = leaseDuration
         self.renewDeadline = renewDeadline
     }
 
     /// The Lease as read at `now` (nil: it does not exist); `wallClock` stamps what we write.
-    public mutating func decide(_ lease: LeaseRecord?, now: ContinuousClock.Instant, wallClock: Date) -> Decision {
+    package mutating func decide(_ lease: LeaseRecord?, now: ContinuousClock.Instant, wallClock: Date) -> Decision {
         let seconds = Int((leaseDuration.components.seconds) + (leaseDuration.components.attoseconds > 0 ? 1 : 0))
         guard let lease else {
             return .create(LeaseRecord(holder: identity, durationSeconds: seconds, acquireTime: wallClock, renewTime: wallClock, transitions: 0))
@@ -63,7 +63,7 @@ public struct LeaderElectionState: Sendable {
     }
 
     /// Our create or update, sent at `now`, succeeded: we lead (until `renewDeadline` after `now`).
-    public mutating func wrote(_ record: LeaseRecord, now: ContinuousClock.Instant) {
+    package mutating func wrote(_ record: LeaseRecord, now: ContinuousClock.Instant) {
         observed = record
         observedAt = now
         lastRenewal = now
@@ -73,7 +73,7 @@ public struct LeaderElectionState: Sendable {
     /// The record that gives the lease up (no holder, a one-second duration, as client-go's
     /// `ReleaseOnCancel` writes it) when this replica holds it, so another takes over at once
     /// instead of waiting for it to expire; nil otherwise. This replica stops leading.
-    public mutating func release(wallClock: Date) -> LeaseRecord? {
+    package mutating func release(wallClock: Date) -> LeaseRecord? {
         defer { holding = false }
         guard holding, var record = observed, record.holder == identity else { return nil }
         record.holder = ""
@@ -84,7 +84,7 @@ public struct LeaderElectionState: Sendable {
     }
 
     /// Whether this replica leads at `now`: it holds the lease and renewed it within the renew deadline.
-    public func isLeader(at now: ContinuousClock.Instant) -> Bool {
+    package func isLeader(at now: ContinuousClock.Instant) -> Bool {
         guard holding, let lastRenewal else { return false }
         return lastRenewal + renewDeadline > now
     }

@@ -5,24 +5,24 @@ import Synchronization
 /// Holds a `coordination.k8s.io/v1` Lease for the replica that writes status: reads it every
 /// `retryPeriod`, takes it when it is free or expired, renews it while leading, and says whether
 /// this replica leads (``isLeader``). See ``LeaderElectionState`` for the rules.
-public final class LeaderElector: Sendable {
+package final class LeaderElector: Sendable {
     /// Which Lease, who we are, and the timings (client-go's defaults: 15 s, 10 s, 2 s).
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// The Lease's namespace (Aeraki's own).
-        public var namespace: String
+        package var namespace: String
         /// The Lease's name.
-        public var name: String
+        package var name: String
         /// This replica's identity (the pod name).
-        public var identity: String
+        package var identity: String
         /// How long a lease lives without renewal.
-        public var leaseDuration: Duration
+        package var leaseDuration: Duration
         /// How long a leader keeps leading without a successful renewal (less than `leaseDuration`).
-        public var renewDeadline: Duration
+        package var renewDeadline: Duration
         /// How often the Lease is read, and renewed.
-        public var retryPeriod: Duration
+        package var retryPeriod: Duration
 
         /// A configuration from its parts.
-        public init(
+        package init(
             namespace: String, name: String = "aeraki-status", identity: String, leaseDuration: Duration = .seconds(15),
             renewDeadline: Duration = .seconds(10), retryPeriod: Duration = .seconds(2)
         ) {
@@ -35,7 +35,7 @@ public final class LeaderElector: Sendable {
         }
 
         /// The timings scaled from one lease duration, in client-go's proportions (2/3 and 2/15).
-        public static func scaled(namespace: String, name: String, identity: String, leaseDuration: Duration) -> Configuration {
+        package static func scaled(namespace: String, name: String, identity: String, leaseDuration: Duration) -> Configuration {
             Configuration(
                 namespace: namespace, name: name, identity: identity, leaseDuration: leaseDuration,
                 renewDeadline: leaseDuration * 2 / 3, retryPeriod: leaseDuration * 2 / 15
@@ -66,7 +66,7 @@ public final class LeaderElector: Sendable {
     }
 
     /// Whether this replica leads now.
-    public var isLeader: Bool { state.withLock { $0.isLeader(at: .now) } }
+    package var isLeader: Bool { state.withLock { $0.isLeader(at: .now) } }
 
     /// Campaigns and renews until cancelled.
     func run() async {

@@ -1,23 +1,23 @@
-public import Foundation
+package import Foundation
 
 /// The `spec` of a `coordination.k8s.io/v1` Lease as leader election reads and writes it, with the
 /// object's resource version (the update's precondition).
-public struct LeaseRecord: Sendable, Equatable {
+package struct LeaseRecord: Sendable, Equatable {
     /// `holderIdentity`; empty when nobody holds it.
-    public var holder: String
+    package var holder: String
     /// `leaseDurationSeconds`.
-    public var durationSeconds: Int
+    package var durationSeconds: Int
     /// `acquireTime`.
-    public var acquireTime: Date?
+    package var acquireTime: Date?
     /// `renewTime`.
-    public var renewTime: Date?
+    package var renewTime: Date?
     /// `leaseTransitions`.
-    public var transitions: Int
+    package var transitions: Int
     /// `metadata.resourceVersion`; empty for a lease not yet created.
-    public var resourceVersion: String = ""
+    package var resourceVersion: String = ""
 
     /// A record from its parts.
-    public init(holder: String, durationSeconds: Int, acquireTime: Date?, renewTime: Date?, transitions: Int, resourceVersion: String = "") {
+    package init(holder: String, durationSeconds: Int, acquireTime: Date?, renewTime: Date?, transitions: Int, resourceVersion: String = "") {
         self.holder = holder
         self.durationSeconds = durationSeconds
         self.acquireTime = acquireTime

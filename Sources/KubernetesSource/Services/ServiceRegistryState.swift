@@ -9,13 +9,13 @@ internal import Mesh
 /// touches: a Service event its own entry, an EndpointSlice event its Service's, a Pod event the
 /// Services whose slices name the Pod. A slice or Pod event changes nothing but endpoints, so the
 /// entry differs from its last version in endpoints alone.
-public struct ServiceRegistryState: Sendable {
+package struct ServiceRegistryState: Sendable {
     /// The collections the registry watches.
-    public enum Collection: String, Sendable, CaseIterable {
+    package enum Collection: String, Sendable, CaseIterable {
         case services, endpointSlices, pods
 
         /// The collection path across all namespaces.
-        public var path: String {
+        package var path: String {
             switch self {
             case .services: "/api/v1/services"
             case .endpointSlices: "/apis/discovery.k8s.io/v1/endpointslices"
@@ -25,7 +25,7 @@ public struct ServiceRegistryState: Sendable {
     }
 
     /// The DNS domain suffix of Service hosts (`cluster.local`).
-    public let domainSuffix: String
+    package let domainSuffix: String
     private var services: [String: KubeService] = [:]
     private var slices: [String: KubeEndpointSlice] = [:]
     private var pods: [String: KubePod] = [:]
@@ -36,27 +36,27 @@ public struct ServiceRegistryState: Sendable {
     private var resume: [Collection: ResumePoint] = [:]
     private var listed: Set<Collection> = []
     /// Why a Service gives no entry, by `namespace/name` (for a log line when it changes).
-    public private(set) var skipped: [String: String] = [:]
+    package private(set) var skipped: [String: String] = [:]
     /// Objects that do not decode, by `collection namespace/name`.
-    public private(set) var undecodable: [String: String] = [:]
+    package private(set) var undecodable: [String: String] = [:]
 
     /// An empty registry.
-    public init(domainSuffix: String) {
+    package init(domainSuffix: String) {
         self.domainSuffix = domainSuffix
     }
 
     /// The resource version `collection`'s watch resumes from; nil: list first.
-    public func resourceVersion(of collection: Collection) -> String? {
+    package func resourceVersion(of collection: Collection) -> String? {
         resume[collection]?.resourceVersion
     }
 
     /// `collection`'s version expired: list it again.
-    public mutating func expire(_ collection: Collection) {
+    package mutating func expire(_ collection: Collection) {
         resume[collection]?.expire()
     }
 
     /// A full list of `collection` arrived.
-    public mutating func relisted(_ collection: Collection, _ list: KubernetesAPIClient.ObjectList) -> WatchState.StoreUpdate {
+    package mutating func relisted(_ collection: Collection, _ list: KubernetesAPIClient.ObjectList) -> WatchState.StoreUpdate {
         resume[collection, default: ResumePoint()].listed(list)
         switch collection {
         case .services: services = [:]
@@ -79,7 +79,7 @@ public struct ServiceRegistryState: Sendable {
     }
 
     /// A watch event of `collection` arrived.
-    public mutating func received(_ collection: Collection, _ event: KubernetesAPIClient.WatchEvent) -> WatchState.StoreUpdate {
+    package mutating func received(_ collection: Collection, _ event: KubernetesAPIClient.WatchEvent) -> WatchState.StoreUpdate {
         resume[collection, default: ResumePoint()].received(event)
         let affected: Set<String>
         switch event {

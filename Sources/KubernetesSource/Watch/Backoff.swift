@@ -1,23 +1,23 @@
 /// Exponential backoff between failed attempts: `initial`, doubling up to `maximum`, each delay
 /// jittered down by up to `jitter` of itself so replicas do not retry in step.
-public struct Backoff: Sendable {
+package struct Backoff: Sendable {
     /// The first delay.
-    public var initial: Duration
+    package var initial: Duration
     /// The longest delay.
-    public var maximum: Duration
+    package var maximum: Duration
     /// The share of each delay that is random, 0...1.
-    public var jitter: Double
+    package var jitter: Double
     private var failures = 0
 
     /// A backoff from its parts.
-    public init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(30), jitter: Double = 0.2) {
+    package init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(30), jitter: Double = 0.2) {
         self.initial = initial
         self.maximum = maximum
         self.jitter = jitter
     }
 
     /// The delay before the next attempt, counting this failure.
-    public mutating func next() -> Duration {
+    package mutating func next() -> Duration {
         let exponent = min(failures, 30)
         failures += 1
         var delay = initial * (1 << exponent)
@@ -27,7 +27,7 @@ public struct Backoff: Sendable {
     }
 
     /// An attempt succeeded: start from `initial` again.
-    public mutating func reset() {
+    package mutating func reset() {
         failures = 0
     }
 }

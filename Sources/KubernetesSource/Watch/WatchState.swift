@@ -1,4 +1,4 @@
-public import Mesh
+package import Mesh
 
 /// What one resource's list/watch has seen, and what each list or event means for the store.
 ///
@@ -6,9 +6,9 @@ public import Mesh
 /// Kubernetes object and the same object in a file give the same resource and the same errors. An
 /// object that stops decoding keeps its last good version in the store (and its errors are
 /// reported); a relist replaces the resource's whole set, keeping those last good versions.
-public struct WatchState: Sendable {
+package struct WatchState: Sendable {
     /// A change to make to the store.
-    public enum StoreUpdate: Sendable, Equatable {
+    package enum StoreUpdate: Sendable, Equatable {
         /// Replace everything of this kind from this origin.
         case replace([MeshResource])
         /// Add or update, and delete.
@@ -18,32 +18,32 @@ public struct WatchState: Sendable {
     }
 
     /// The resource watched.
-    public let resource: APIResource
+    package let resource: APIResource
     /// Where the watch resumes.
-    public private(set) var resume = ResumePoint()
+    package private(set) var resume = ResumePoint()
     /// The resource version to resume the watch from; nil: list first.
-    public var resourceVersion: String? { resume.resourceVersion }
+    package var resourceVersion: String? { resume.resourceVersion }
     /// Every object's last good resource, by key.
-    public private(set) var lastGood: [ConfigKey: MeshResource] = [:]
+    package private(set) var lastGood: [ConfigKey: MeshResource] = [:]
     /// Objects that do not decode, with why.
-    public private(set) var decodeErrors: [ConfigKey: [ValidationError]] = [:]
+    package private(set) var decodeErrors: [ConfigKey: [ValidationError]] = [:]
     /// Every object present, by key (for status reporting).
-    public private(set) var objects: [ConfigKey: KubernetesObject] = [:]
+    package private(set) var objects: [ConfigKey: KubernetesObject] = [:]
     private let parser = MeshYAMLParser(defaultNamespace: "default")
 
     /// A state that lists first.
-    public init(resource: APIResource) {
+    package init(resource: APIResource) {
         self.resource = resource
     }
 
     /// The `source` recorded on resources and errors: `kubernetes group/version/plural ns/name`.
-    public func source(of object: KubernetesObject) -> String {
+    package func source(of object: KubernetesObject) -> String {
         let name = object.namespace.isEmpty ? object.name : "\(object.namespace)/\(object.name)"
         return "kubernetes \(resource) \(name)"
     }
 
     /// A full list arrived: everything else of this kind from this origin is gone.
-    public mutating func relisted(_ list: KubernetesAPIClient.ObjectList) -> StoreUpdate {
+    package mutating func relisted(_ list: KubernetesAPIClient.ObjectList) -> StoreUpdate {
         var resources: [MeshResource] = []
         var present: [ConfigKey: KubernetesObject] = [:]
         for object in list.items {
@@ -60,7 +60,7 @@ public struct WatchState: Sendable {
     }
 
     /// A watch event arrived.
-    public mutating func received(_ event: KubernetesAPIClient.WatchEvent) -> StoreUpdate {
+    package mutating func received(_ event: KubernetesAPIClient.WatchEvent) -> StoreUpdate {
         resume.received(event)
         switch event {
         case .bookmark:
@@ -80,7 +80,7 @@ public struct WatchState: Sendable {
     }
 
     /// The watch's resource version expired (410 Gone): list again.
-    public mutating func expire() {
+    package mutating func expire() {
         resume.expire()
     }
 

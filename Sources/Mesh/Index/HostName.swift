@@ -1,15 +1,15 @@
 /// Host name rules shared by validation and the index: short-name expansion and wildcard matching.
-public enum HostName {
+package enum HostName {
     /// Expands a short name (no dot) to `name.namespace.svc.<domainSuffix>`, as istiod does for
     /// VirtualService and DestinationRule hosts; FQDNs, wildcards and IPs are returned unchanged.
-    public static func resolve(_ host: String, namespace: String, domainSuffix: String = "cluster.local") -> String {
+    package static func resolve(_ host: String, namespace: String, domainSuffix: String = "cluster.local") -> String {
         if host.isEmpty || host == "*" || host.contains(".") || host.contains(":") { return host }
         if host.hasPrefix("*") { return host }
         return "\(host).\(namespace).svc.\(domainSuffix)"
     }
 
     /// Whether `pattern` (exact, `*` or `*.suffix`) matches the concrete or wildcard `host`.
-    public static func matches(_ pattern: String, _ host: String) -> Bool {
+    package static func matches(_ pattern: String, _ host: String) -> Bool {
         let pattern = pattern.lowercased()
         let host = host.lowercased()
         if pattern == "*" || pattern == host { return true }

@@ -1,10 +1,10 @@
-public import MeshAPI
+package import MeshAPI
 internal import Foundation
 
 extension MeshIndex {
     /// The Sidecar that applies to `proxy`: one in its namespace selecting its labels, else its
     /// namespace's default, else the root namespace's default; nil means "import everything".
-    public func sidecar(for proxy: ProxyIdentity) -> (key: ConfigKey, spec: Istio_Networking_V1alpha3_Sidecar)? {
+    package func sidecar(for proxy: ProxyIdentity) -> (key: ConfigKey, spec: Istio_Networking_V1alpha3_Sidecar)? {
         func pick(_ namespace: String, selected: Bool) -> (key: ConfigKey, spec: Istio_Networking_V1alpha3_Sidecar)? {
             for resource in sidecars where resource.key.namespace == namespace {
                 guard case .sidecar(let sidecar) = resource.spec else { continue }
@@ -20,20 +20,20 @@ extension MeshIndex {
     }
 
     /// The egress hosts that scope `proxy` (`*/*` when no Sidecar restricts it).
-    public func egressHosts(for proxy: ProxyIdentity) -> [String] {
+    package func egressHosts(for proxy: ProxyIdentity) -> [String] {
         guard let sidecar = sidecar(for: proxy)?.spec, !sidecar.egress.isEmpty else { return ["*/*"] }
         return sidecar.egress.flatMap(\.hosts)
     }
 
     /// Whether `service` is exported to `proxy`'s namespace and imported by its Sidecar.
-    public func isVisible(_ service: MeshService, to proxy: ProxyIdentity) -> Bool {
+    package func isVisible(_ service: MeshService, to proxy: ProxyIdentity) -> Bool {
         Visibility.isExported(service.exportTo, from: service.namespace, to: proxy.namespace)
             && Visibility.imports(egressHosts(for: proxy), hostname: service.hostname, namespace: service.namespace, proxyNamespace: proxy.namespace)
     }
 
     /// The services `proxy` sees: exported to its namespace, imported by its Sidecar, one per host name
     /// (preferring the proxy's namespace, then a Kubernetes Service over a ServiceEntry, then the oldest).
-    public func services(visibleTo proxy: ProxyIdentity) -> [MeshService] {
+    package func services(visibleTo proxy: ProxyIdentity) -> [MeshService] {
         let egress = egressHosts(for: proxy)
         var byHost: [String: MeshService] = [:]
         for service in services

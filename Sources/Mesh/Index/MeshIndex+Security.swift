@@ -1,7 +1,7 @@
 internal import MeshAPI
 
 /// A workload's inbound mutual TLS mode (PeerAuthentication `UNSET` resolved by inheritance).
-public enum MutualTLSMode: String, Sendable, Hashable {
+package enum MutualTLSMode: String, Sendable, Hashable {
     /// Plaintext only.
     case disable = "DISABLE"
     /// mTLS and plaintext.
@@ -11,20 +11,20 @@ public enum MutualTLSMode: String, Sendable, Hashable {
 }
 
 /// The PeerAuthentication in effect for one workload (istiod's `ComposePeerAuthentication`).
-public struct EffectivePeerAuthentication: Sendable, Hashable {
+package struct EffectivePeerAuthentication: Sendable, Hashable {
     /// The workload mode, for ports without a port-level setting and for passthrough traffic.
-    public var mode: MutualTLSMode = .permissive
+    package var mode: MutualTLSMode = .permissive
     /// Port-level modes of the workload policy, by workload (target) port.
-    public var portModes: [UInt32: MutualTLSMode] = [:]
+    package var portModes: [UInt32: MutualTLSMode] = [:]
     /// Every PeerAuthentication that could apply (winners and ignored duplicates): what the inbound
     /// configuration is built from.
-    public var sources: [ConfigKey] = []
+    package var sources: [ConfigKey] = []
 
     /// PERMISSIVE everywhere, from no policy.
-    public init() {}
+    package init() {}
 
     /// The mode of target port `port`.
-    public func mode(port: UInt32) -> MutualTLSMode { portModes[port] ?? mode }
+    package func mode(port: UInt32) -> MutualTLSMode { portModes[port] ?? mode }
 }
 
 extension MeshIndex {
@@ -33,7 +33,7 @@ extension MeshIndex {
     /// workload-level (selector matching, not in the root namespace) policies apply in turn, each
     /// only when its mode is set; then the workload policy's port-level modes. Root-namespace
     /// policies with a selector are ignored, as istiod ignores them.
-    public func peerAuthentication(namespace: String, labels: [String: String]) -> EffectivePeerAuthentication {
+    package func peerAuthentication(namespace: String, labels: [String: String]) -> EffectivePeerAuthentication {
         var result = EffectivePeerAuthentication()
         var mesh: Istio_Security_V1beta1_PeerAuthentication?
         var scoped: Istio_Security_V1beta1_PeerAuthentication?
@@ -64,7 +64,7 @@ extension MeshIndex {
 
     /// The mode clients infer for services of `namespace` (`GetNamespaceMutualTLSMode`): the
     /// namespace policy's, else the mesh policy's, else PERMISSIVE; with the policies read.
-    public func namespaceMutualTLS(namespace: String) -> (mode: MutualTLSMode, sources: [ConfigKey]) {
+    package func namespaceMutualTLS(namespace: String) -> (mode: MutualTLSMode, sources: [ConfigKey]) {
         var mode = MutualTLSMode.permissive
         var sources: [ConfigKey] = []
         var mesh: MutualTLSMode?
@@ -93,7 +93,7 @@ extension MeshIndex {
     /// creation order: those of the root namespace and of `namespace` whose selector is empty or
     /// matches (a root-namespace policy with a selector applies in every namespace). Policies with a
     /// `targetRef(s)` attach to gateways and waypoints, not sidecars, and are skipped.
-    public func authorizationPolicies(namespace: String, labels: [String: String]) -> [MeshResource] {
+    package func authorizationPolicies(namespace: String, labels: [String: String]) -> [MeshResource] {
         let candidates = Set([options.rootNamespace, namespace]).flatMap { derived.authorizationPolicies[$0] ?? [] }
         return candidates.filter { resource in
             guard case .authorizationPolicy(let ap) = resource.spec, !ap.hasTargetRef, ap.targetRefs.isEmpty else { return false }
@@ -102,7 +102,7 @@ extension MeshIndex {
     }
 
     /// The keys of every PeerAuthentication in `namespaces`.
-    public func peerAuthenticationKeys(namespaces: Set<String>) -> [ConfigKey] {
+    package func peerAuthenticationKeys(namespaces: Set<String>) -> [ConfigKey] {
         peerAuthentications(in: namespaces.sorted()).map(\.key)
     }
 
@@ -114,7 +114,7 @@ extension MeshIndex {
 
     /// The DubboAuthorizationPolicy resources of `namespace` (they apply to the Dubbo services of
     /// their namespace), in creation order.
-    public func dubboAuthorizationPolicies(namespace: String) -> [MeshResource] {
+    package func dubboAuthorizationPolicies(namespace: String) -> [MeshResource] {
         derived.dubboAuthorizationPolicies[namespace] ?? []
     }
 

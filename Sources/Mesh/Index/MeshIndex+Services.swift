@@ -67,7 +67,7 @@ extension MeshIndex {
     /// The endpoint port is the WorkloadEntry's port for the service port's name, else the target
     /// port, else the service port; unix sockets get 0. DNS entries without endpoints resolve the host
     /// itself.
-    public func endpoints(of service: MeshService, port: UInt32) -> [ServiceEndpoint] {
+    package func endpoints(of service: MeshService, port: UInt32) -> [ServiceEndpoint] {
         guard let servicePort = service.port(port) else { return [] }
         let templates = endpointsBySource[service.source] ?? []
         var result: [ServiceEndpoint] = templates.map { template in

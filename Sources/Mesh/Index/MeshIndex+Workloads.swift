@@ -6,16 +6,16 @@ extension MeshIndex {
     /// PeerAuthentications and AuthorizationPolicies (which shape inbound), de-duplicated and sorted.
     /// (Sidecar selectors are accounted for by the Sidecar that applies.) A proxy's outbound config
     /// depends on its labels only through which of these match.
-    public var labelSelectors: [[String: String]] { derived.labelSelectors }
+    package var labelSelectors: [[String: String]] { derived.labelSelectors }
 
     /// Which of ``labelSelectors`` `labels` satisfy, as a bit string (one flag per selector).
-    public func matchingSelectors(_ labels: [String: String]) -> [Bool] {
+    package func matchingSelectors(_ labels: [String: String]) -> [Bool] {
         labelSelectors.map { Self.labels(labels, match: $0) }
     }
 
     /// The services `proxy` serves: those whose workload selector matches its labels in its
     /// namespace, or with an endpoint (on the first port) at one of its IPs. Sorted by host name.
-    public func ownServices(of proxy: ProxyIdentity) -> [MeshService] {
+    package func ownServices(of proxy: ProxyIdentity) -> [MeshService] {
         var positions = Set<Int>()
         for ip in proxy.ipAddresses { positions.formUnion(derived.servicesByEndpointAddress[ip] ?? []) }
         for position in derived.selectingServicesByNamespace[proxy.namespace] ?? [] {
@@ -29,7 +29,7 @@ extension MeshIndex {
     /// A copy whose endpoints of the ServiceEntries `sources` are taken from `snapshot`, which must
     /// differ from this index's snapshot only in those entries' endpoints and in WorkloadEntries:
     /// the incremental path for endpoint changes, which skips rebuilding services and rules.
-    public func updatingEndpoints(of sources: Set<ConfigKey>, snapshot: ConfigSnapshot) -> MeshIndex {
+    package func updatingEndpoints(of sources: Set<ConfigKey>, snapshot: ConfigSnapshot) -> MeshIndex {
         var endpoints = endpointsBySource
         var workloadEntries: [MeshResource]?
         for key in sources {

@@ -1,39 +1,39 @@
-public import MeshAPI
+package import MeshAPI
 
 /// What the mesh looks like, derived from a config snapshot: services (every host, address and port,
 /// protocol per port), endpoints, destination rules, virtual services, MetaRouters and scoping, so
 /// the generator can ask "what does this proxy see".
 ///
 /// Built once per snapshot; immutable and cheap to share.
-public struct MeshIndex: Sendable {
+package struct MeshIndex: Sendable {
     /// Mesh-wide settings the index needs.
-    public struct Options: Sendable, Hashable {
+    package struct Options: Sendable, Hashable {
         /// The cluster DNS suffix for short-name expansion.
-        public var domainSuffix: String
+        package var domainSuffix: String
         /// Istio's root namespace (mesh-wide default Sidecar and DestinationRules).
-        public var rootNamespace: String
+        package var rootNamespace: String
 
         /// Options from their parts.
-        public init(domainSuffix: String = "cluster.local", rootNamespace: String = "istio-system") {
+        package init(domainSuffix: String = "cluster.local", rootNamespace: String = "istio-system") {
             self.domainSuffix = domainSuffix
             self.rootNamespace = rootNamespace
         }
 
         /// `cluster.local`, `istio-system`.
-        public static var defaults: Options { Options() }
+        package static var defaults: Options { Options() }
     }
 
     /// The snapshot the index was built from.
-    public let snapshot: ConfigSnapshot
+    package let snapshot: ConfigSnapshot
     /// The options used.
-    public let options: Options
+    package let options: Options
     /// Every service, sorted by host name then namespace.
-    public let services: [MeshService]
+    package let services: [MeshService]
     /// Application protocol → codec, built-ins plus ApplicationProtocol resources.
-    public let codecs: [String: String]
+    package let codecs: [String: String]
     /// Application protocol → the ApplicationProtocol resource that registers its codec (generated
     /// resources that use a codec declare it as an input).
-    public let codecSources: [String: ConfigKey]
+    package let codecSources: [String: ConfigKey]
 
     let servicesByHost: [String: [MeshService]]
     let endpointsBySource: [ConfigKey: [EndpointTemplate]]
@@ -49,7 +49,7 @@ public struct MeshIndex: Sendable {
     let derived: Derived
 
     /// Indexes `snapshot`.
-    public init(snapshot: ConfigSnapshot, options: Options = .defaults) {
+    package init(snapshot: ConfigSnapshot, options: Options = .defaults) {
         self.snapshot = snapshot
         self.options = options
         var codecs = MeshProtocol.builtInCodecs
@@ -110,18 +110,18 @@ public struct MeshIndex: Sendable {
     }
 
     /// Every service with `hostname` (several namespaces may define one).
-    public func services(hostname: String) -> [MeshService] {
+    package func services(hostname: String) -> [MeshService] {
         servicesByHost[hostname.lowercased()] ?? []
     }
 
     /// The protocol of `port` on the service with `hostname` (first definition), or nil.
-    public func `protocol`(hostname: String, port: UInt32) -> MeshProtocol? {
+    package func `protocol`(hostname: String, port: UInt32) -> MeshProtocol? {
         services(hostname: hostname).first?.port(port)?.protocol
     }
 
     /// MetaRouters whose host is `hostname` (every host is honoured, not only `hosts[0]`) and that are
     /// exported to `proxy`'s namespace when a proxy is given.
-    public func metaRouters(for hostname: String, proxy: ProxyIdentity? = nil) -> [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] {
+    package func metaRouters(for hostname: String, proxy: ProxyIdentity? = nil) -> [(key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)] {
         (metaRoutersByHost[hostname.lowercased()] ?? []).compactMap { router in
             if let proxy, !Visibility.isExported(router.exportTo, from: router.key.namespace, to: proxy.namespace) { return nil }
             return (router.key, router.spec)
@@ -130,7 +130,7 @@ public struct MeshIndex: Sendable {
 
     /// RedisServices of `namespace` (a RedisService shapes only the services of its own namespace, as
     /// in Aeraki) naming `hostname`, oldest first, with their destination hosts resolved.
-    public func redisServices(for hostname: String, namespace: String) -> [ResolvedRedisService] {
+    package func redisServices(for hostname: String, namespace: String) -> [ResolvedRedisService] {
         (redisServicesByNamespace[namespace] ?? []).compactMap { resource in
             guard case .redisService(let spec) = resource.spec,
                 spec.host.contains(where: { HostName.resolve($0, namespace: namespace, domainSuffix: options.domainSuffix).lowercased() == hostname.lowercased() })
@@ -141,7 +141,7 @@ public struct MeshIndex: Sendable {
 
     /// The RedisDestination of `namespace` for `hostname`, if any (oldest first when several; a
     /// RedisDestination applies only to services of its own namespace, as in Aeraki).
-    public func redisDestination(for hostname: String, namespace: String) -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? {
+    package func redisDestination(for hostname: String, namespace: String) -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? {
         (redisDestinationsByNamespace[namespace] ?? []).lazy
             .compactMap { resource -> (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)? in
                 guard case .redisDestination(let spec) = resource.spec,

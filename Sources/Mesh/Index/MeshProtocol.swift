@@ -1,5 +1,5 @@
 /// The protocol of a service port, as Aeraki and Istio detect it.
-public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
+package enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
     // Aeraki's layer-7 protocols, from the port name's second `-` token.
     case dubbo, thrift, mongo, redis, mysql, kafka, zookeeper
     /// A MetaProtocol port: `tcp-metaprotocol-<application>`; `codec` is nil when no
@@ -10,7 +10,7 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
     /// No protocol could be detected (Istio sniffs such ports).
     case unknown
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .dubbo: "dubbo"
         case .thrift: "thrift"
@@ -34,7 +34,7 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether an Aeraki protocol plugin handles this port (Istio sees it as TCP).
-    public var isAerakiProtocol: Bool {
+    package var isAerakiProtocol: Bool {
         switch self {
         case .dubbo, .thrift, .mongo, .redis, .mysql, .kafka, .zookeeper, .metaProtocol: true
         default: false
@@ -43,7 +43,7 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether Envoy manages the port with an HTTP connection manager (Istio's listener protocol
     /// class HTTP: HTTP, HTTP2, gRPC, gRPC-Web, HTTP_PROXY).
-    public var isHTTP: Bool {
+    package var isHTTP: Bool {
         switch self {
         case .http, .http2, .grpc, .grpcWeb, .httpProxy: true
         default: false
@@ -51,7 +51,7 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether upstream connections speak HTTP/2 (Istio's `IsHTTP2`: HTTP2, gRPC, gRPC-Web).
-    public var isHTTP2: Bool {
+    package var isHTTP2: Bool {
         switch self {
         case .http2, .grpc, .grpcWeb: true
         default: false
@@ -59,7 +59,7 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the port carries gRPC (Istio's `IsGRPC`: gRPC, gRPC-Web).
-    public var isGRPC: Bool {
+    package var isGRPC: Bool {
         switch self {
         case .grpc, .grpcWeb: true
         default: false
@@ -67,12 +67,12 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether this is a MetaProtocol port (`tcp-metaprotocol-<application>-…`).
-    public var isMetaProtocol: Bool {
+    package var isMetaProtocol: Bool {
         if case .metaProtocol = self { true } else { false }
     }
 
     /// Codecs Aeraki registers without an ApplicationProtocol resource.
-    public static let builtInCodecs: [String: String] = [
+    package static let builtInCodecs: [String: String] = [
         "dubbo": "aeraki.meta_protocol.codec.dubbo",
         "thrift": "aeraki.meta_protocol.codec.thrift",
     ]
@@ -88,7 +88,7 @@ public enum MeshProtocol: Sendable, Hashable, CustomStringConvertible {
     /// The Kubernetes `appProtocol` values `kubernetes.io/h2c` (and `h2c`), `kubernetes.io/ws` and
     /// `kubernetes.io/wss` are HTTP2, HTTP and HTTPS.
     /// - Parameter codecs: application protocol → codec, from ApplicationProtocol resources.
-    public static func detect(portName: String, protocol: String, codecs: [String: String]) -> MeshProtocol {
+    package static func detect(portName: String, protocol: String, codecs: [String: String]) -> MeshProtocol {
         let tokens = portName.split(separator: "-", omittingEmptySubsequences: false).map { $0.lowercased() }
         if tokens.count > 1 {
             if tokens[1] == "metaprotocol" {

@@ -6,7 +6,7 @@ internal import MeshAPI
 /// wildcard rules. The one implementation of Istio's rule selection: the proxy namespace's rules,
 /// then the service namespace's exported ones, then the root namespace's; VirtualServices bound to
 /// `mesh`, exported to the proxy's namespace and imported by its Sidecar.
-public struct ProxyRules: Sendable {
+package struct ProxyRules: Sendable {
     private struct Candidate: Sendable {
         var key: ConfigKey
         var host: String
@@ -29,7 +29,7 @@ public struct ProxyRules: Sendable {
     private var wildcardVirtualServices: [(pattern: String, position: Int)] = []
 
     /// The rules that apply to `proxy` in `index`.
-    public init(index: MeshIndex, proxy: ProxyIdentity) {
+    package init(index: MeshIndex, proxy: ProxyIdentity) {
         proxyNamespace = proxy.namespace
         rootNamespace = index.options.rootNamespace
         let suffix = index.options.domainSuffix
@@ -69,7 +69,7 @@ public struct ProxyRules: Sendable {
     /// The DestinationRule for `service`: the proxy namespace's rules, then the service namespace's
     /// exported rules, then the root namespace's; the most specific host wins and rules with that
     /// same host are merged.
-    public func destinationRule(for service: MeshService) -> EffectiveDestinationRule? {
+    package func destinationRule(for service: MeshService) -> EffectiveDestinationRule? {
         let host = service.hostname.lowercased()
         var levels: [NamespaceRules] = [ownRules]
         if service.namespace != proxyNamespace, let rules = exportedRules[service.namespace] { levels.append(rules) }
@@ -95,7 +95,7 @@ public struct ProxyRules: Sendable {
     }
 
     /// The VirtualServices for `hostname`, in creation order.
-    public func virtualServices(for hostname: String) -> [ResolvedVirtualService] {
+    package func virtualServices(for hostname: String) -> [ResolvedVirtualService] {
         var positions = Set(exactVirtualServices[hostname.lowercased()] ?? [])
         for (pattern, position) in wildcardVirtualServices where HostName.matches(pattern, hostname) { positions.insert(position) }
         return positions.sorted().map { virtualServiceList[$0] }

@@ -1,12 +1,12 @@
-public import MeshAPI
+package import MeshAPI
 
 /// A RedisService with the hosts of its routes and mirrors expanded to FQDNs relative to its
 /// namespace (`name.namespace.svc.<suffix>`), as its destinations are named in cluster names.
-public struct ResolvedRedisService: Sendable {
+package struct ResolvedRedisService: Sendable {
     /// The RedisService.
-    public var key: ConfigKey
+    package var key: ConfigKey
     /// The spec with every route and mirror host resolved.
-    public var spec: Redis_Aeraki_Io_V1alpha1_RedisService
+    package var spec: Redis_Aeraki_Io_V1alpha1_RedisService
 
     init?(_ resource: MeshResource, domainSuffix: String) {
         guard case .redisService(var spec) = resource.spec else { return nil }
@@ -21,7 +21,7 @@ public struct ResolvedRedisService: Sendable {
     }
 
     /// Every host its routes and mirrors send to (lower-cased, sorted).
-    public var destinationHosts: [String] {
+    package var destinationHosts: [String] {
         var hosts = Set<String>()
         for route in spec.redis {
             if route.hasRoute { hosts.insert(route.route.host.lowercased()) }

@@ -1,16 +1,16 @@
-public import MeshAPI
+package import MeshAPI
 
 /// A VirtualService with short names expanded: hosts and destination hosts become
 /// `name.namespace.svc.<suffix>`, gateways `namespace/name`, as istiod does before using them.
-public struct ResolvedVirtualService: Sendable {
+package struct ResolvedVirtualService: Sendable {
     /// The VirtualService.
-    public var key: ConfigKey
+    package var key: ConfigKey
     /// The hosts, resolved.
-    public var hosts: [String]
+    package var hosts: [String]
     /// The gateways, resolved (`mesh` when none were given).
-    public var gateways: [String]
+    package var gateways: [String]
     /// The spec with every destination host resolved.
-    public var spec: Istio_Networking_V1alpha3_VirtualService
+    package var spec: Istio_Networking_V1alpha3_VirtualService
 
     init?(_ resource: MeshResource, domainSuffix: String) {
         guard case .virtualService(var spec) = resource.spec else { return nil }
@@ -38,19 +38,19 @@ public struct ResolvedVirtualService: Sendable {
     }
 
     /// Whether the VirtualService applies to sidecars (no gateways, or `mesh` among them).
-    public var appliesToSidecars: Bool { gateways.contains("mesh") }
+    package var appliesToSidecars: Bool { gateways.contains("mesh") }
 }
 
 extension MeshIndex {
     /// The VirtualServices for `hostname` that apply to sidecar `proxy` (see ``ProxyRules``; for
     /// tools and tests: generation computes the rules once per scope).
-    public func virtualServices(for hostname: String, proxy: ProxyIdentity) -> [ResolvedVirtualService] {
+    package func virtualServices(for hostname: String, proxy: ProxyIdentity) -> [ResolvedVirtualService] {
         ProxyRules(index: self, proxy: proxy).virtualServices(for: hostname)
     }
 
     /// The DestinationRule for `hostname` as `proxy` sees it (see ``ProxyRules``; for tools and
     /// tests: generation computes the rules once per scope).
-    public func destinationRule(for hostname: String, proxy: ProxyIdentity) -> EffectiveDestinationRule? {
+    package func destinationRule(for hostname: String, proxy: ProxyIdentity) -> EffectiveDestinationRule? {
         guard let service = services(visibleTo: proxy).first(where: { $0.hostname.lowercased() == hostname.lowercased() })
             ?? services(hostname: hostname).first
         else { return nil }
@@ -58,5 +58,5 @@ extension MeshIndex {
     }
 
     /// Every VirtualService, resolved, in creation order.
-    public var virtualServices: [ResolvedVirtualService] { virtualServiceList }
+    package var virtualServices: [ResolvedVirtualService] { virtualServiceList }
 }

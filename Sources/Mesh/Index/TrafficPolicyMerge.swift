@@ -1,12 +1,12 @@
-public import MeshAPI
+package import MeshAPI
 
 /// How Istio combines a DestinationRule's traffic policies for one service port and subset:
 /// port-level settings replace the top-level load balancer, pool, outlier detection and TLS; a
 /// subset's policy then overrides each of those it sets (all four when it has settings for this port).
-public enum TrafficPolicyMerge {
+package enum TrafficPolicyMerge {
     /// The effective policy for service port `port` and `subset` (empty for none), given a rule's
     /// top-level policy and its subsets.
-    public static func effective(
+    package static func effective(
         top: Istio_Networking_V1alpha3_TrafficPolicy?,
         subsets: [Istio_Networking_V1alpha3_Subset],
         port: UInt32,

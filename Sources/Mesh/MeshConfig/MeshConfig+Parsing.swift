@@ -6,7 +6,7 @@ extension MeshConfig {
     /// Parses istiod's mesh config YAML (camelCase fields, as in the `istio` ConfigMap's `mesh`
     /// key). Fields that do not shape generated config are ignored; an empty text is the defaults.
     /// - Throws: ``MeshConfigError`` naming the field whose value is invalid.
-    public static func parse(yaml: String, source: String) throws(MeshConfigError) -> MeshConfig {
+    package static func parse(yaml: String, source: String) throws(MeshConfigError) -> MeshConfig {
         let root: JSONValue
         do {
             guard let node = try Yams.compose(yaml: yaml, Resolver.default.removing(.timestamp)) else { return MeshConfig() }

@@ -1,30 +1,30 @@
 /// The mesh-wide settings istiod reads from the `mesh` key of the `istio` ConfigMap (mounted at
 /// `/etc/istio/config/mesh`): the fields that shape generated config. Every field defaults to
 /// istiod's own default, so an empty or missing file means Istio's defaults.
-public struct MeshConfig: Sendable, Hashable {
+package struct MeshConfig: Sendable, Hashable {
     /// How access log lines are written.
-    public enum AccessLogEncoding: String, Sendable, Hashable {
+    package enum AccessLogEncoding: String, Sendable, Hashable {
         case text = "TEXT"
         case json = "JSON"
     }
 
     /// What happens to traffic for hosts the proxy does not know.
-    public enum OutboundTrafficPolicy: String, Sendable, Hashable {
+    package enum OutboundTrafficPolicy: String, Sendable, Hashable {
         case allowAny = "ALLOW_ANY"
         case registryOnly = "REGISTRY_ONLY"
     }
 
     /// File access logging: where, in what format.
-    public struct AccessLog: Sendable, Hashable {
+    package struct AccessLog: Sendable, Hashable {
         /// The file (`/dev/stdout`).
-        public var path: String
+        package var path: String
         /// A text format, or for JSON a JSON object of keys to command operators; empty: Istio's default.
-        public var format: String
+        package var format: String
         /// Text or JSON.
-        public var encoding: AccessLogEncoding
+        package var encoding: AccessLogEncoding
 
         /// An access log from its parts.
-        public init(path: String, format: String = "", encoding: AccessLogEncoding = .text) {
+        package init(path: String, format: String = "", encoding: AccessLogEncoding = .text) {
             self.path = path
             self.format = format
             self.encoding = encoding
@@ -32,16 +32,16 @@ public struct MeshConfig: Sendable, Hashable {
     }
 
     /// The default retry policy of HTTP routes (`defaultHttpRetryPolicy`).
-    public struct RetryPolicy: Sendable, Hashable {
+    package struct RetryPolicy: Sendable, Hashable {
         /// Retries allowed; 0 turns retries off.
-        public var attempts: Int
+        package var attempts: Int
         /// The timeout per attempt, if set.
-        public var perTryTimeout: Duration?
+        package var perTryTimeout: Duration?
         /// Envoy's `retry_on` conditions.
-        public var retryOn: String
+        package var retryOn: String
 
         /// A policy from its parts.
-        public init(attempts: Int, perTryTimeout: Duration? = nil, retryOn: String = "") {
+        package init(attempts: Int, perTryTimeout: Duration? = nil, retryOn: String = "") {
             self.attempts = attempts
             self.perTryTimeout = perTryTimeout
             self.retryOn = retryOn
@@ -49,61 +49,61 @@ public struct MeshConfig: Sendable, Hashable {
     }
 
     /// `accessLogFile`; empty: no access log.
-    public var accessLogFile: String = ""
+    package var accessLogFile: String = ""
     /// `accessLogFormat`.
-    public var accessLogFormat: String = ""
+    package var accessLogFormat: String = ""
     /// `accessLogEncoding`.
-    public var accessLogEncoding: AccessLogEncoding = .text
+    package var accessLogEncoding: AccessLogEncoding = .text
     /// `enableAutoMtls`.
-    public var enableAutoMtls: Bool = true
+    package var enableAutoMtls: Bool = true
     /// `enableTracing`.
-    public var enableTracing: Bool = true
+    package var enableTracing: Bool = true
     /// `defaultConfig.tracing.sampling`, percent.
-    public var tracingSampling: Double = 1.0
+    package var tracingSampling: Double = 1.0
     /// `outboundTrafficPolicy.mode`.
-    public var outboundTrafficPolicy: OutboundTrafficPolicy = .allowAny
+    package var outboundTrafficPolicy: OutboundTrafficPolicy = .allowAny
     /// `defaultHttpRetryPolicy`; nil: Istio's built-in default (2 attempts).
-    public var defaultHTTPRetryPolicy: RetryPolicy?
+    package var defaultHTTPRetryPolicy: RetryPolicy?
     /// `trustDomain`.
-    public var trustDomain: String = "cluster.local"
+    package var trustDomain: String = "cluster.local"
     /// `trustDomainAliases`.
-    public var trustDomainAliases: [String] = []
+    package var trustDomainAliases: [String] = []
     /// `rootNamespace`.
-    public var rootNamespace: String = "istio-system"
+    package var rootNamespace: String = "istio-system"
     /// `connectTimeout`.
-    public var connectTimeout: Duration = .seconds(10)
+    package var connectTimeout: Duration = .seconds(10)
     /// `protocolDetectionTimeout`; zero disables the timeout.
-    public var protocolDetectionTimeout: Duration = .zero
+    package var protocolDetectionTimeout: Duration = .zero
 
     /// Istio's defaults.
-    public init() {}
+    package init() {}
 
     /// The access log to configure, or nil when `accessLogFile` is empty.
-    public var accessLog: AccessLog? {
+    package var accessLog: AccessLog? {
         accessLogFile.isEmpty ? nil : AccessLog(path: accessLogFile, format: accessLogFormat, encoding: accessLogEncoding)
     }
 
     /// Every trust domain workloads of this mesh may have: the trust domain, then its aliases.
-    public var trustDomains: [String] { [trustDomain] + trustDomainAliases.filter { $0 != trustDomain } }
+    package var trustDomains: [String] { [trustDomain] + trustDomainAliases.filter { $0 != trustDomain } }
 }
 
 /// Why a MeshConfig file was not accepted.
-public struct MeshConfigError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct MeshConfigError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file.
-    public var source: String
+    package var source: String
     /// The field (`outboundTrafficPolicy.mode`); empty for the whole file.
-    public var field: String
+    package var field: String
     /// What is wrong.
-    public var reason: String
+    package var reason: String
 
     /// An error from its parts.
-    public init(source: String, field: String, reason: String) {
+    package init(source: String, field: String, reason: String) {
         self.source = source
         self.field = field
         self.reason = reason
     }
 
-    public var description: String {
+    package var description: String {
         [source, field, reason].filter { !$0.isEmpty }.joined(separator: ": ")
     }
 }

@@ -6,9 +6,9 @@
 /// annotation: `proxyMetadata: {AERAKI_CAPABILITIES: "meta_protocol_proxy,dubbo_rbac"}`.
 /// Unknown names are kept (and ignored), so newer proxies can announce capabilities older servers
 /// do not know.
-public struct ProxyCapabilities: Sendable, Hashable, CustomStringConvertible {
+package struct ProxyCapabilities: Sendable, Hashable, CustomStringConvertible {
     /// A capability a proxy can announce.
-    public enum Capability: String, Sendable, CaseIterable {
+    package enum Capability: String, Sendable, CaseIterable {
         /// Aeraki's MetaProtocol proxy (`aeraki.meta_protocol_proxy`) and its codecs.
         case metaProtocolProxy = "meta_protocol_proxy"
         /// The Dubbo RBAC filter inside `dubbo_proxy` (not in every Envoy build).
@@ -25,30 +25,30 @@ public struct ProxyCapabilities: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The node metadata key that lists a proxy's capabilities.
-    public static let metadataKey = "AERAKI_CAPABILITIES"
+    package static let metadataKey = "AERAKI_CAPABILITIES"
 
     /// The announced names, as sent (trimmed, empty entries dropped).
-    public var names: Set<String>
+    package var names: Set<String>
 
     /// Capabilities from their names.
-    public init(_ names: some Sequence<String>) {
+    package init(_ names: some Sequence<String>) {
         self.names = Set(names.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty })
     }
 
     /// The capabilities announced in `metadata` (none when the key is absent).
-    public init(metadata: [String: String]) {
+    package init(metadata: [String: String]) {
         self.init((metadata[Self.metadataKey] ?? "").split(separator: ",").map(String.init))
     }
 
     /// Whether the proxy announced `capability`.
-    public func has(_ capability: Capability) -> Bool { names.contains(capability.rawValue) }
+    package func has(_ capability: Capability) -> Bool { names.contains(capability.rawValue) }
 
-    public var description: String { names.sorted().joined(separator: ",") }
+    package var description: String { names.sorted().joined(separator: ",") }
 }
 
 extension ProxyIdentity {
     /// What the proxy's build can run (from ``ProxyCapabilities/metadataKey``).
-    public var capabilities: ProxyCapabilities { ProxyCapabilities(metadata: metadata) }
+    package var capabilities: ProxyCapabilities { ProxyCapabilities(metadata: metadata) }
 }
 
 extension String {

@@ -1,34 +1,34 @@
-public import EnvoyAPI
+package import EnvoyAPI
 internal import SwiftProtobuf
 internal import Foundation
 
 /// Who a connected Envoy is, as Istio identifies it: node id `TYPE~IP~POD.NAMESPACE~DOMAIN` plus the
 /// node metadata Istio's agent sends (`NAMESPACE`, `LABELS`, `INSTANCE_IPS`, ...).
-public struct ProxyIdentity: Sendable, Hashable, CustomStringConvertible {
+package struct ProxyIdentity: Sendable, Hashable, CustomStringConvertible {
     /// The proxy role.
-    public enum ProxyType: String, Sendable, Hashable {
+    package enum ProxyType: String, Sendable, Hashable {
         case sidecar, router, waypoint, ztunnel, agentgateway
     }
 
     /// The full node id.
-    public var id: String
+    package var id: String
     /// Sidecar, gateway (`router`), ...
-    public var type: ProxyType
+    package var type: ProxyType
     /// The proxy's IP addresses (`INSTANCE_IPS`, else the node id's IP).
-    public var ipAddresses: [String]
+    package var ipAddresses: [String]
     /// The pod (workload) name: the node id's third part before the first `.`.
-    public var workloadName: String
+    package var workloadName: String
     /// The config namespace (`NAMESPACE`, else from the node id).
-    public var namespace: String
+    package var namespace: String
     /// The DNS domain (`NAMESPACE.svc.cluster.local`).
-    public var dnsDomain: String
+    package var dnsDomain: String
     /// The workload's labels (`LABELS`).
-    public var labels: [String: String]
+    package var labels: [String: String]
     /// Other string metadata (`CLUSTER_ID`, `ISTIO_VERSION`, `SERVICE_ACCOUNT`, ...).
-    public var metadata: [String: String]
+    package var metadata: [String: String]
 
     /// An identity from its parts (for tests and offline generation).
-    public init(
+    package init(
         type: ProxyType = .sidecar, ipAddresses: [String], workloadName: String, namespace: String,
         labels: [String: String] = [:], metadata: [String: String] = [:], domainSuffix: String = "cluster.local"
     ) {
@@ -44,7 +44,7 @@ public struct ProxyIdentity: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses an Envoy node as istiod does (`ParseServiceNodeWithMetadata`).
     /// - Throws: ``ProxyIdentityError`` when the id does not have 4 parts, the type is unknown, or no IP is given.
-    public init(node: Envoy_Config_Core_V3_Node) throws(ProxyIdentityError) {
+    package init(node: Envoy_Config_Core_V3_Node) throws(ProxyIdentityError) {
         let parts = node.id.split(separator: "~", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 4 else { throw ProxyIdentityError("node id \"\(node.id)\" must have 4 parts TYPE~IP~ID~DOMAIN") }
         guard let type = ProxyType(rawValue: parts[0]) else { throw ProxyIdentityError("unknown proxy type \"\(parts[0])\"") }
@@ -77,13 +77,13 @@ public struct ProxyIdentity: Sendable, Hashable, CustomStringConvertible {
         self.metadata = strings
     }
 
-    public var description: String { id }
+    package var description: String { id }
 }
 
 /// A node that does not identify a proxy.
-public struct ProxyIdentityError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ProxyIdentityError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong.
-    public var message: String
+    package var message: String
     init(_ message: String) { self.message = message }
-    public var description: String { "invalid proxy node: \(message)" }
+    package var description: String { "invalid proxy node: \(message)" }
 }

@@ -2,18 +2,18 @@
 ///
 /// Each iterator is its own subscription: it sees every change made after it was created. Iteration
 /// ends when the consuming task is cancelled.
-public struct ConfigChanges: AsyncSequence, Sendable {
-    public typealias Element = ConfigChangeBatch
+package struct ConfigChanges: AsyncSequence, Sendable {
+    package typealias Element = ConfigChangeBatch
 
     let store: ConfigStore
     let debounce: DebounceConfiguration
 
-    public func makeAsyncIterator() -> AsyncIterator {
+    package func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(subscription: Subscription(store: store), debounce: debounce)
     }
 
     /// Iterates batches.
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    package struct AsyncIterator: AsyncIteratorProtocol {
         let subscription: Subscription
         let debounce: DebounceConfiguration
         var signals: AsyncStream<Void>.Iterator
@@ -24,7 +24,7 @@ public struct ConfigChanges: AsyncSequence, Sendable {
             self.signals = subscription.signals.makeAsyncIterator()
         }
 
-        public mutating func next() async -> ConfigChangeBatch? {
+        package mutating func next() async -> ConfigChangeBatch? {
             let store = subscription.store
             let id = subscription.id
             while !Task.isCancelled {

@@ -6,13 +6,13 @@ import Synchronization
 /// namespace/name, field, reason) and does not affect the others; a resource that becomes invalid
 /// keeps its last valid version in effect. Updates whose content equals what is in effect (a resync)
 /// change nothing and produce no event. Consumers read ``snapshot()`` or iterate ``changes(debounce:)``.
-public final class ConfigStore: Sendable {
+package final class ConfigStore: Sendable {
     private let validator: ConfigValidator
     private let state = Mutex(State())
     private let subscribers = Mutex(Subscribers())
 
     /// An empty store validating with `validator`.
-    public init(validator: ConfigValidator = ConfigValidator()) {
+    package init(validator: ConfigValidator = ConfigValidator()) {
         self.validator = validator
     }
 
@@ -20,7 +20,7 @@ public final class ConfigStore: Sendable {
     /// resources of that origin missing from the list are deleted.
     /// - Returns: the validation errors of this update.
     @discardableResult
-    public func replace(origin: String, kinds: Set<ConfigKind>? = nil, with resources: [MeshResource]) -> [ValidationError] {
+    package func replace(origin: String, kinds: Set<ConfigKind>? = nil, with resources: [MeshResource]) -> [ValidationError] {
         let (changed, errors) = state.withLock { $0.replace(origin: origin, kinds: kinds, with: resources, validator: validator) }
         notify(changed)
         return errors
@@ -29,24 +29,24 @@ public final class ConfigStore: Sendable {
     /// Adds or updates `upserts` and deletes `deletes` on behalf of `origin`.
     /// - Returns: the validation errors of this update.
     @discardableResult
-    public func apply(origin: String, upserts: [MeshResource] = [], deletes: [ConfigKey] = []) -> [ValidationError] {
+    package func apply(origin: String, upserts: [MeshResource] = [], deletes: [ConfigKey] = []) -> [ValidationError] {
         let (changed, errors) = state.withLock { $0.apply(origin: origin, upserts: upserts, deletes: deletes, validator: validator) }
         notify(changed)
         return errors
     }
 
     /// The config in effect now.
-    public func snapshot() -> ConfigSnapshot {
+    package func snapshot() -> ConfigSnapshot {
         state.withLock { ConfigSnapshot(version: $0.version, resources: $0.effective) }
     }
 
     /// Every resource currently rejected, with why (including those whose last valid version is kept).
-    public func rejections() -> [ValidationError] {
+    package func rejections() -> [ValidationError] {
         state.withLock { $0.rejected.sorted { $0.key < $1.key }.flatMap(\.value) }
     }
 
     /// Change events from now on, debounced: each batch names every key that changed since the previous one.
-    public func changes(debounce: DebounceConfiguration = .defaults) -> ConfigChanges {
+    package func changes(debounce: DebounceConfiguration = .defaults) -> ConfigChanges {
         ConfigChanges(store: self, debounce: debounce)
     }
 

@@ -1,24 +1,24 @@
-public import Foundation
+package import Foundation
 
 /// One mesh resource: its key, spec, Kubernetes metadata, and where it came from.
-public struct MeshResource: Sendable, Equatable {
+package struct MeshResource: Sendable, Equatable {
     /// Kind, namespace and name.
-    public var key: ConfigKey
+    package var key: ConfigKey
     /// The spec.
-    public var spec: MeshSpec
+    package var spec: MeshSpec
     /// `metadata.labels`.
-    public var labels: [String: String]
+    package var labels: [String: String]
     /// `metadata.annotations`.
-    public var annotations: [String: String]
+    package var annotations: [String: String]
     /// `metadata.creationTimestamp` (orders DestinationRule merging and VirtualService lists).
-    public var creationTime: Date?
+    package var creationTime: Date?
     /// `metadata.resourceVersion` (MCP `metadata.version`); empty when unknown.
-    public var version: String
+    package var version: String
     /// Where the resource came from (`path/file.yaml#2`, `mcp networking.istio.io/v1/ServiceEntry`).
-    public var source: String
+    package var source: String
 
     /// A resource from its parts.
-    public init(
+    package init(
         key: ConfigKey,
         spec: MeshSpec,
         labels: [String: String] = [:],
@@ -38,13 +38,13 @@ public struct MeshResource: Sendable, Equatable {
 
     /// Whether two resources have the same content (spec, labels, annotations, creation time),
     /// regardless of version and source: a resync with equal content is not a change.
-    public func hasSameContent(as other: MeshResource) -> Bool {
+    package func hasSameContent(as other: MeshResource) -> Bool {
         key == other.key && spec == other.spec && labels == other.labels && annotations == other.annotations
             && creationTime == other.creationTime
     }
 
     /// Orders resources as Istio does for merging: creation time, then name, then namespace.
-    public static func creationOrder(_ a: MeshResource, _ b: MeshResource) -> Bool {
+    package static func creationOrder(_ a: MeshResource, _ b: MeshResource) -> Bool {
         let ta = a.creationTime ?? .distantPast
         let tb = b.creationTime ?? .distantPast
         if ta != tb { return ta < tb }

@@ -1,8 +1,8 @@
-public import MeshAPI
-public import SwiftProtobuf
+package import MeshAPI
+package import SwiftProtobuf
 
 /// The `spec` of a mesh resource, as the generated message of its kind.
-public enum MeshSpec: Sendable, Equatable {
+package enum MeshSpec: Sendable, Equatable {
     case serviceEntry(Istio_Networking_V1alpha3_ServiceEntry)
     case virtualService(Istio_Networking_V1alpha3_VirtualService)
     case destinationRule(Istio_Networking_V1alpha3_DestinationRule)
@@ -19,7 +19,7 @@ public enum MeshSpec: Sendable, Equatable {
     case requestAuthentication(Istio_Security_V1beta1_RequestAuthentication)
 
     /// The kind this spec belongs to.
-    public var kind: ConfigKind {
+    package var kind: ConfigKind {
         switch self {
         case .serviceEntry: .serviceEntry
         case .virtualService: .virtualService
@@ -39,7 +39,7 @@ public enum MeshSpec: Sendable, Equatable {
     }
 
     /// The spec as a protobuf message.
-    public var message: any SwiftProtobuf.Message {
+    package var message: any SwiftProtobuf.Message {
         switch self {
         case .serviceEntry(let m): m
         case .virtualService(let m): m
@@ -60,7 +60,7 @@ public enum MeshSpec: Sendable, Equatable {
 
     /// Decodes a spec of `kind` from proto3 JSON (lowerCamelCase names, as in Istio YAML).
     /// - Throws: `SwiftProtobuf.JSONDecodingError` (unknown fields are errors).
-    public init(kind: ConfigKind, jsonString: String) throws {
+    package init(kind: ConfigKind, jsonString: String) throws {
         var options = JSONDecodingOptions()
         options.ignoreUnknownFields = false
         self = try Self.decode(kind: kind) { type in try type.init(jsonString: jsonString, options: options) }
@@ -68,12 +68,12 @@ public enum MeshSpec: Sendable, Equatable {
 
     /// Decodes a spec of `kind` from an `Any` (an MCP resource body).
     /// - Throws: `BinaryDecodingError.schemaMismatch`/`AnyUnpackError` when the Any holds another type.
-    public init(kind: ConfigKind, any: Google_Protobuf_Any) throws {
+    package init(kind: ConfigKind, any: Google_Protobuf_Any) throws {
         self = try Self.decode(kind: kind) { type in try type.init(unpackingAny: any) }
     }
 
     /// The spec packed in an `Any` with its `type.googleapis.com/...` URL.
-    public func packed() throws -> Google_Protobuf_Any {
+    package func packed() throws -> Google_Protobuf_Any {
         try Google_Protobuf_Any(message: message)
     }
 

@@ -2,17 +2,17 @@
 ///
 /// Validation of one resource looks only at that resource; checks that span resources (subset
 /// references) are made by the store against the whole candidate set, see ``ReferenceChecker``.
-public struct ConfigValidator: Sendable {
+package struct ConfigValidator: Sendable {
     /// The cluster's DNS domain suffix, used to expand short host names.
-    public var domainSuffix: String
+    package var domainSuffix: String
 
     /// A validator for a cluster with the given domain suffix.
-    public init(domainSuffix: String = "cluster.local") {
+    package init(domainSuffix: String = "cluster.local") {
         self.domainSuffix = domainSuffix
     }
 
     /// Every problem in `resource`, each naming its source, key and field path.
-    public func validate(_ resource: MeshResource) -> [ValidationError] {
+    package func validate(_ resource: MeshResource) -> [ValidationError] {
         var problems = FieldProblems(root: "metadata")
         if !ValidationRules.isDNS1123Subdomain(resource.key.name) {
             problems.add("name", "\"\(resource.key.name)\" is not a valid resource name (DNS-1123 subdomain)")

@@ -2,25 +2,25 @@
 ///
 /// `description` prints everything on one line:
 /// `dir/se.yaml#2: ServiceEntry default/foo: spec.ports[0].number: port 0 is out of range 1-65535`.
-public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Where the resource came from (file and document, or the MCP type URL); empty when unknown.
-    public var source: String
+    package var source: String
     /// The resource's kind, namespace and name; nil when the document could not be identified.
-    public var key: ConfigKey?
+    package var key: ConfigKey?
     /// The field path, `spec.ports[0].number`; empty for the whole resource.
-    public var field: String
+    package var field: String
     /// Why the field is invalid.
-    public var reason: String
+    package var reason: String
 
     /// A problem from its parts.
-    public init(source: String = "", key: ConfigKey? = nil, field: String, reason: String) {
+    package init(source: String = "", key: ConfigKey? = nil, field: String, reason: String) {
         self.source = source
         self.key = key
         self.field = field
         self.reason = reason
     }
 
-    public var description: String {
+    package var description: String {
         var parts: [String] = []
         if !source.isEmpty { parts.append(source) }
         if let key { parts.append(key.description) }
@@ -31,12 +31,12 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
 }
 
 /// Several validation errors, printed one per line.
-public struct ValidationErrors: Error, Sendable, CustomStringConvertible {
+package struct ValidationErrors: Error, Sendable, CustomStringConvertible {
     /// The errors, in the order found.
-    public var errors: [ValidationError]
+    package var errors: [ValidationError]
 
     /// Wraps `errors`.
-    public init(_ errors: [ValidationError]) { self.errors = errors }
+    package init(_ errors: [ValidationError]) { self.errors = errors }
 
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    package var description: String { errors.map(\.description).joined(separator: "\n") }
 }

@@ -1,16 +1,16 @@
-public import EnvoyAPI
-public import Mesh
+package import EnvoyAPI
+package import Mesh
 internal import SwiftProtobuf
 
 /// The mesh's file access log as Envoy's `envoy.access_loggers.file`, as istiod builds it: the mesh
 /// `accessLogFormat` (or Istio's default format) as inline text, or as a JSON object of fields for
 /// the JSON encoding.
-public enum AccessLogBuilder {
+package enum AccessLogBuilder {
     /// The logger's name.
-    public static let loggerName = "envoy.access_loggers.file"
+    package static let loggerName = "envoy.access_loggers.file"
 
     /// Istio's default text format (`EnvoyTextLogFormat`).
-    public static let defaultTextFormat = """
+    package static let defaultTextFormat = """
         [%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% \
         %RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% "%UPSTREAM_TRANSPORT_FAILURE_REASON%" %BYTES_RECEIVED% \
         %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%" \
@@ -20,7 +20,7 @@ public enum AccessLogBuilder {
         """
 
     /// Istio's default JSON fields (`EnvoyJSONLogFormatIstio`).
-    public static let defaultJSONFields: [(String, String)] = [
+    package static let defaultJSONFields: [(String, String)] = [
         ("start_time", "%START_TIME%"), ("route_name", "%ROUTE_NAME%"), ("method", "%REQ(:METHOD)%"),
         ("path", "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%"), ("protocol", "%PROTOCOL%"), ("response_code", "%RESPONSE_CODE%"),
         ("response_flags", "%RESPONSE_FLAGS%"), ("response_code_details", "%RESPONSE_CODE_DETAILS%"),
@@ -36,7 +36,7 @@ public enum AccessLogBuilder {
     /// The access logs for `accessLog` (none when nil). A JSON format that does not parse as a JSON
     /// object falls back to the default fields, as istiod does. A filter whose requests are not HTTP
     /// passes its own defaults (MetaProtocol logs codec metadata, not `:METHOD` and `:PATH`).
-    public static func accessLogs(
+    package static func accessLogs(
         _ accessLog: MeshConfig.AccessLog?, plugin: String, defaultText: String = defaultTextFormat,
         defaultJSON: [(String, String)] = defaultJSONFields
     ) throws(PluginError) -> [Envoy_Config_Accesslog_V3_AccessLog] {

@@ -1,25 +1,25 @@
-public import Mesh
-public import MeshAPI
+package import Mesh
+package import MeshAPI
 
 /// One routing decision of a layer-7 plugin: an optional match (nil matches every request) and where
 /// matching requests go.
-public struct L7Route: Sendable {
+package struct L7Route: Sendable {
     /// The HTTP match entry this route comes from; nil for a catch-all.
-    public var match: Istio_Networking_V1alpha3_HTTPMatchRequest?
+    package var match: Istio_Networking_V1alpha3_HTTPMatchRequest?
     /// Where requests go.
-    public var target: RouteTarget
+    package var target: RouteTarget
     /// The VirtualService HTTP route it comes from (for mirror settings); nil for the default route.
-    public var source: Istio_Networking_V1alpha3_HTTPRoute?
+    package var source: Istio_Networking_V1alpha3_HTTPRoute?
 }
 
 /// Walks a service's VirtualService `http` routes the way Aeraki reuses them for Dubbo and Thrift,
 /// minus its defects: every `match` entry of a route (OR), not only the first; the destination's own
 /// host and port, not the service's; entries that do not apply to this proxy (port, source labels,
 /// source namespace, gateways) are skipped; destinations that name no cluster are dropped.
-public enum L7RoutePlan {
+package enum L7RoutePlan {
     /// The routes for `binding` on `listenerPort`, in VirtualService order; a single default route to
     /// `outbound|PORT||HOST` when no VirtualService yields one.
-    public static func routes(
+    package static func routes(
         for binding: ServiceBinding, listenerPort: UInt32, proxy: ProxyIdentity, catalog: ClusterCatalog,
         diagnostics: inout [String]
     ) -> [L7Route] {
@@ -52,7 +52,7 @@ public enum L7RoutePlan {
 
     /// The VirtualService that routes `binding`: the oldest one for its host (istiod drops the
     /// virtual hosts of later ones as duplicates); the newer ones it shadows are reported.
-    public static func decidingVirtualService(of binding: ServiceBinding, diagnostics: inout [String]) -> ResolvedVirtualService? {
+    package static func decidingVirtualService(of binding: ServiceBinding, diagnostics: inout [String]) -> ResolvedVirtualService? {
         guard let vs = binding.virtualServices.first else { return nil }
         if binding.virtualServices.count > 1 {
             let others = binding.virtualServices.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }

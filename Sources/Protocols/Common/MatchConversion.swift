@@ -1,11 +1,11 @@
-public import EnvoyAPI
-public import Mesh
-public import MeshAPI
+package import EnvoyAPI
+package import Mesh
+package import MeshAPI
 
 /// Conversions from Istio match types to Envoy matchers, shared by the plugins.
-public enum MatchConversion {
+package enum MatchConversion {
     /// An Istio `StringMatch` as an Envoy `StringMatcher` (exact, prefix or RE2 regex); nil when empty.
-    public static func stringMatcher(_ match: Istio_Networking_V1alpha3_StringMatch) -> Envoy_Type_Matcher_V3_StringMatcher? {
+    package static func stringMatcher(_ match: Istio_Networking_V1alpha3_StringMatch) -> Envoy_Type_Matcher_V3_StringMatcher? {
         var matcher = Envoy_Type_Matcher_V3_StringMatcher()
         switch match.matchType {
         case .exact(let value)?: matcher.exact = value
@@ -19,13 +19,13 @@ public enum MatchConversion {
     }
 
     /// A `StringMatcher` holding an RE2 regex.
-    public static func regex(_ pattern: String) -> Envoy_Type_Matcher_V3_StringMatcher {
+    package static func regex(_ pattern: String) -> Envoy_Type_Matcher_V3_StringMatcher {
         var matcher = Envoy_Type_Matcher_V3_StringMatcher()
         matcher.safeRegex = regexMatcher(pattern)
         return matcher
     }
 
-    public static func regexMatcher(_ pattern: String) -> Envoy_Type_Matcher_V3_RegexMatcher {
+    package static func regexMatcher(_ pattern: String) -> Envoy_Type_Matcher_V3_RegexMatcher {
         var regex = Envoy_Type_Matcher_V3_RegexMatcher()
         regex.regex = pattern
         return regex
@@ -35,7 +35,7 @@ public enum MatchConversion {
     /// current `string_match` field rather than the deprecated `exact_match` family. An empty matcher
     /// (or the regex `*`) is a presence match. `inverted` (a `withoutHeaders` map) also sets
     /// `invert_match` and, except for presence matches, `treat_missing_header_as_empty`, as istiod does.
-    public static func headerMatchers(
+    package static func headerMatchers(
         _ headers: [String: Istio_Networking_V1alpha3_StringMatch], inverted: Bool = false
     ) -> [Envoy_Config_Route_V3_HeaderMatcher] {
         headers.keys.sorted().map { name in
@@ -58,7 +58,7 @@ public enum MatchConversion {
     /// Whether an HTTP match entry applies to `proxy` on `listenerPort`: its `port` is unset or equal,
     /// its `sourceLabels` are a subset of the proxy's labels, its `sourceNamespace` is unset or the
     /// proxy's, and its `gateways` are unset or contain `mesh`.
-    public static func applies(_ match: Istio_Networking_V1alpha3_HTTPMatchRequest, to proxy: ProxyIdentity, listenerPort: UInt32) -> Bool {
+    package static func applies(_ match: Istio_Networking_V1alpha3_HTTPMatchRequest, to proxy: ProxyIdentity, listenerPort: UInt32) -> Bool {
         (match.port == 0 || match.port == listenerPort)
             && match.sourceLabels.allSatisfy { proxy.labels[$0.key] == $0.value }
             && (match.sourceNamespace.isEmpty || match.sourceNamespace == proxy.namespace)
@@ -66,7 +66,7 @@ public enum MatchConversion {
     }
 
     /// The same check for a TCP (L4) match entry.
-    public static func applies(_ match: Istio_Networking_V1alpha3_L4MatchAttributes, to proxy: ProxyIdentity, listenerPort: UInt32) -> Bool {
+    package static func applies(_ match: Istio_Networking_V1alpha3_L4MatchAttributes, to proxy: ProxyIdentity, listenerPort: UInt32) -> Bool {
         (match.port == 0 || match.port == listenerPort)
             && match.sourceLabels.allSatisfy { proxy.labels[$0.key] == $0.value }
             && (match.sourceNamespace.isEmpty || match.sourceNamespace == proxy.namespace)
@@ -74,7 +74,7 @@ public enum MatchConversion {
     }
 
     /// The names of the HTTP match fields a non-HTTP plugin ignores, for diagnostics.
-    public static func ignoredFields(_ match: Istio_Networking_V1alpha3_HTTPMatchRequest, supportsURI: Bool) -> [String] {
+    package static func ignoredFields(_ match: Istio_Networking_V1alpha3_HTTPMatchRequest, supportsURI: Bool) -> [String] {
         var ignored: [String] = []
         if match.hasUri, !supportsURI { ignored.append("uri") }
         if match.hasScheme { ignored.append("scheme") }

@@ -1,22 +1,22 @@
-public import EnvoyAPI
-public import MeshAPI
+package import EnvoyAPI
+package import MeshAPI
 internal import SwiftProtobuf
 
 /// The mirror destinations of a VirtualService HTTP route, as istiod reads them: the legacy
 /// `mirror` with `mirrorPercentage` (a fraction of a million), the deprecated `mirrorPercent` (of a
 /// hundred), or 100 % when neither is given (an explicit 0 means no mirror); then every `mirrors[]`
 /// entry with its own percentage.
-public enum MirrorTargets {
+package enum MirrorTargets {
     /// One mirror: where, and how much of the traffic.
-    public struct Target: Sendable {
+    package struct Target: Sendable {
         /// The destination.
-        public var destination: Istio_Networking_V1alpha3_Destination
+        package var destination: Istio_Networking_V1alpha3_Destination
         /// The share of requests mirrored.
-        public var fraction: Envoy_Type_V3_FractionalPercent
+        package var fraction: Envoy_Type_V3_FractionalPercent
     }
 
     /// The mirrors of `http`, in order.
-    public static func of(_ http: Istio_Networking_V1alpha3_HTTPRoute) -> [Target] {
+    package static func of(_ http: Istio_Networking_V1alpha3_HTTPRoute) -> [Target] {
         var targets: [Target] = []
         if http.hasMirror {
             let fraction: Envoy_Type_V3_FractionalPercent

@@ -1,12 +1,12 @@
-public import EnvoyAPI
+package import EnvoyAPI
 internal import SwiftProtobuf
 
 /// Percentages as Envoy's fractions, as istiod converts them (`translatePercentToFractionalPercent`,
 /// `translateIntegerToFractionalPercent`), shared by the plugins.
-public enum Percentages {
+package enum Percentages {
     /// An Istio `Percent` (a double, 0–100, clamped) as a fraction of a million, so 0.0001 % steps
     /// survive: 12.5 → 125000/MILLION.
-    public static func million(_ percent: Double) -> Envoy_Type_V3_FractionalPercent {
+    package static func million(_ percent: Double) -> Envoy_Type_V3_FractionalPercent {
         var fraction = Envoy_Type_V3_FractionalPercent()
         fraction.numerator = UInt32((min(max(percent, 0), 100) * 10_000).rounded())
         fraction.denominator = .million
@@ -14,7 +14,7 @@ public enum Percentages {
     }
 
     /// A deprecated integer percentage as a fraction of a hundred.
-    public static func hundred(_ percent: UInt32) -> Envoy_Type_V3_FractionalPercent {
+    package static func hundred(_ percent: UInt32) -> Envoy_Type_V3_FractionalPercent {
         var fraction = Envoy_Type_V3_FractionalPercent()
         fraction.numerator = min(percent, 100)
         fraction.denominator = .hundred
@@ -22,7 +22,7 @@ public enum Percentages {
     }
 
     /// `percent` as a runtime fraction over a million (see ``million(_:)``).
-    public static func runtimeFraction(_ percent: Double) -> Envoy_Config_Core_V3_RuntimeFractionalPercent {
+    package static func runtimeFraction(_ percent: Double) -> Envoy_Config_Core_V3_RuntimeFractionalPercent {
         var fraction = Envoy_Config_Core_V3_RuntimeFractionalPercent()
         fraction.defaultValue = million(percent)
         return fraction

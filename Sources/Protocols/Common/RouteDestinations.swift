@@ -1,7 +1,7 @@
-public import MeshAPI
+package import MeshAPI
 
 /// A resolved route target: one cluster, or several with weights.
-public enum RouteTarget: Sendable, Hashable {
+package enum RouteTarget: Sendable, Hashable {
     /// All traffic to one cluster.
     case cluster(String)
     /// Traffic split by weight (every weight > 0, at least two entries).
@@ -9,21 +9,21 @@ public enum RouteTarget: Sendable, Hashable {
 }
 
 /// One entry of a weighted split.
-public struct WeightedTarget: Sendable, Hashable {
+package struct WeightedTarget: Sendable, Hashable {
     /// The cluster.
-    public var cluster: String
+    package var cluster: String
     /// The weight (> 0).
-    public var weight: UInt32
+    package var weight: UInt32
 }
 
 /// Resolves VirtualService destinations to existing clusters.
-public enum RouteDestinations {
+package enum RouteDestinations {
     /// The target of `destinations`, or nil when none of them names an existing cluster.
     ///
     /// A single destination is taken whatever its weight; with several, entries of weight 0 are
     /// dropped (as istiod does), and destinations whose cluster does not exist are dropped and reported
     /// in `diagnostics`. What remains becomes a plain cluster when one entry is left.
-    public static func target(
+    package static func target(
         _ destinations: [(destination: Istio_Networking_V1alpha3_Destination, weight: Int32)],
         listenerPort: UInt32, catalog: ClusterCatalog, diagnostics: inout [String]
     ) -> RouteTarget? {
@@ -50,17 +50,17 @@ public enum RouteDestinations {
 
     /// The cluster a destination names: `outbound|PORT|SUBSET|HOST`, the port resolved by
     /// ``ClusterCatalog/port(forHost:explicit:listenerPort:)``.
-    public static func cluster(for destination: Istio_Networking_V1alpha3_Destination, listenerPort: UInt32, catalog: ClusterCatalog) -> String {
+    package static func cluster(for destination: Istio_Networking_V1alpha3_Destination, listenerPort: UInt32, catalog: ClusterCatalog) -> String {
         ClusterName.outbound(port: port(of: destination, listenerPort: listenerPort, catalog: catalog), subset: destination.subset, host: destination.host)
     }
 
     /// The service port a destination goes to (see ``ClusterCatalog/port(forHost:explicit:listenerPort:)``).
-    public static func port(of destination: Istio_Networking_V1alpha3_Destination, listenerPort: UInt32, catalog: ClusterCatalog) -> UInt32 {
+    package static func port(of destination: Istio_Networking_V1alpha3_Destination, listenerPort: UInt32, catalog: ClusterCatalog) -> UInt32 {
         catalog.port(forHost: destination.host, explicit: destination.hasPort ? destination.port.number : 0, listenerPort: listenerPort)
     }
 
     /// The destinations of an HTTP route, as (destination, weight) pairs.
-    public static func of(_ route: Istio_Networking_V1alpha3_HTTPRoute) -> [(destination: Istio_Networking_V1alpha3_Destination, weight: Int32)] {
+    package static func of(_ route: Istio_Networking_V1alpha3_HTTPRoute) -> [(destination: Istio_Networking_V1alpha3_Destination, weight: Int32)] {
         route.route.map { ($0.destination, $0.weight) }
     }
 }

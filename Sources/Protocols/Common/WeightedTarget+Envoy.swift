@@ -1,11 +1,11 @@
-public import EnvoyAPI
+package import EnvoyAPI
 internal import Mesh
 internal import SwiftProtobuf
 
 extension Envoy_Config_Route_V3_WeightedCluster {
     /// Envoy's weighted clusters (the route type Dubbo, MetaProtocol and `generic_proxy` routes share)
     /// for a weighted split.
-    public init(_ targets: [WeightedTarget]) {
+    package init(_ targets: [WeightedTarget]) {
         self.init()
         clusters = targets.map { target in
             var cluster = ClusterWeight()
@@ -19,7 +19,7 @@ extension Envoy_Config_Route_V3_WeightedCluster {
 extension OutboundContext {
     /// For protocols that cannot tell services apart on one connection: the diagnostic naming the
     /// bound services the primary one shadows; nil when it is alone on the listener.
-    public func shadowedServicesDiagnostic(protocol name: String) -> String? {
+    package func shadowedServicesDiagnostic(protocol name: String) -> String? {
         guard bindings.count > 1 else { return nil }
         let others = bindings.dropFirst().map(\.service.hostname)
         return "\(listenerName): \(name) cannot route by host; \(others.joined(separator: ", ")) shadowed by \(primary.service.hostname)"

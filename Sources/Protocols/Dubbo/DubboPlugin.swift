@@ -1,5 +1,5 @@
 internal import EnvoyAPI
-public import Mesh
+package import Mesh
 internal import SwiftProtobuf
 
 /// Manages `tcp-dubbo` ports with Envoy's `envoy.filters.network.dubbo_proxy`.
@@ -12,18 +12,18 @@ internal import SwiftProtobuf
 /// Envoy's `DubboProxy` has no `access_log` field, so the mesh access log does not apply (Aeraki
 /// lists Dubbo access logging as to do, too). Services annotated `aeraki.io/dubbo-generic-proxy: "true"`
 /// get Envoy's upstream `generic_proxy` with its Dubbo codec instead (``DubboGenericProxy``).
-public struct DubboPlugin: ProtocolPlugin {
+package struct DubboPlugin: ProtocolPlugin {
     /// The network filter name.
-    public static let filterName = "envoy.filters.network.dubbo_proxy"
+    package static let filterName = "envoy.filters.network.dubbo_proxy"
     /// The Dubbo router filter name.
-    public static let routerName = "envoy.filters.dubbo.router"
+    package static let routerName = "envoy.filters.dubbo.router"
 
-    public var protocolNames: [String] { ["dubbo"] }
+    package var protocolNames: [String] { ["dubbo"] }
 
     /// The plugin.
-    public init() {}
+    package init() {}
 
-    public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+    package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         if DubboGenericProxy.isOptedIn(context.primary) { return try DubboGenericProxy.outbound(context) }
         var diagnostics: [String] = []
         var multiple = Envoy_Extensions_Filters_Network_DubboProxy_V3_MultipleRouteConfiguration()
@@ -51,11 +51,11 @@ public struct DubboPlugin: ProtocolPlugin {
     /// Outbound routes go over `drds` (type `envoy.extensions.filters.network.dubbo_proxy.v3.MultipleRouteConfiguration`,
     /// which Envoy accepts over ADS only) unless the proxy asks for them inline
     /// (``ProxyCapabilities/Capability/inlineL7Routes``).
-    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool {
+    package func discoversRoutes(for proxy: ProxyIdentity) -> Bool {
         !proxy.capabilities.has(.inlineL7Routes)
     }
 
-    public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+    package func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         if DubboGenericProxy.isOptedIn(context.bindings[0]) { return try DubboGenericProxy.inbound(context) }
         var config = Envoy_Extensions_Filters_Network_DubboProxy_V3_RouteConfiguration()
         config.name = context.clusterName

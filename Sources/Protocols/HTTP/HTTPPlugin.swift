@@ -1,5 +1,5 @@
 internal import EnvoyAPI
-public import Mesh
+package import Mesh
 internal import SwiftProtobuf
 
 /// Manages HTTP, HTTP/2, gRPC and gRPC-Web ports with Envoy's `HttpConnectionManager`, as istiod does
@@ -11,13 +11,13 @@ internal import SwiftProtobuf
 /// (``discoversRoutes(for:)``), so the generator keeps the listener apart from them and a
 /// VirtualService edit rebuilds only the route configuration. Inbound, the `virtualInbound` chain's
 /// connection manager carries an inline route configuration to `inbound|<port>||`.
-public struct HTTPPlugin: ProtocolPlugin {
-    public var protocolNames: [String] { ["http", "http2", "grpc", "grpc-web"] }
+package struct HTTPPlugin: ProtocolPlugin {
+    package var protocolNames: [String] { ["http", "http2", "grpc", "grpc-web"] }
 
     /// The plugin.
-    public init() {}
+    package init() {}
 
-    public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+    package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         var hcm = try HTTPConnectionManagerBuilder.sidecar(
             .outbound, statPrefix: "outbound_" + context.listenerName, protocol: context.primary.port.protocol, accessLog: context.accessLog,
             tracingSampling: context.tracingSampling
@@ -32,9 +32,9 @@ public struct HTTPPlugin: ProtocolPlugin {
     }
 
     /// Always: the route configuration is served over RDS.
-    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool { true }
+    package func discoversRoutes(for proxy: ProxyIdentity) -> Bool { true }
 
-    public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+    package func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         let binding = context.bindings[0]
         var hcm = try HTTPConnectionManagerBuilder.sidecar(
             .inbound, statPrefix: "inbound_0.0.0.0_\(context.targetPort)", protocol: binding.port.protocol, accessLog: context.accessLog,
@@ -45,7 +45,7 @@ public struct HTTPPlugin: ProtocolPlugin {
     }
 
     /// The RDS name of an outbound HTTP port: the port number.
-    public static func routeName(port: UInt32) -> String { "\(port)" }
+    package static func routeName(port: UInt32) -> String { "\(port)" }
 
     /// The inline route configuration of an inbound chain: `inbound|<port>||`, one virtual host
     /// `inbound|http|<service port>` for every domain, one route to the inbound cluster with timeouts

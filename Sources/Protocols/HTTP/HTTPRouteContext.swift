@@ -1,4 +1,4 @@
-public import Mesh
+package import Mesh
 
 /// What HTTP routes of one port are built from, for a sidecar or a proxyless gRPC client.
 struct HTTPRouteContext {
@@ -28,5 +28,5 @@ struct HTTPRouteContext {
 
 extension ProxyIdentity {
     /// Whether the node is a proxyless gRPC application (`GENERATOR=grpc`, as Istio's gRPC bootstrap says).
-    public var isProxylessGRPC: Bool { metadata["GENERATOR"] == "grpc" }
+    package var isProxylessGRPC: Bool { metadata["GENERATOR"] == "grpc" }
 }

@@ -1,19 +1,19 @@
-public import EnvoyAPI
-public import Mesh
+package import EnvoyAPI
+package import Mesh
 internal import SwiftProtobuf
 
 /// The resources of a proxyless gRPC application (node metadata `GENERATOR=grpc`), as istiod's
 /// `grpcgen` builds them (Istio 1.29), limited to what gRPC's xDS client accepts: API listeners per
 /// `host:port` with an HCM that fetches `outbound|PORT||HOST` over RDS, that route configuration,
 /// and server listeners `xds.istio.io/grpc/lds/inbound/<ip>:<port>`.
-public enum ProxylessGRPC {
+package enum ProxylessGRPC {
     /// The prefix of server listener names (the bootstrap's `server_listener_resource_name_template`).
-    public static let serverListenerPrefix = "xds.istio.io/grpc/lds/inbound/"
+    package static let serverListenerPrefix = "xds.istio.io/grpc/lds/inbound/"
 
     /// The names a client in `proxy`'s namespace can dial `service` by (before `:port`): the FQDN,
     /// and for a service of its own namespace `name`, `name.ns` and `name.ns.svc` (istiod's
     /// `tryFindFQDN` expands only those).
-    public static func clientHosts(_ service: MeshService, proxy: ProxyIdentity) -> [String] {
+    package static func clientHosts(_ service: MeshService, proxy: ProxyIdentity) -> [String] {
         let host = service.hostname.lowercased()
         let suffix = "." + proxy.dnsDomain.lowercased()
         guard host.hasSuffix(suffix) else { return [host] }
@@ -23,11 +23,11 @@ public enum ProxylessGRPC {
     }
 
     /// The RDS name of a service port: `outbound|PORT||HOST`, as istiod names it for gRPC.
-    public static func routeName(_ binding: ServiceBinding) -> String { binding.defaultCluster }
+    package static func routeName(_ binding: ServiceBinding) -> String { binding.defaultCluster }
 
     /// The API listener `<host>:<port>` of `binding` (`host` as the client dials it).
     /// - Throws: ``PluginError`` if the connection manager cannot be packed.
-    public static func clientListener(host: String, binding: ServiceBinding) throws(PluginError) -> Envoy_Config_Listener_V3_Listener {
+    package static func clientListener(host: String, binding: ServiceBinding) throws(PluginError) -> Envoy_Config_Listener_V3_Listener {
         var listener = Envoy_Config_Listener_V3_Listener()
         listener.name = "\(host):\(binding.port.number)"
         if let vip = binding.service.addresses.first(where: { !$0.contains("/") }) {
@@ -43,7 +43,7 @@ public enum ProxylessGRPC {
 
     /// The route configuration `outbound|PORT||HOST` of the context's single binding: its virtual
     /// host with every domain also with `:port`, VirtualService routes without what gRPC rejects.
-    public static func routeConfiguration(_ context: OutboundContext) -> PluginOutput {
+    package static func routeConfiguration(_ context: OutboundContext) -> PluginOutput {
         var diagnostics: [String] = []
         let config = HTTPRouteConfigurationBuilder.proxyless(
             name: routeName(context.primary), binding: context.primary, context: context, diagnostics: &diagnostics
@@ -56,7 +56,7 @@ public enum ProxylessGRPC {
     /// (`non_forwarding_action`) with just the router. The `stat_prefix` and the virtual host name,
     /// which gRPC ignores, keep the messages valid for Envoy's rules.
     /// - Throws: ``PluginError`` if the connection manager cannot be packed.
-    public static func serverListener(ip: String, port: UInt32) throws(PluginError) -> Envoy_Config_Listener_V3_Listener {
+    package static func serverListener(ip: String, port: UInt32) throws(PluginError) -> Envoy_Config_Listener_V3_Listener {
         var route = Envoy_Config_Route_V3_Route()
         route.match.prefix = "/"
         route.nonForwardingAction = Envoy_Config_Route_V3_NonForwardingAction()

@@ -1,14 +1,14 @@
-public import Mesh
+package import Mesh
 internal import MeshAPI
 
 /// The `domains` of a service's virtual host, as istiod's `generateVirtualHostDomains` lists them
 /// (Istio 1.29): the FQDN, the FQDN with a trailing dot, the short names the proxy's namespace can
 /// use, a `*.` copy of each for a headless Kubernetes service, then the service's VIPs.
-public enum VirtualHostDomains {
+package enum VirtualHostDomains {
     /// The domains of `service` for a proxy whose DNS domain is `proxyDNSDomain`
     /// (`<namespace>.svc.<suffix>`). `withPort`: every entry also with `:port` (proxyless gRPC,
     /// which has no `ignore_port_in_host_matching`).
-    public static func domains(_ service: MeshService, port: UInt32, proxyDNSDomain: String, withPort: Bool = false) -> [String] {
+    package static func domains(_ service: MeshService, port: UInt32, proxyDNSDomain: String, withPort: Bool = false) -> [String] {
         let host = service.hostname.lowercased()
         var names = [host, host + "."] + alternates(host, proxyDNSDomain: proxyDNSDomain)
         if service.isSynthetic, case .none = service.resolution { names += names.map { "*." + $0 } }

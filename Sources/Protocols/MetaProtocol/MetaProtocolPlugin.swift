@@ -1,5 +1,5 @@
 internal import EnvoyAPI
-public import Mesh
+package import Mesh
 internal import MeshAPI
 internal import SwiftProtobuf
 
@@ -18,23 +18,23 @@ internal import SwiftProtobuf
 /// Only proxies announcing ``ProxyCapabilities/Capability/metaProtocolProxy`` (node metadata
 /// `AERAKI_CAPABILITIES=meta_protocol_proxy`) get the filter; for others the plugin fails with the
 /// reason and the generator falls back to `tcp_proxy`.
-public struct MetaProtocolPlugin: ProtocolPlugin {
+package struct MetaProtocolPlugin: ProtocolPlugin {
     /// The network filter name (the proxy also registers `aeraki.meta_protocol_proxy`; Envoy
     /// resolves the filter by its config type).
-    public static let filterName = "envoy.filters.network.meta_protocol_proxy"
+    package static let filterName = "envoy.filters.network.meta_protocol_proxy"
     static let pluginName = "metaprotocol"
 
-    public var protocolNames: [String] { [Self.pluginName] }
-    public var servesRouteResources: Bool { true }
+    package var protocolNames: [String] { [Self.pluginName] }
+    package var servesRouteResources: Bool { true }
 
     /// The listener of a proxy that can run meta_protocol_proxy subscribes to its routes (RDS), so it
     /// depends on the bound services alone, never on their MetaRouters.
-    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool { proxy.capabilities.has(.metaProtocolProxy) }
+    package func discoversRoutes(for proxy: ProxyIdentity) -> Bool { proxy.capabilities.has(.metaProtocolProxy) }
 
     /// The plugin.
-    public init() {}
+    package init() {}
 
-    public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+    package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         let binding = context.primary
         let codec = try Self.codec(of: binding, proxy: context.proxy)
         var diagnostics: [String] = []
@@ -56,7 +56,7 @@ public struct MetaProtocolPlugin: ProtocolPlugin {
         return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics, routeReferences: [rds.routeConfigName])
     }
 
-    public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+    package func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         let binding = context.bindings[0]
         let codec = try Self.codec(of: binding, proxy: context.proxy)
         var diagnostics: [String] = []
@@ -74,7 +74,7 @@ public struct MetaProtocolPlugin: ProtocolPlugin {
         return PluginOutput(filters: [try .typed(Self.filterName, proxy)], diagnostics: diagnostics)
     }
 
-    public func routeResources(_ context: RouteContext) throws(PluginError) -> PluginOutput {
+    package func routeResources(_ context: RouteContext) throws(PluginError) -> PluginOutput {
         guard context.proxy.capabilities.has(.metaProtocolProxy), case .metaProtocol(_, let codec?) = context.binding.port.protocol, !codec.isEmpty else {
             return PluginOutput(filters: [])  // the listener falls back to tcp_proxy and says why
         }

@@ -1,27 +1,27 @@
-public import Mesh
+package import Mesh
 internal import Foundation
 internal import EnvoyAPI
 internal import MeshAPI
-public import SwiftProtobuf
+package import SwiftProtobuf
 
 /// One observing network filter: its protocol, Envoy name, the capability a proxy must announce for
 /// it (contrib filters), and how its config is built from a stat prefix and the ServiceEntry's
 /// annotations (bad values are reported and ignored).
-public struct ObserverFilter: Sendable {
+package struct ObserverFilter: Sendable {
     /// The protocol name (``PluginRegistry`` key).
-    public var protocolName: String
+    package var protocolName: String
     /// The network filter's name.
-    public var filterName: String
+    package var filterName: String
     /// The capability a proxy needs for the filter; nil for filters in every Envoy build.
-    public var capability: ProxyCapabilities.Capability?
+    package var capability: ProxyCapabilities.Capability?
     /// The filter's config for a stat prefix and the ServiceEntry's annotations.
-    public var config: @Sendable (_ statPrefix: String, _ annotations: [String: String], _ diagnostics: inout [String]) -> any SwiftProtobuf.Message
+    package var config: @Sendable (_ statPrefix: String, _ annotations: [String: String], _ diagnostics: inout [String]) -> any SwiftProtobuf.Message
 
     /// Envoy's contrib `envoy.filters.network.kafka_broker` (metrics per request and response
     /// type). Needs ``ProxyCapabilities/Capability/kafkaBroker``. Annotation
     /// `kafka.aeraki.io/force-response-rewrite: "true"` makes the filter re-serialize upstream
     /// responses instead of passing their bytes through (`force_response_rewrite`).
-    public static let kafka = ObserverFilter(
+    package static let kafka = ObserverFilter(
         protocolName: "kafka", filterName: "envoy.filters.network.kafka_broker", capability: .kafkaBroker
     ) { statPrefix, annotations, diagnostics in
         var config = Envoy_Extensions_Filters_Network_KafkaBroker_V3_KafkaBroker()
@@ -34,7 +34,7 @@ public struct ObserverFilter: Sendable {
     /// `zookeeper.aeraki.io/max-packet-bytes` (default 1 MiB), `zookeeper.aeraki.io/latency-threshold`
     /// (a duration such as `100ms`: turns on the latency threshold metrics with that default),
     /// `zookeeper.aeraki.io/per-opcode-bytes-metrics: "true"` (request and response bytes per opcode).
-    public static let zookeeper = ObserverFilter(
+    package static let zookeeper = ObserverFilter(
         protocolName: "zookeeper", filterName: "envoy.filters.network.zookeeper_proxy", capability: nil
     ) { statPrefix, annotations, diagnostics in
         var config = Envoy_Extensions_Filters_Network_ZookeeperProxy_V3_ZooKeeperProxy()
@@ -57,7 +57,7 @@ public struct ObserverFilter: Sendable {
     /// command). Annotations: `mongo.aeraki.io/emit-dynamic-metadata: "true"` (operation metadata
     /// for later filters, e.g. RBAC), `mongo.aeraki.io/commands` (comma-separated commands that
     /// get per-command metrics; Envoy's default list when absent).
-    public static let mongo = ObserverFilter(
+    package static let mongo = ObserverFilter(
         protocolName: "mongo", filterName: "envoy.filters.network.mongo_proxy", capability: nil
     ) { statPrefix, annotations, diagnostics in
         var config = Envoy_Extensions_Filters_Network_MongoProxy_V3_MongoProxy()
@@ -72,7 +72,7 @@ public struct ObserverFilter: Sendable {
     /// Envoy's contrib `envoy.filters.network.mysql_proxy` (metrics per command and, with dynamic
     /// metadata, per table). Needs ``ProxyCapabilities/Capability/mysqlProxy``. No knobs: the
     /// filter has only its stat prefix and an access log path.
-    public static let mysql = ObserverFilter(
+    package static let mysql = ObserverFilter(
         protocolName: "mysql", filterName: "envoy.filters.network.mysql_proxy", capability: .mysqlProxy
     ) { statPrefix, _, _ in
         var config = Envoy_Extensions_Filters_Network_MysqlProxy_V3_MySQLProxy()

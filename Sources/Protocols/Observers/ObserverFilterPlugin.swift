@@ -10,25 +10,25 @@ internal import SwiftProtobuf
 /// A filter that only some Envoy builds have (the contrib Kafka and MySQL filters) is sent only to
 /// proxies that announce its capability; others keep plain `tcp_proxy` and a diagnostic says why.
 /// Optional knobs come from ServiceEntry annotations (see each filter's ``ObserverFilter``).
-public struct ObserverFilterPlugin: ProtocolPlugin {
+package struct ObserverFilterPlugin: ProtocolPlugin {
     /// The filter this plugin inserts.
-    public let filter: ObserverFilter
+    package let filter: ObserverFilter
     private let terminal = TCPProxyPlugin()
 
-    public var protocolNames: [String] { [filter.protocolName] }
+    package var protocolNames: [String] { [filter.protocolName] }
 
     /// A plugin inserting `filter`.
-    public init(_ filter: ObserverFilter) {
+    package init(_ filter: ObserverFilter) {
         self.filter = filter
     }
 
-    public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+    package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         var output = try terminal.outboundFilters(context)
         try insert(statPrefix: context.primary.defaultCluster, annotations: context.primary.annotations, proxy: context.proxy, into: &output)
         return output
     }
 
-    public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+    package func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         var output = try terminal.inboundFilters(context)
         try insert(statPrefix: context.clusterName, annotations: context.bindings[0].annotations, proxy: context.proxy, into: &output)
         return output

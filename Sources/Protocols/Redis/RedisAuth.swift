@@ -1,5 +1,5 @@
-public import EnvoyAPI
-public import MeshAPI
+package import EnvoyAPI
+package import MeshAPI
 
 /// Redis credentials (a RedisService's downstream auth, a RedisDestination's upstream auth) as
 /// Envoy data sources.
@@ -10,18 +10,18 @@ public import MeshAPI
 /// `<secretRoot>/<secret name>` (for example with the `sidecar.istio.io/userVolume` and
 /// `sidecar.istio.io/userVolumeMount` annotations). So the operator decides which workloads can
 /// read which secret, and the password is not in config dumps.
-public enum RedisAuth {
+package enum RedisAuth {
     /// Where secrets are expected on the proxy's file system.
-    public static let secretRoot = "/etc/aeraki/redis-secrets"
+    package static let secretRoot = "/etc/aeraki/redis-secrets"
     /// The password key when a secret reference names none.
-    public static let defaultPasswordField = "password"
+    package static let defaultPasswordField = "password"
 
     /// The password and (when one is given) the username of `auth`.
     ///
     /// A secret's password is read from `passwordField` (default `password`); its username only
     /// when `usernameField` is set, because a missing file makes Envoy reject the whole resource
     /// and a Secret without a username key is the common case.
-    public static func credentials(_ auth: Redis_Aeraki_Io_V1alpha1_Auth) -> (password: Envoy_Config_Core_V3_DataSource, username: Envoy_Config_Core_V3_DataSource?)? {
+    package static func credentials(_ auth: Redis_Aeraki_Io_V1alpha1_Auth) -> (password: Envoy_Config_Core_V3_DataSource, username: Envoy_Config_Core_V3_DataSource?)? {
         switch auth.auth {
         case .plain(let plain)?:
             guard !plain.password.isEmpty else { return nil }

@@ -11,20 +11,20 @@ internal import SwiftProtobuf
 /// every key goes to `outbound|PORT||HOST`. Inbound, a catch-all to `inbound|PORT||` with a one-hour
 /// operation timeout, as Aeraki does — except on Redis Cluster nodes (see ``inboundFilters(_:)``). The cluster side (cluster mode, upstream auth, connection
 /// pool) comes from the RedisDestination, in the generator's cluster builder.
-public struct RedisPlugin: ProtocolPlugin {
+package struct RedisPlugin: ProtocolPlugin {
     /// The network filter name (also the key of the clusters' Redis protocol options).
-    public static let filterName = "envoy.filters.network.redis_proxy"
+    package static let filterName = "envoy.filters.network.redis_proxy"
     /// The operation timeout when the RedisService sets none (Aeraki's outbound default).
     static let defaultOutboundTimeout: Int64 = 60
     /// The inbound operation timeout (Aeraki's).
     static let inboundTimeout: Int64 = 3600
 
-    public var protocolNames: [String] { ["redis"] }
+    package var protocolNames: [String] { ["redis"] }
 
     /// The plugin.
-    public init() {}
+    package init() {}
 
-    public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+    package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         var diagnostics: [String] = []
         let binding = context.primary
         if let shadowed = context.shadowedServicesDiagnostic(protocol: "redis") { diagnostics.append(shadowed) }
@@ -40,7 +40,7 @@ public struct RedisPlugin: ProtocolPlugin {
     /// Inbound of a Redis Cluster node (its RedisDestination says `mode: CLUSTER`) is plain
     /// `tcp_proxy`: `redis_proxy` answers `CLUSTER SLOTS` and other cluster commands with an
     /// error, which would break the clients' slot discovery and redirections through this node.
-    public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+    package func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         if context.bindings.contains(where: { $0.redisDestination?.trafficPolicy.connectionPool.redis.mode == .cluster }) {
             return try TCPProxyPlugin().inboundFilters(context)
         }

@@ -1,4 +1,4 @@
-public import EnvoyAPI
+package import EnvoyAPI
 internal import Mesh
 internal import MeshAPI
 internal import SwiftProtobuf
@@ -11,16 +11,16 @@ internal import SwiftProtobuf
 /// destinations become a cluster or `weighted_clusters`. Otherwise traffic goes to `outbound|PORT||HOST`.
 /// Match entries with `destinationSubnets` (extra filter chains in istiod) are not supported yet and
 /// are reported.
-public struct TCPProxyPlugin: ProtocolPlugin {
+package struct TCPProxyPlugin: ProtocolPlugin {
     /// The network filter name.
-    public static let filterName = "envoy.filters.network.tcp_proxy"
+    package static let filterName = "envoy.filters.network.tcp_proxy"
 
-    public var protocolNames: [String] { ["tcp"] }
+    package var protocolNames: [String] { ["tcp"] }
 
     /// The plugin.
-    public init() {}
+    package init() {}
 
-    public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+    package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         var diagnostics: [String] = []
         let binding = context.primary
         var target: RouteTarget = .cluster(binding.defaultCluster)
@@ -62,14 +62,14 @@ public struct TCPProxyPlugin: ProtocolPlugin {
         if tcp.hasMaxConnectionDuration { proxy.maxDownstreamConnectionDuration = tcp.maxConnectionDuration }
     }
 
-    public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+    package func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         var proxy = Self.proxy(statPrefix: context.clusterName, target: .cluster(context.clusterName))
         proxy.accessLog = try AccessLogBuilder.accessLogs(context.accessLog, plugin: Self.filterName)
         return PluginOutput(filters: [try .typed(Self.filterName, proxy)])
     }
 
     /// A tcp_proxy filter to `target`.
-    public static func filter(statPrefix: String, target: RouteTarget) throws(PluginError) -> Envoy_Config_Listener_V3_Filter {
+    package static func filter(statPrefix: String, target: RouteTarget) throws(PluginError) -> Envoy_Config_Listener_V3_Filter {
         try .typed(filterName, proxy(statPrefix: statPrefix, target: target))
     }
 

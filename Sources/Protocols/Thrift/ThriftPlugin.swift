@@ -1,5 +1,5 @@
 internal import EnvoyAPI
-public import Mesh
+package import Mesh
 internal import SwiftProtobuf
 
 /// Manages `tcp-thrift` ports with Envoy's `envoy.filters.network.thrift_proxy` (auto transport and
@@ -10,18 +10,18 @@ internal import SwiftProtobuf
 /// (`match.uri` exact or prefix, for multiplexed services), header (`match.headers`) routing from
 /// every `http.match` entry, and request mirroring from `mirror` / `mirrorPercentage` / `mirrors`.
 /// Thrift cannot tell hosts apart on one connection, so only the primary binding is routed.
-public struct ThriftPlugin: ProtocolPlugin {
+package struct ThriftPlugin: ProtocolPlugin {
     /// The network filter name.
-    public static let filterName = "envoy.filters.network.thrift_proxy"
+    package static let filterName = "envoy.filters.network.thrift_proxy"
     /// The Thrift router filter name.
-    public static let routerName = "envoy.filters.thrift.router"
+    package static let routerName = "envoy.filters.thrift.router"
 
-    public var protocolNames: [String] { ["thrift"] }
+    package var protocolNames: [String] { ["thrift"] }
 
     /// The plugin.
-    public init() {}
+    package init() {}
 
-    public func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
+    package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         var diagnostics: [String] = []
         let binding = context.primary
         if let shadowed = context.shadowedServicesDiagnostic(protocol: "thrift") { diagnostics.append(shadowed) }
@@ -48,13 +48,13 @@ public struct ThriftPlugin: ProtocolPlugin {
 
     /// Outbound routes go over `trds` (type `envoy.extensions.filters.network.thrift_proxy.v3.RouteConfiguration`)
     /// unless the proxy asks for them inline (``ProxyCapabilities/Capability/inlineL7Routes``).
-    public func discoversRoutes(for proxy: ProxyIdentity) -> Bool {
+    package func discoversRoutes(for proxy: ProxyIdentity) -> Bool {
         !proxy.capabilities.has(.inlineL7Routes)
     }
 
     /// Inbound: a catch-all to `inbound|PORT||`, with the request rate limits of the service's
     /// MetaRouter (``ThriftRateLimits``).
-    public func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
+    package func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         var diagnostics: [String] = []
         let plan = ThriftRateLimits.Plan(context.bindings[0])
         var config = Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration()

@@ -15,11 +15,11 @@ internal import SwiftProtobuf
 /// - Local: upstream Envoy has no Thrift local rate-limit filter, so the token bucket becomes the
 ///   network `envoy.filters.network.local_ratelimit` in front of `thrift_proxy`, which counts
 ///   **connections**, not requests. Per-request `conditions` cannot be expressed and are reported.
-public enum ThriftRateLimits {
+package enum ThriftRateLimits {
     /// The Thrift rate-limit filter name.
-    public static let filterName = "envoy.filters.thrift.rate_limit"
+    package static let filterName = "envoy.filters.thrift.rate_limit"
     /// The network local rate-limit filter name.
-    public static let localFilterName = "envoy.filters.network.local_ratelimit"
+    package static let localFilterName = "envoy.filters.network.local_ratelimit"
     /// The pseudo header Envoy's Thrift rate limiting reads the method name from.
     static let methodNameHeader = ":method-name"
 

@@ -6,7 +6,7 @@ import Synchronization
 /// The lock is held only to update the maps; watchers are notified after it is released, so a slow
 /// stream never delays anyone. Node entries (and their watchers) are dropped when the last stream
 /// of a node closes and the node has no snapshot of its own.
-public final class SnapshotCache: Sendable {
+package final class SnapshotCache: Sendable {
     private struct NodeEntry {
         var snapshot: Snapshot?
         var watchers: [ObjectIdentifier: any SnapshotWatcher] = [:]
@@ -21,10 +21,10 @@ public final class SnapshotCache: Sendable {
     private let state = Mutex(State())
 
     /// An empty cache.
-    public init() {}
+    package init() {}
 
     /// Sets the snapshot of `nodeID` and notifies that node's streams.
-    public func setSnapshot(_ snapshot: Snapshot, forNode nodeID: String) {
+    package func setSnapshot(_ snapshot: Snapshot, forNode nodeID: String) {
         let (watchers, sequence) = state.withLock { state -> ([any SnapshotWatcher], UInt64) in
             state.sequence += 1
             state.nodes[nodeID, default: NodeEntry()].snapshot = snapshot
@@ -36,7 +36,7 @@ public final class SnapshotCache: Sendable {
     }
 
     /// Removes the snapshot of `nodeID`; its streams fall back to the fallback snapshot, if any.
-    public func clearSnapshot(forNode nodeID: String) {
+    package func clearSnapshot(forNode nodeID: String) {
         let (watchers, snapshot, sequence) = state.withLock { state -> ([any SnapshotWatcher], Snapshot?, UInt64) in
             state.sequence += 1
             guard var entry = state.nodes[nodeID] else { return ([], nil, state.sequence) }
@@ -50,7 +50,7 @@ public final class SnapshotCache: Sendable {
     }
 
     /// Sets (or removes) the snapshot served to nodes that have none of their own.
-    public func setFallbackSnapshot(_ snapshot: Snapshot?) {
+    package func setFallbackSnapshot(_ snapshot: Snapshot?) {
         let (watchers, sequence) = state.withLock { state -> ([any SnapshotWatcher], UInt64) in
             state.sequence += 1
             state.fallback = snapshot
@@ -63,12 +63,12 @@ public final class SnapshotCache: Sendable {
     }
 
     /// The snapshot `nodeID` is served: its own, else the fallback.
-    public func snapshot(forNode nodeID: String) -> Snapshot? {
+    package func snapshot(forNode nodeID: String) -> Snapshot? {
         state.withLock { $0.nodes[nodeID]?.snapshot ?? $0.fallback }
     }
 
     /// Registers a stream of `nodeID` and returns the snapshot it starts from, with its sequence.
-    public func addWatcher(_ watcher: any SnapshotWatcher, forNode nodeID: String) -> (Snapshot?, UInt64) {
+    package func addWatcher(_ watcher: any SnapshotWatcher, forNode nodeID: String) -> (Snapshot?, UInt64) {
         state.withLock { state in
             state.nodes[nodeID, default: NodeEntry()].watchers[ObjectIdentifier(watcher)] = watcher
             return (state.nodes[nodeID]?.snapshot ?? state.fallback, state.sequence)
@@ -76,7 +76,7 @@ public final class SnapshotCache: Sendable {
     }
 
     /// Unregisters a stream; the node's entry goes when its last stream does (unless it has a snapshot).
-    public func removeWatcher(_ watcher: any SnapshotWatcher, forNode nodeID: String) {
+    package func removeWatcher(_ watcher: any SnapshotWatcher, forNode nodeID: String) {
         state.withLock { state in
             guard var entry = state.nodes[nodeID] else { return }
             entry.watchers[ObjectIdentifier(watcher)] = nil
@@ -85,20 +85,20 @@ public final class SnapshotCache: Sendable {
     }
 
     /// The ids of nodes with at least one open stream, sorted.
-    public func connectedNodeIDs() -> [String] {
+    package func connectedNodeIDs() -> [String] {
         state.withLock { $0.nodes.filter { !$0.value.watchers.isEmpty }.keys.sorted() }
     }
 
     /// The open streams of `nodeID`.
-    public func watchers(forNode nodeID: String) -> [any SnapshotWatcher] {
+    package func watchers(forNode nodeID: String) -> [any SnapshotWatcher] {
         state.withLock { Array($0.nodes[nodeID]?.watchers.values ?? [:].values) }
     }
 
     /// The ids of nodes that have their own snapshot, sorted.
-    public func nodeIDsWithSnapshots() -> [String] {
+    package func nodeIDsWithSnapshots() -> [String] {
         state.withLock { $0.nodes.filter { $0.value.snapshot != nil }.keys.sorted() }
     }
 
     /// How many node entries (connected or with a snapshot) the cache holds.
-    public var nodeEntryCount: Int { state.withLock { $0.nodes.count } }
+    package var nodeEntryCount: Int { state.withLock { $0.nodes.count } }
 }

@@ -2,25 +2,25 @@
 ///
 /// The hash depends only on the bytes fed to it, so the same content gets the same version in
 /// every process, across restarts and replicas.
-public struct ContentHash: Sendable, Hashable {
+package struct ContentHash: Sendable, Hashable {
     /// The offset basis of 64-bit FNV-1a.
-    public static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    package static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     /// The prime of 64-bit FNV-1a.
-    public static let prime: UInt64 = 0x0000_0100_0000_01b3
+    package static let prime: UInt64 = 0x0000_0100_0000_01b3
 
     @usableFromInline
     internal var state: UInt64 = ContentHash.offsetBasis
 
     /// The current hash value.
-    public var value: UInt64 { state }
+    package var value: UInt64 { state }
 
     /// A hash of no bytes.
-    public init() {}
+    package init() {}
 
     /// Feeds bytes into the hash. Inlinable, so callers in other modules get a loop specialized
     /// for their collection type rather than a generic one.
     @inlinable
-    public mutating func combine(_ bytes: some Sequence<UInt8>) {
+    package mutating func combine(_ bytes: some Sequence<UInt8>) {
         var hash = state
         for byte in bytes {
             hash ^= UInt64(byte)
@@ -31,19 +31,19 @@ public struct ContentHash: Sendable, Hashable {
 
     /// Feeds a string's UTF-8 bytes followed by a 0 separator into the hash.
     @inlinable
-    public mutating func combine(string: String) {
+    package mutating func combine(string: String) {
         combine(string.utf8)
         combine(CollectionOfOne(UInt8(0)))
     }
 
     /// The value as 16 lower-case hex digits.
-    public var hex: String {
+    package var hex: String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     /// The hex hash of `bytes`.
-    public static func hex(of bytes: some Sequence<UInt8>) -> String {
+    package static func hex(of bytes: some Sequence<UInt8>) -> String {
         var hash = ContentHash()
         hash.combine(bytes)
         return hash.hex

@@ -1,33 +1,33 @@
-public import SwiftProtobuf
+package import SwiftProtobuf
 
 /// One xDS resource, serialized once and shared by every snapshot that holds it.
 ///
 /// A prepared resource is immutable: its type URL, name, serialized bytes, content-derived version,
 /// and the pre-encoded `Any` (and delta `Resource`) wrappers that responses are assembled from.
-public final class PreparedResource: Sendable {
+package final class PreparedResource: Sendable {
     /// The type URL (`type.googleapis.com/envoy.config.cluster.v3.Cluster`).
-    public let typeURL: String
+    package let typeURL: String
     /// The resource name (a ClusterLoadAssignment's `cluster_name`, otherwise `name`).
-    public let name: String
+    package let name: String
     /// The version: a hash of `bytes`, equal for equal content in every process.
-    public let version: String
+    package let version: String
     /// The encoded `envoy.service.discovery.v3.Resource` (version, resource, name) for delta: the one
     /// stored encoding; ``anyBytes`` and ``bytes`` are slices of it.
-    public let deltaResourceBytes: [UInt8]
+    package let deltaResourceBytes: [UInt8]
     private let anyRange: Range<Int>
     private let bytesRange: Range<Int>
     /// For an EDS cluster, the name of its ClusterLoadAssignment; nil otherwise.
-    public let edsServiceName: String?
+    package let edsServiceName: String?
     /// For a listener, the RDS route configuration names it refers to.
-    public let routeReferences: [String]
+    package let routeReferences: [String]
 
     /// The deterministic protobuf serialization of the resource.
-    public var bytes: ArraySlice<UInt8> { deltaResourceBytes[bytesRange] }
+    package var bytes: ArraySlice<UInt8> { deltaResourceBytes[bytesRange] }
     /// The encoded `google.protobuf.Any` (type_url + value) holding the resource.
-    public var anyBytes: ArraySlice<UInt8> { deltaResourceBytes[anyRange] }
+    package var anyBytes: ArraySlice<UInt8> { deltaResourceBytes[anyRange] }
 
     /// Prepares already serialized bytes.
-    public init(
+    package init(
         typeURL: String,
         name: String,
         bytes: [UInt8],
@@ -60,7 +60,7 @@ public final class PreparedResource: Sendable {
     /// say: `routeReferences` for a listener whose filters use RDS (the cache never looks inside
     /// filters). An EDS cluster's assignment name is read from the cluster.
     /// - Throws: a SwiftProtobuf encoding error, or `ResourceError` when the name is empty.
-    public convenience init(_ message: any SwiftProtobuf.Message, routeReferences: [String] = []) throws {
+    package convenience init(_ message: any SwiftProtobuf.Message, routeReferences: [String] = []) throws {
         var options = BinaryEncodingOptions()
         options.useDeterministicOrdering = true
         let bytes: [UInt8] = try message.serializedBytes(options: options)
@@ -80,14 +80,14 @@ public final class PreparedResource: Sendable {
 }
 
 /// A resource that cannot be prepared.
-public struct ResourceError: Error, Sendable, CustomStringConvertible {
+package struct ResourceError: Error, Sendable, CustomStringConvertible {
     /// What is wrong.
-    public var message: String
+    package var message: String
 
     /// An error with a message.
-    public init(message: String) {
+    package init(message: String) {
         self.message = message
     }
 
-    public var description: String { "invalid resource: \"\(message)\"" }
+    package var description: String { "invalid resource: \"\(message)\"" }
 }

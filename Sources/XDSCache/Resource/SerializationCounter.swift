@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// ``value`` counts process-wide (for benchmarks and the CLI); ``counting(_:)`` counts only the
 /// serializations made by its body's task, so a test is not disturbed by tests running beside it.
-public enum SerializationCounter {
+package enum SerializationCounter {
     private static let count = Atomic<Int>(0)
 
     /// The serializations counted by one ``counting(_:)`` call.
@@ -16,10 +16,10 @@ public enum SerializationCounter {
     @TaskLocal private static var tally: Tally?
 
     /// The number of resource serializations since the process started.
-    public static var value: Int { count.load(ordering: .relaxed) }
+    package static var value: Int { count.load(ordering: .relaxed) }
 
     /// Runs `body` and returns its result with the number of resource serializations it made.
-    public static func counting<Result>(_ body: () throws -> Result) rethrows -> (result: Result, serializations: Int) {
+    package static func counting<Result>(_ body: () throws -> Result) rethrows -> (result: Result, serializations: Int) {
         let tally = Tally()
         let result = try $tally.withValue(tally) { try body() }
         return (result, tally.count.load(ordering: .relaxed))

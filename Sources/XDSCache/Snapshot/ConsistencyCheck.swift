@@ -1,23 +1,23 @@
 /// Checks that a snapshot's EDS and RDS sets match what its clusters and listeners refer to.
 ///
 /// Problems are reported, never enforced: a control plane warns and keeps serving.
-public enum ConsistencyCheck {
+package enum ConsistencyCheck {
     /// One mismatch between references and resources.
-    public struct Problem: Sendable, Hashable, CustomStringConvertible {
+    package struct Problem: Sendable, Hashable, CustomStringConvertible {
         /// The type URL whose set does not match.
-        public var typeURL: String
+        package var typeURL: String
         /// Names referred to but missing from the set.
-        public var missing: [String]
+        package var missing: [String]
         /// Names in the set that nothing refers to.
-        public var unreferenced: [String]
+        package var unreferenced: [String]
 
-        public var description: String {
+        package var description: String {
             "\(typeURL): missing \(missing), unreferenced \(unreferenced)"
         }
     }
 
     /// The mismatches in `snapshot`; empty when it is consistent.
-    public static func problems(in snapshot: Snapshot) -> [Problem] {
+    package static func problems(in snapshot: Snapshot) -> [Problem] {
         var problems: [Problem] = []
         let edsRefs = Set(snapshot.resources(TypeURL.cluster).items.values.compactMap(\.edsServiceName))
         if let problem = compare(TypeURL.endpoint, refs: edsRefs, in: snapshot) { problems.append(problem) }

@@ -1,14 +1,14 @@
 /// An immutable set of resources for one node (or the fallback), by type URL.
 ///
 /// Snapshots hold references to shared `PreparedResource`s, never copies of their bytes.
-public struct Snapshot: Sendable {
+package struct Snapshot: Sendable {
     /// The resources of each type.
-    public let types: [String: TypeResources]
+    package let types: [String: TypeResources]
     /// An informational label chosen by the caller; never used to detect changes.
-    public let label: String
+    package let label: String
 
     /// A snapshot of the given resources, grouped by their type URLs.
-    public init(resources: [PreparedResource], label: String = "") {
+    package init(resources: [PreparedResource], label: String = "") {
         var byType: [String: [PreparedResource]] = [:]
         for resource in resources {
             byType[resource.typeURL, default: []].append(resource)
@@ -17,35 +17,35 @@ public struct Snapshot: Sendable {
     }
 
     /// A snapshot of ready-made per-type sets.
-    public init(types: [String: TypeResources], label: String = "") {
+    package init(types: [String: TypeResources], label: String = "") {
         self.types = types
         self.label = label
     }
 
     /// The resources of `typeURL`; an empty set when the snapshot has none.
-    public func resources(_ typeURL: String) -> TypeResources {
+    package func resources(_ typeURL: String) -> TypeResources {
         types[typeURL] ?? TypeResources.empty
     }
 
     /// The content version of `typeURL`'s set.
-    public func version(_ typeURL: String) -> String {
+    package func version(_ typeURL: String) -> String {
         resources(typeURL).version
     }
 
     /// A copy with one type's set replaced.
-    public func replacing(_ typeURL: String, with resources: TypeResources) -> Snapshot {
+    package func replacing(_ typeURL: String, with resources: TypeResources) -> Snapshot {
         var types = self.types
         types[typeURL] = resources
         return Snapshot(types: types, label: label)
     }
 
     /// Every resource in the snapshot.
-    public var allResources: [PreparedResource] {
+    package var allResources: [PreparedResource] {
         types.values.flatMap { $0.items.values }
     }
 }
 
 extension TypeResources {
     /// The empty set.
-    public static let empty = TypeResources(items: [:])
+    package static let empty = TypeResources(items: [:])
 }

@@ -3,23 +3,23 @@ import Synchronization
 private let nextTypeResourcesID = Atomic<UInt64>(1)
 
 /// The resources of one type in a snapshot, by name, with a version derived from the whole set.
-public struct TypeResources: Sendable {
+package struct TypeResources: Sendable {
     /// A process-unique id of this set value (shared by every snapshot that holds it), used to cache
     /// work done once per set rather than once per stream.
-    public let id: UInt64
+    package let id: UInt64
     /// The resources by name.
-    public let items: [String: PreparedResource]
+    package let items: [String: PreparedResource]
     /// The names, sorted.
-    public let sortedNames: [String]
+    package let sortedNames: [String]
     /// The resources, sorted by name.
-    public let sorted: [PreparedResource]
+    package let sorted: [PreparedResource]
     /// A hash of every (name, version) pair: equal sets get equal versions everywhere.
-    public let version: String
+    package let version: String
     /// Work derived from this set (encoded responses, diffs), kept exactly as long as the set.
     package let memo = SetMemo()
 
     /// A set of resources; a later resource with the same name replaces an earlier one.
-    public init(_ resources: [PreparedResource]) {
+    package init(_ resources: [PreparedResource]) {
         var items: [String: PreparedResource] = [:]
         items.reserveCapacity(resources.count)
         for resource in resources {
@@ -29,7 +29,7 @@ public struct TypeResources: Sendable {
     }
 
     /// A set of resources keyed by name.
-    public init(items: [String: PreparedResource]) {
+    package init(items: [String: PreparedResource]) {
         self.id = nextTypeResourcesID.add(1, ordering: .relaxed).oldValue
         self.items = items
         self.sortedNames = items.keys.sorted()
@@ -43,18 +43,18 @@ public struct TypeResources: Sendable {
     }
 
     /// The number of resources.
-    public var count: Int { items.count }
+    package var count: Int { items.count }
 
     /// The resource named `name`, if any.
-    public subscript(name: String) -> PreparedResource? { items[name] }
+    package subscript(name: String) -> PreparedResource? { items[name] }
 
     /// A copy with `resource` added or replaced.
-    public func replacing(_ resource: PreparedResource) -> TypeResources {
+    package func replacing(_ resource: PreparedResource) -> TypeResources {
         merging([resource])
     }
 
     /// A copy with `resources` added (replacing those of the same names).
-    public func merging(_ resources: [PreparedResource]) -> TypeResources {
+    package func merging(_ resources: [PreparedResource]) -> TypeResources {
         guard !resources.isEmpty else { return self }
         var items = self.items
         for resource in resources { items[resource.name] = resource }
@@ -63,7 +63,7 @@ public struct TypeResources: Sendable {
 
     /// `previous` itself when it holds exactly `resources` (the same objects), else a new set: so a
     /// rebuild that changed nothing keeps the set's identity, its version and its encodings.
-    public static func reusing(_ previous: TypeResources?, for resources: [PreparedResource]) -> TypeResources {
+    package static func reusing(_ previous: TypeResources?, for resources: [PreparedResource]) -> TypeResources {
         if let previous, previous.count == resources.count, resources.allSatisfy({ previous[$0.name] === $0 }) {
             return previous
         }

@@ -1,18 +1,18 @@
 /// What changed between two sets of one type: computed once per pair of sets and shared by every
 /// stream that moves from one to the other.
-public struct TypeResourcesDiff: Sendable {
+package struct TypeResourcesDiff: Sendable {
     /// Resources in the new set only.
-    public var added: [PreparedResource] = []
+    package var added: [PreparedResource] = []
     /// Resources in both whose version changed (the new resource).
-    public var changed: [PreparedResource] = []
+    package var changed: [PreparedResource] = []
     /// Names in the old set only.
-    public var removed: [String] = []
+    package var removed: [String] = []
 
     /// Whether nothing changed.
-    public var isEmpty: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
+    package var isEmpty: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
 
     /// The diff from `old` to `new`.
-    public init(from old: TypeResources, to new: TypeResources) {
+    package init(from old: TypeResources, to new: TypeResources) {
         for resource in new.sorted {
             if let previous = old[resource.name] {
                 if previous !== resource && previous.version != resource.version { changed.append(resource) }
@@ -28,7 +28,7 @@ public struct TypeResourcesDiff: Sendable {
 
 extension TypeResources {
     /// The diff from `old` to this set, computed once and kept with this set.
-    public func diff(from old: TypeResources) -> TypeResourcesDiff {
+    package func diff(from old: TypeResources) -> TypeResourcesDiff {
         memo.diff(from: old.id) { TypeResourcesDiff(from: old, to: self) }
     }
 }

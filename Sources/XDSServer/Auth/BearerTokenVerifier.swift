@@ -7,18 +7,18 @@ import JWTKit
 /// issuer when one is configured, an audience among the accepted ones (default `istio-ca`, Istio's
 /// `TOKEN_AUDIENCES`), and a subject `system:serviceaccount:NAMESPACE:ACCOUNT`. The identity is
 /// `spiffe://TRUST-DOMAIN/ns/NAMESPACE/sa/ACCOUNT`.
-public struct BearerTokenVerifier: Sendable {
+package struct BearerTokenVerifier: Sendable {
     /// What tokens must say besides being signed by one of the keys.
-    public struct Rules: Sendable, Hashable {
+    package struct Rules: Sendable, Hashable {
         /// The `iss` a token must carry; nil accepts any issuer.
-        public var issuer: String?
+        package var issuer: String?
         /// A token's `aud` must contain one of these.
-        public var audiences: [String]
+        package var audiences: [String]
         /// The trust domain of the identity a token proves.
-        public var trustDomain: String
+        package var trustDomain: String
 
         /// Rules from their parts.
-        public init(issuer: String? = nil, audiences: [String] = ["istio-ca"], trustDomain: String = "cluster.local") {
+        package init(issuer: String? = nil, audiences: [String] = ["istio-ca"], trustDomain: String = "cluster.local") {
             self.issuer = issuer
             self.audiences = audiences
             self.trustDomain = trustDomain
@@ -27,11 +27,11 @@ public struct BearerTokenVerifier: Sendable {
 
     private let keys: JWTKeyCollection
     /// The rules tokens are checked against.
-    public let rules: Rules
+    package let rules: Rules
 
     /// A verifier over the keys of a JWKS document (`{"keys": [...]}`).
     /// - Throws: ``XDSAuthConfigurationError`` when the document holds no usable key.
-    public init(jwksJSON: String, rules: Rules) async throws(XDSAuthConfigurationError) {
+    package init(jwksJSON: String, rules: Rules) async throws(XDSAuthConfigurationError) {
         let keys = JWTKeyCollection()
         do {
             _ = try await keys.add(jwksJSON: jwksJSON)
@@ -44,7 +44,7 @@ public struct BearerTokenVerifier: Sendable {
 
     /// A verifier over the keys of a JWKS file.
     /// - Throws: ``XDSAuthConfigurationError`` naming the file when it cannot be read or holds no usable key.
-    public init(jwksFile path: String, rules: Rules) async throws(XDSAuthConfigurationError) {
+    package init(jwksFile path: String, rules: Rules) async throws(XDSAuthConfigurationError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw XDSAuthConfigurationError("cannot read the JWKS file \(path)")
         }

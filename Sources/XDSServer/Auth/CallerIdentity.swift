@@ -1,9 +1,9 @@
-public import LibGRPCTransport
+package import LibGRPCTransport
 
 /// Who opened an authenticated xDS stream, and how they proved it.
-public struct CallerIdentity: Sendable, Hashable, CustomStringConvertible {
+package struct CallerIdentity: Sendable, Hashable, CustomStringConvertible {
     /// The proof the caller gave.
-    public enum Proof: String, Sendable, Hashable {
+    package enum Proof: String, Sendable, Hashable {
         /// A verified client certificate.
         case certificate
         /// A verified bearer JWT.
@@ -12,20 +12,20 @@ public struct CallerIdentity: Sendable, Hashable, CustomStringConvertible {
 
     /// The caller's SPIFFE identities (every SPIFFE URI SAN of the certificate, or the one the
     /// token names).
-    public var identities: [SpiffeID]
+    package var identities: [SpiffeID]
     /// How they were proved.
-    public var proof: Proof
+    package var proof: Proof
 
     /// An identity from its parts.
-    public init(identities: [SpiffeID], proof: Proof) {
+    package init(identities: [SpiffeID], proof: Proof) {
         self.identities = identities
         self.proof = proof
     }
 
     /// The namespaces the caller's identities belong to.
-    public var namespaces: Set<String> { Set(identities.map(\.namespace)) }
+    package var namespaces: Set<String> { Set(identities.map(\.namespace)) }
 
-    public var description: String {
+    package var description: String {
         "\(proof.rawValue) [" + identities.map(\.description).joined(separator: ", ") + "]"
     }
 
@@ -35,7 +35,7 @@ public struct CallerIdentity: Sendable, Hashable, CustomStringConvertible {
     /// trust domain was checked at authentication. An empty namespace never matches (istiod skips
     /// the check then; a node that names no namespace could otherwise claim any).
     /// - Throws: `PERMISSION_DENIED` saying which identities did not match what.
-    public func authorize(namespace: String, serviceAccount: String?) throws(RPCError) {
+    package func authorize(namespace: String, serviceAccount: String?) throws(RPCError) {
         let matched = identities.contains { identity in
             !namespace.isEmpty && identity.namespace == namespace
                 && (serviceAccount.map { $0.isEmpty || $0 == identity.serviceAccount } ?? true)

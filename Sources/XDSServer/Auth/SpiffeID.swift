@@ -1,14 +1,14 @@
 /// A workload identity in Istio's SPIFFE form, `spiffe://TRUST-DOMAIN/ns/NAMESPACE/sa/ACCOUNT`.
-public struct SpiffeID: Sendable, Hashable, CustomStringConvertible {
+package struct SpiffeID: Sendable, Hashable, CustomStringConvertible {
     /// The trust domain (`cluster.local`).
-    public var trustDomain: String
+    package var trustDomain: String
     /// The Kubernetes namespace.
-    public var namespace: String
+    package var namespace: String
     /// The Kubernetes service account.
-    public var serviceAccount: String
+    package var serviceAccount: String
 
     /// An identity from its parts.
-    public init(trustDomain: String, namespace: String, serviceAccount: String) {
+    package init(trustDomain: String, namespace: String, serviceAccount: String) {
         self.trustDomain = trustDomain
         self.namespace = namespace
         self.serviceAccount = serviceAccount
@@ -16,7 +16,7 @@ public struct SpiffeID: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a URI as istiod does: `spiffe://` then exactly the path `TD/ns/NS/sa/SA`, every part
     /// non-empty; nil for anything else.
-    public init?(uri: String) {
+    package init?(uri: String) {
         guard uri.hasPrefix("spiffe://") else { return nil }
         let parts = uri.dropFirst("spiffe://".count).split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 5, parts[1] == "ns", parts[3] == "sa", !parts.contains(where: \.isEmpty) else {
@@ -26,5 +26,5 @@ public struct SpiffeID: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The URI form.
-    public var description: String { "spiffe://\(trustDomain)/ns/\(namespace)/sa/\(serviceAccount)" }
+    package var description: String { "spiffe://\(trustDomain)/ns/\(namespace)/sa/\(serviceAccount)" }
 }

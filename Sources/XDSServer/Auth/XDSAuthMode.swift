@@ -1,5 +1,5 @@
 /// What an xDS listener requires of each stream before it serves it.
-public enum XDSAuthMode: String, Sendable, Hashable, CaseIterable {
+package enum XDSAuthMode: String, Sendable, Hashable, CaseIterable {
     /// Nothing: every stream is served, with no verified identity (istiod's plaintext 15010).
     case none
     /// A verified client certificate with a SPIFFE URI SAN in the trust domain.

@@ -1,4 +1,4 @@
-public import LibGRPCTransport
+package import LibGRPCTransport
 import Foundation
 
 /// How the xDS server authenticates streams: what each kind of listener requires, the trust
@@ -8,21 +8,21 @@ import Foundation
 /// identity the listener requires ends with `UNAUTHENTICATED` before any request is read.
 /// Authorization (the node's namespace against the identity) happens when its first request names
 /// the node: see ``CallerIdentity/authorize(namespace:serviceAccount:)``.
-public struct XDSAuthentication: Sendable {
+package struct XDSAuthentication: Sendable {
     /// What the TLS listener requires.
-    public var tls: XDSAuthMode
+    package var tls: XDSAuthMode
     /// What the plaintext listener requires (`none` or `jwt`: a plaintext peer has no certificate).
-    public var plaintext: XDSAuthMode
+    package var plaintext: XDSAuthMode
     /// The trust domain a client certificate's SPIFFE id must name.
-    public var trustDomain: String
+    package var trustDomain: String
     /// Checks bearer tokens; nil accepts none.
-    public var tokenVerifier: BearerTokenVerifier?
+    package var tokenVerifier: BearerTokenVerifier?
     /// Namespaces whose identities are privileged: over CSDS they see every proxy, where anyone
     /// else sees only the proxies of their own namespaces.
-    public var privilegedNamespaces: Set<String>
+    package var privilegedNamespaces: Set<String>
 
     /// A policy from its parts.
-    public init(
+    package init(
         tls: XDSAuthMode, plaintext: XDSAuthMode = .none, trustDomain: String = "cluster.local",
         tokenVerifier: BearerTokenVerifier? = nil, privilegedNamespaces: Set<String> = ["istio-system"]
     ) {
@@ -34,16 +34,16 @@ public struct XDSAuthentication: Sendable {
     }
 
     /// No authentication anywhere: every stream is served.
-    public static var disabled: XDSAuthentication { XDSAuthentication(tls: .none) }
+    package static var disabled: XDSAuthentication { XDSAuthentication(tls: .none) }
 
     /// The mode of the listener a call arrived on.
-    public func mode(for context: ServerContext) -> XDSAuthMode {
+    package func mode(for context: ServerContext) -> XDSAuthMode {
         context.isTLS ? tls : plaintext
     }
 
     /// The identity a call proves, or nil on a listener that requires none.
     /// - Throws: `UNAUTHENTICATED` saying what was missing or wrong.
-    public func authenticate(_ context: ServerContext) async throws(RPCError) -> CallerIdentity? {
+    package func authenticate(_ context: ServerContext) async throws(RPCError) -> CallerIdentity? {
         let mode = mode(for: context)
         guard mode != .none else { return nil }
         var failures: [String] = []
@@ -76,7 +76,7 @@ public struct XDSAuthentication: Sendable {
 
     /// Whether `caller` may see the proxies of `namespace` (nil: a stream not yet admitted).
     /// Unauthenticated listeners (caller nil) see everything, like istiod's plaintext port.
-    public func may(_ caller: CallerIdentity?, see namespace: String?) -> Bool {
+    package func may(_ caller: CallerIdentity?, see namespace: String?) -> Bool {
         guard let caller else { return true }
         let namespaces = caller.namespaces
         if !namespaces.isDisjoint(with: privilegedNamespaces) { return true }
@@ -98,10 +98,10 @@ public struct XDSAuthentication: Sendable {
 
 /// The xDS authentication settings cannot work (a JWKS that does not load, a mode that needs a
 /// CA or keys that were not given).
-public struct XDSAuthConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct XDSAuthConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong.
-    public var message: String
+    package var message: String
     /// An error with the given message.
-    public init(_ message: String) { self.message = message }
-    public var description: String { "xDS authentication: \(message)" }
+    package init(_ message: String) { self.message = message }
+    package var description: String { "xDS authentication: \(message)" }
 }

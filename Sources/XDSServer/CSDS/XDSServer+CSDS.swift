@@ -1,4 +1,4 @@
-public import EnvoyAPI
+package import EnvoyAPI
 import Foundation
 import LibGRPCTransport
 import SwiftProtobuf
@@ -13,7 +13,7 @@ extension XDSServer {
     /// (``XDSAuthentication/may(_:see:)``): every node for an identity of a privileged namespace,
     /// else only nodes admitted to the caller's own namespaces. Nil (an unauthenticated listener,
     /// or the admin endpoint) sees every node.
-    public func clientStatus(
+    package func clientStatus(
         _ request: Envoy_Service_Status_V3_ClientStatusRequest, visibleTo caller: CallerIdentity? = nil
     ) -> Envoy_Service_Status_V3_ClientStatusResponse {
         var byNode: [String: [StreamStatus]] = [:]

@@ -1,96 +1,96 @@
-public import EnvoyAPI
+package import EnvoyAPI
 
 /// What the hooks know about a stream.
-public struct StreamInfo: Sendable {
+package struct StreamInfo: Sendable {
     /// A process-unique stream id.
-    public var id: UInt64
+    package var id: UInt64
     /// The gRPC method path.
-    public var method: String
+    package var method: String
     /// The peer address.
-    public var peer: String
+    package var peer: String
     /// Whether the stream is delta (incremental).
-    public var isDelta: Bool
+    package var isDelta: Bool
     /// The node id, once the first request has told it (empty before).
-    public var nodeID: String
+    package var nodeID: String
     /// The node the first request carried (nil before).
-    public var node: Envoy_Config_Core_V3_Node?
+    package var node: Envoy_Config_Core_V3_Node?
     /// The identity the stream proved when it opened (nil on a listener that requires none).
-    public var caller: CallerIdentity?
+    package var caller: CallerIdentity?
 }
 
 /// What the admission hook says about a node: whose config it is.
-public struct AdmittedNode: Sendable, Hashable {
+package struct AdmittedNode: Sendable, Hashable {
     /// The namespace the node's config belongs to.
-    public var namespace: String
+    package var namespace: String
     /// The service account the node says it runs as, when it says one.
-    public var serviceAccount: String?
+    package var serviceAccount: String?
 
     /// An admission from its parts.
-    public init(namespace: String, serviceAccount: String? = nil) {
+    package init(namespace: String, serviceAccount: String? = nil) {
         self.namespace = namespace
         self.serviceAccount = serviceAccount
     }
 }
 
 /// One request, as the hooks see it.
-public struct RequestEvent: Sendable {
+package struct RequestEvent: Sendable {
     /// The request's type URL (or the per-type RPC's).
-    public var typeURL: String
+    package var typeURL: String
     /// The response nonce the request carries.
-    public var responseNonce: String
+    package var responseNonce: String
     /// `initial`, `ack`, `nack`, `stale` or `subscription-change`.
-    public var kind: String
+    package var kind: String
 }
 
 /// One response, as the hooks see it.
-public struct ResponseEvent: Sendable {
+package struct ResponseEvent: Sendable {
     /// The response's type URL.
-    public var typeURL: String
+    package var typeURL: String
     /// Its nonce.
-    public var nonce: String
+    package var nonce: String
     /// Its `version_info` (`system_version_info` in delta).
-    public var version: String
+    package var version: String
     /// The number of resources it carries.
-    public var resourceCount: Int
+    package var resourceCount: Int
     /// The number of names in `removed_resources` (delta).
-    public var removedCount: Int
+    package var removedCount: Int
     /// The encoded size in bytes.
-    public var byteCount: Int
+    package var byteCount: Int
 }
 
 /// One NACK, as the hooks see it.
-public struct NackEvent: Sendable {
+package struct NackEvent: Sendable {
     /// The rejected type URL.
-    public var typeURL: String
+    package var typeURL: String
     /// The nonce of the rejected response.
-    public var nonce: String
+    package var nonce: String
     /// The client's message.
-    public var message: String
+    package var message: String
 }
 
 /// Hooks for metrics and logs. They run synchronously on the stream's tasks, outside any lock, so
 /// they must be quick. An error thrown by `onStreamOpen` or `onRequest` ends the stream: an
 /// `RPCError` with its own status, anything else with `UNKNOWN`.
-public struct XDSHooks: Sendable {
+package struct XDSHooks: Sendable {
     /// A stream opened (after authentication, before its first request).
-    public var onStreamOpen: (@Sendable (StreamInfo) throws -> Void)?
+    package var onStreamOpen: (@Sendable (StreamInfo) throws -> Void)?
     /// The first request named the stream's node (`nodeID` and `node` are set); runs before the
     /// stream watches the cache or sends anything. Throw to refuse the node; return whose config it
     /// is. On an authenticated stream the server then checks the caller's identity against that
     /// namespace and service account (`PERMISSION_DENIED` when they do not match), and CSDS shows the
     /// stream only to callers that may see that namespace.
-    public var admitNode: (@Sendable (StreamInfo) throws -> AdmittedNode)?
+    package var admitNode: (@Sendable (StreamInfo) throws -> AdmittedNode)?
     /// A stream closed.
-    public var onStreamClosed: (@Sendable (StreamInfo) -> Void)?
+    package var onStreamClosed: (@Sendable (StreamInfo) -> Void)?
     /// A request arrived.
-    public var onRequest: (@Sendable (StreamInfo, RequestEvent) throws -> Void)?
+    package var onRequest: (@Sendable (StreamInfo, RequestEvent) throws -> Void)?
     /// A response was sent.
-    public var onResponse: (@Sendable (StreamInfo, ResponseEvent) -> Void)?
+    package var onResponse: (@Sendable (StreamInfo, ResponseEvent) -> Void)?
     /// A NACK arrived.
-    public var onNack: (@Sendable (StreamInfo, NackEvent) -> Void)?
+    package var onNack: (@Sendable (StreamInfo, NackEvent) -> Void)?
 
     /// Hooks that do nothing.
-    public init() {}
+    package init() {}
 }
 
 extension RequestKind {

@@ -1,8 +1,8 @@
 import Foundation
-public import LibGRPCTransport
-public import Logging
+package import LibGRPCTransport
+package import Logging
 import Synchronization
-public import XDSCache
+package import XDSCache
 
 /// The xDS server: SotW and delta ADS, the per-type discovery services, and CSDS, all served from
 /// a `SnapshotCache` over the gRPC transport.
@@ -10,25 +10,25 @@ public import XDSCache
 /// Each stream runs as two tasks inside its handler: the reader applies requests to the stream's
 /// state machines, the writer sends whatever is due. Snapshot changes only mark a stream's types
 /// for evaluation and wake its writer, so a slow stream delays nobody else.
-public final class XDSServer: Sendable {
+package final class XDSServer: Sendable {
     /// How the server behaves.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// The identifier stamped into every response's `control_plane`.
-        public var controlPlaneID: String
+        package var controlPlaneID: String
         /// Type URLs for which an empty subscription means nothing, not legacy wildcard (gRPC
         /// clients, VHDS).
-        public var legacyWildcardDisabledTypes: Set<String>
+        package var legacyWildcardDisabledTypes: Set<String>
         /// What each listener requires of a stream before serving it (default: nothing).
-        public var authentication: XDSAuthentication
+        package var authentication: XDSAuthentication
         /// The most xDS streams (SotW and delta, all connections) open at once; one more is refused
         /// with `RESOURCE_EXHAUSTED`.
-        public var maxStreams: Int
+        package var maxStreams: Int
         /// The longest node id accepted, in UTF-8 bytes; a longer one is refused with
         /// `INVALID_ARGUMENT` (it would be copied into every log line and status of the stream).
-        public var maxNodeIDBytes: Int
+        package var maxNodeIDBytes: Int
 
         /// A configuration with the given values.
-        public init(
+        package init(
             controlPlaneID: String, legacyWildcardDisabledTypes: Set<String> = [],
             authentication: XDSAuthentication = .disabled, maxStreams: Int = 100_000, maxNodeIDBytes: Int = 4096
         ) {
@@ -40,11 +40,11 @@ public final class XDSServer: Sendable {
         }
 
         /// Control plane id `aeraki`, legacy wildcard everywhere.
-        public static var defaults: Configuration { Configuration(controlPlaneID: "aeraki") }
+        package static var defaults: Configuration { Configuration(controlPlaneID: "aeraki") }
     }
 
     /// The cache the server serves.
-    public let cache: SnapshotCache
+    package let cache: SnapshotCache
     let configuration: Configuration
     let hooks: XDSHooks
     let logger: Logger
@@ -60,7 +60,7 @@ public final class XDSServer: Sendable {
     }
 
     /// A server over `cache`.
-    public init(
+    package init(
         cache: SnapshotCache,
         configuration: Configuration = .defaults,
         hooks: XDSHooks = XDSHooks(),
@@ -74,7 +74,7 @@ public final class XDSServer: Sendable {
     }
 
     /// Registers every xDS method (ADS, delta ADS, per-type SotW and delta, CSDS) on `router`.
-    public func register(into router: inout Router) {
+    package func register(into router: inout Router) {
         router.register(XDSMethod.streamAggregatedResources) { stream in
             try await self.runSotW(stream, fixedTypeURL: nil)
         }
@@ -98,7 +98,7 @@ public final class XDSServer: Sendable {
     }
 
     /// Every open stream's state, by node id.
-    public func streamStatuses() -> [StreamStatus] {
+    package func streamStatuses() -> [StreamStatus] {
         streams.withLock { Array($0.values) }.map { open in
             var status = open.core.status()
             status.namespace = open.namespace

@@ -37,7 +37,7 @@ package enum RequestKind: Sendable, Equatable {
 }
 
 /// The server's view of one resource on a stream, as CSDS reports it.
-public enum ResourceSyncStatus: Sendable, Equatable {
+package enum ResourceSyncStatus: Sendable, Equatable {
     /// Sent and ACKed.
     case synced
     /// Sent, no ACK or NACK yet.

@@ -1,27 +1,27 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+internal import ServiceLifecycle
 import Synchronization
 
 /// A config source that reads Kubernetes-style YAML from files and directories and keeps the store
 /// in step with them: files added, changed and removed while running are picked up on the next poll,
 /// and a file that stops parsing keeps its last good resources (see `DirectoryScanner`).
-public struct DirectorySource: Service {
+package struct DirectorySource: Service {
     /// How the directory is watched.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Files or directories to read (directories recursively, `.yaml` and `.yml`).
-        public var paths: [String]
+        package var paths: [String]
         /// How often to look for changes.
-        public var pollInterval: Duration
+        package var pollInterval: Duration
         /// How often every file is looked at even without a change notification (see
         /// ``DirectoryChangeNotifier``); without a notifier every poll is a full scan.
-        public var fullScanInterval: Duration
+        package var fullScanInterval: Duration
         /// The namespace of resources that name none.
-        public var defaultNamespace: String
+        package var defaultNamespace: String
         /// The origin name under which resources are stored.
-        public var origin: String
+        package var origin: String
 
         /// A configuration from its parts.
-        public init(
+        package init(
             paths: [String], pollInterval: Duration = .seconds(1), fullScanInterval: Duration = .seconds(10),
             defaultNamespace: String = "default", origin: String = "directory"
         ) {
@@ -42,7 +42,7 @@ public struct DirectorySource: Service {
     /// A source feeding `store` from `configuration.paths`. After every scan that found a change,
     /// `onParseErrors` gets the files' current parse errors (empty when all parse); `onFirstScan`
     /// runs once the first scan is in the store.
-    public init(
+    package init(
         configuration: Configuration, store: ConfigStore, onParseErrors: @escaping @Sendable ([ValidationError]) -> Void = { _ in },
         onFirstScan: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "io.aeraki.mesh.directory")
     ) {
@@ -56,7 +56,7 @@ public struct DirectorySource: Service {
     /// Scans now and then every `pollInterval` when the change notifier saw an event (or does not
     /// watch every directory), and every `fullScanInterval` regardless, until cancelled or shut
     /// down gracefully.
-    public func run() async throws {
+    package func run() async throws {
         let scanner = Mutex(DirectoryScanner(paths: configuration.paths, parser: MeshYAMLParser(defaultNamespace: configuration.defaultNamespace)))
         let notifier = DirectoryChangeNotifier()
         try? await cancelWhenGracefulShutdown {
@@ -102,7 +102,7 @@ public struct DirectorySource: Service {
     }
 
     /// Reads every file once and returns the problems found (for `aeraki validate` and tests).
-    public static func check(paths: [String], defaultNamespace: String = "default", validator: ConfigValidator = ConfigValidator())
+    package static func check(paths: [String], defaultNamespace: String = "default", validator: ConfigValidator = ConfigValidator())
         -> (resources: [MeshResource], errors: [ValidationError])
     {
         var scanner = DirectoryScanner(paths: paths, parser: MeshYAMLParser(defaultNamespace: defaultNamespace))

@@ -4,27 +4,27 @@ internal import Yams
 
 /// Parses Kubernetes-style multi-document YAML (`apiVersion`, `kind`, `metadata`, `spec`) into mesh
 /// resources, reporting every problem with its file, document number, resource and field.
-public struct MeshYAMLParser: Sendable {
+package struct MeshYAMLParser: Sendable {
     /// The namespace of namespaced resources that name none.
-    public var defaultNamespace: String
+    package var defaultNamespace: String
 
     /// A parser that puts resources without a namespace in `defaultNamespace`.
-    public init(defaultNamespace: String = "default") {
+    package init(defaultNamespace: String = "default") {
         self.defaultNamespace = defaultNamespace
     }
 
     /// What one YAML text holds.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Resources decoded (not yet validated).
-        public var resources: [MeshResource] = []
+        package var resources: [MeshResource] = []
         /// Problems found while decoding (YAML syntax, missing metadata, unknown fields, bad values).
-        public var errors: [ValidationError] = []
+        package var errors: [ValidationError] = []
         /// Documents of kinds Aeraki does not handle (`apps/v1 Deployment`), as `source: apiVersion kind`.
-        public var skipped: [String] = []
+        package var skipped: [String] = []
     }
 
     /// Parses `yaml`; `source` (usually the file path) prefixes each document's source as `source#N`.
-    public func parse(_ yaml: String, source: String) -> Result {
+    package func parse(_ yaml: String, source: String) -> Result {
         var result = Result()
         let parser: Parser
         do {

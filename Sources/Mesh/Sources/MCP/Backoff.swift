@@ -1,18 +1,18 @@
 /// Exponential backoff with jitter for reconnecting: `initial`, doubling up to `maximum`, each delay
 /// scaled by a random factor in `1 ± jitter`.
-public struct Backoff: Sendable, Hashable {
+package struct Backoff: Sendable, Hashable {
     /// The first delay.
-    public var initial: Duration
+    package var initial: Duration
     /// The longest delay.
-    public var maximum: Duration
+    package var maximum: Duration
     /// Growth per attempt.
-    public var multiplier: Double
+    package var multiplier: Double
     /// Relative jitter (0.2 = ±20 %).
-    public var jitter: Double
+    package var jitter: Double
     private var attempt = 0
 
     /// A backoff from its parts.
-    public init(initial: Duration = .seconds(1), maximum: Duration = .seconds(30), multiplier: Double = 2, jitter: Double = 0.2) {
+    package init(initial: Duration = .seconds(1), maximum: Duration = .seconds(30), multiplier: Double = 2, jitter: Double = 0.2) {
         self.initial = initial
         self.maximum = maximum
         self.multiplier = multiplier
@@ -20,7 +20,7 @@ public struct Backoff: Sendable, Hashable {
     }
 
     /// The next delay; `random` gives a value in 0..<1 (injectable for tests).
-    public mutating func next(random: () -> Double = { Double.random(in: 0..<1) }) -> Duration {
+    package mutating func next(random: () -> Double = { Double.random(in: 0..<1) }) -> Duration {
         let base = min(seconds(initial) * pow(multiplier, attempt), seconds(maximum))
         attempt += 1
         let factor = 1 + jitter * (2 * random() - 1)
@@ -28,7 +28,7 @@ public struct Backoff: Sendable, Hashable {
     }
 
     /// Starts over after a successful connection.
-    public mutating func reset() { attempt = 0 }
+    package mutating func reset() { attempt = 0 }
 
     private func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

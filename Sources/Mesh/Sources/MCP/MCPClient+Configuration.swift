@@ -1,61 +1,61 @@
-public import EnvoyAPI
-public import LibGRPCTransport
+package import EnvoyAPI
+package import LibGRPCTransport
 internal import SwiftProtobuf
 
 extension MCPClient {
     /// How the MCP client reaches istiod and identifies itself.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Plain SotW ADS or incremental (delta) ADS.
-        public enum Mode: Sendable, Hashable {
+        package enum Mode: Sendable, Hashable {
             case stateOfTheWorld, delta
         }
 
         /// TLS settings for istiod's 15012 port.
-        public struct TLS: Sendable, Hashable {
+        package struct TLS: Sendable, Hashable {
             /// The Istio root certificate (PEM file), e.g. `/var/run/secrets/istio/root-cert.pem`.
-            public var rootCertificatesFile: String
+            package var rootCertificatesFile: String
             /// The name to verify istiod's certificate against and send as SNI
             /// (`istiod.istio-system.svc`).
-            public var serverNameOverride: String?
+            package var serverNameOverride: String?
 
             /// TLS settings from their parts.
-            public init(rootCertificatesFile: String, serverNameOverride: String? = "istiod.istio-system.svc") {
+            package init(rootCertificatesFile: String, serverNameOverride: String? = "istiod.istio-system.svc") {
                 self.rootCertificatesFile = rootCertificatesFile
                 self.serverNameOverride = serverNameOverride
             }
         }
 
         /// `host:port` of istiod (`istiod.istio-system.svc:15012`).
-        public var address: String
+        package var address: String
         /// TLS for 15012; nil for plaintext 15010.
-        public var tls: TLS?
+        package var tls: TLS?
         /// A file holding a bearer token (a Kubernetes service-account token), re-read on every
         /// connection; sent as `authorization: Bearer <token>`.
-        public var tokenFile: String?
+        package var tokenFile: String?
         /// SotW or delta ADS.
-        public var mode: Mode
+        package var mode: Mode
         /// The namespace the client claims (istiod checks it against the token's; must be the root
         /// namespace for the api generator on recent istiod).
-        public var namespace: String
+        package var namespace: String
         /// The workload name in the node id.
-        public var workloadName: String
+        package var workloadName: String
         /// The IP in the node id (istiod requires a valid one).
-        public var ip: String
+        package var ip: String
         /// Extra node metadata (`CLUSTER_ID`, `ISTIO_VERSION`, ...).
-        public var metadata: [String: String]
+        package var metadata: [String: String]
         /// The kinds to subscribe to.
-        public var kinds: [ConfigKind]
+        package var kinds: [ConfigKind]
         /// Reconnection backoff.
-        public var backoff: Backoff
+        package var backoff: Backoff
         /// Keepalive pings on the connection to istiod: a connection that hangs without closing
         /// (istiod frozen, a middlebox dropping it silently) fails after `time + timeout` and the
         /// client reconnects. Defaults: a ping after 30 s of silence, 10 s to answer.
-        public var keepalive: Keepalive
+        package var keepalive: Keepalive
         /// The store origin under which resources are kept.
-        public var origin: String
+        package var origin: String
 
         /// A configuration for istiod at `address`.
-        public init(
+        package init(
             address: String, tls: TLS? = nil, tokenFile: String? = nil, mode: Mode = .stateOfTheWorld,
             namespace: String = "istio-system", workloadName: String = "aeraki", ip: String = "127.0.0.1",
             metadata: [String: String] = [:], kinds: [ConfigKind] = ConfigKind.all, backoff: Backoff = Backoff(),
@@ -77,7 +77,7 @@ extension MCPClient {
 
         /// The node sent with the first request: `sidecar~IP~NAME.NS~NS.svc.cluster.local`, metadata
         /// `GENERATOR=api`, `NAMESPACE`, `INSTANCE_IPS` plus `metadata`.
-        public var node: Envoy_Config_Core_V3_Node {
+        package var node: Envoy_Config_Core_V3_Node {
             var node = Envoy_Config_Core_V3_Node()
             node.id = "sidecar~\(ip)~\(workloadName).\(namespace)~\(namespace).svc.cluster.local"
             var fields: [String: Google_Protobuf_Value] = [:]

@@ -1,8 +1,8 @@
 internal import EnvoyAPI
 internal import Foundation
 internal import LibGRPCTransport
-public import Logging
-public import ServiceLifecycle
+package import Logging
+internal import ServiceLifecycle
 internal import SwiftProtobuf
 
 /// The MCP-over-xDS client: learns the mesh from istiod the way Aeraki does (ADS with node
@@ -13,7 +13,7 @@ internal import SwiftProtobuf
 /// items are NACKed with details while the rest is applied. On disconnect the client reconnects
 /// with exponential backoff and jitter; the last known config stays in effect, and a resync that
 /// brings nothing new changes nothing in the store (so no change event).
-public struct MCPClient: Service {
+package struct MCPClient: Service {
     static let sotwMethod = "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources"
     static let deltaMethod = "/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources"
 
@@ -26,7 +26,7 @@ public struct MCPClient: Service {
     /// A client feeding `store` from istiod. `onInitialSync` is called once, when every subscribed
     /// type has had its first response applied to the store; `onStreamEnded` after every stream to
     /// istiod ends (closed, failed or refused), before the client waits to reconnect.
-    public init(
+    package init(
         configuration: Configuration, store: ConfigStore, logger: Logger = Logger(label: "io.aeraki.mesh.mcp"),
         onInitialSync: @escaping @Sendable () -> Void = {}, onStreamEnded: @escaping @Sendable () -> Void = {}
     ) {
@@ -39,7 +39,7 @@ public struct MCPClient: Service {
 
     /// Connects and keeps reconnecting until cancelled or shut down gracefully.
     /// - Throws: `TransportError` when the channel cannot be created (bad TLS files).
-    public func run() async throws {
+    package func run() async throws {
         let tls = try configuration.tls.map {
             try ClientTLSConfiguration(rootCertificatesFile: $0.rootCertificatesFile, serverNameOverride: $0.serverNameOverride)
         }

@@ -1,4 +1,4 @@
-public import EnvoyAPI
+package import EnvoyAPI
 internal import SwiftProtobuf
 
 /// The client side of one MCP type URL: what istiod last sent, deduplicated by
@@ -8,38 +8,38 @@ internal import SwiftProtobuf
 /// - Delta: items are upserted, `removed_resources` deleted; the first response after (re)connecting
 ///   is a full list too (istiod's api generator always sends everything), so it also deletes what it
 ///   does not mention.
-public struct MCPTypeState: Sendable {
+package struct MCPTypeState: Sendable {
     /// The type URL (`networking.istio.io/v1/ServiceEntry`).
-    public let typeURL: String
+    package let typeURL: String
     /// The kind it carries.
-    public let kind: ConfigKind
+    package let kind: ConfigKind
     /// The resources held, by key.
-    public private(set) var resources: [ConfigKey: MeshResource] = [:]
+    package private(set) var resources: [ConfigKey: MeshResource] = [:]
     /// The version of the last accepted (ACKed) SotW response.
-    public private(set) var acceptedVersion = ""
+    package private(set) var acceptedVersion = ""
     /// Whether a response was received on the current stream.
-    public private(set) var synced = false
+    package private(set) var synced = false
 
     /// What handling a response produced.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// Whether the set of resources (or any resource's content) changed.
-        public var changed: Bool
+        package var changed: Bool
         /// Problems with items that could not be decoded (those items keep their previous version).
-        public var errors: [String]
+        package var errors: [String]
     }
 
     /// State for `typeURL`; nil when no kind uses that type URL.
-    public init?(typeURL: String) {
+    package init?(typeURL: String) {
         guard let kind = ConfigKind(mcpTypeURL: typeURL) else { return nil }
         self.typeURL = typeURL
         self.kind = kind
     }
 
     /// Marks a new stream: its first response is a full state of the world.
-    public mutating func streamRestarted() { synced = false }
+    package mutating func streamRestarted() { synced = false }
 
     /// The first request for this type on a stream.
-    public func subscribeRequest(node: Envoy_Config_Core_V3_Node?) -> Envoy_Service_Discovery_V3_DiscoveryRequest {
+    package func subscribeRequest(node: Envoy_Config_Core_V3_Node?) -> Envoy_Service_Discovery_V3_DiscoveryRequest {
         var request = Envoy_Service_Discovery_V3_DiscoveryRequest()
         request.typeURL = typeURL
         request.versionInfo = acceptedVersion
@@ -48,7 +48,7 @@ public struct MCPTypeState: Sendable {
     }
 
     /// The first delta request for this type on a stream.
-    public func deltaSubscribeRequest(node: Envoy_Config_Core_V3_Node?) -> Envoy_Service_Discovery_V3_DeltaDiscoveryRequest {
+    package func deltaSubscribeRequest(node: Envoy_Config_Core_V3_Node?) -> Envoy_Service_Discovery_V3_DeltaDiscoveryRequest {
         var request = Envoy_Service_Discovery_V3_DeltaDiscoveryRequest()
         request.typeURL = typeURL
         if let node { request.node = node }
@@ -56,7 +56,7 @@ public struct MCPTypeState: Sendable {
     }
 
     /// Handles a SotW response; returns the outcome and the ACK (or NACK naming every undecodable item).
-    public mutating func handle(_ response: Envoy_Service_Discovery_V3_DiscoveryResponse)
+    package mutating func handle(_ response: Envoy_Service_Discovery_V3_DiscoveryResponse)
         -> (outcome: Outcome, reply: Envoy_Service_Discovery_V3_DiscoveryRequest)
     {
         let (outcome, present) = upsert(response.resources.map { ($0, nil) })
@@ -80,7 +80,7 @@ public struct MCPTypeState: Sendable {
     }
 
     /// Handles a delta response; returns the outcome and the ACK or NACK.
-    public mutating func handle(_ response: Envoy_Service_Discovery_V3_DeltaDiscoveryResponse)
+    package mutating func handle(_ response: Envoy_Service_Discovery_V3_DeltaDiscoveryResponse)
         -> (outcome: Outcome, reply: Envoy_Service_Discovery_V3_DeltaDiscoveryRequest)
     {
         let (outcome, present) = upsert(response.resources.map { ($0.resource, $0.name) })
