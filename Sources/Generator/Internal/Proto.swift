@@ -11,12 +11,6 @@ enum Proto {
         return duration
     }
 
-    /// A Swift duration as a protobuf one (to the nanosecond).
-    static func duration(_ value: Duration) -> Google_Protobuf_Duration {
-        let (seconds, attoseconds) = value.components
-        return duration(seconds: seconds, nanos: Int32(attoseconds / 1_000_000_000))
-    }
-
     /// `ip:port` as a socket address (`unix://path` as a pipe).
     static func address(_ ip: String, port: UInt32) -> Envoy_Config_Core_V3_Address {
         var address = Envoy_Config_Core_V3_Address()

@@ -20,7 +20,7 @@ enum HTTPListenerShape {
         inspector.name = httpInspector
         inspector.typedConfig = (try? Google_Protobuf_Any(message: Envoy_Extensions_Filters_Listener_HttpInspector_V3_HttpInspector())) ?? .init()
         listener.listenerFilters = [inspector]
-        listener.listenerFiltersTimeout = Proto.duration(detectionTimeout)
+        listener.listenerFiltersTimeout = Google_Protobuf_Duration(rounding: detectionTimeout, rule: .towardZero)
         listener.continueOnListenerFiltersTimeout = true
         if let passthrough = try? TCPProxyPlugin.filter(statPrefix: fallthroughCluster, target: .cluster(fallthroughCluster)) {
             listener.defaultFilterChain = Proto.filterChain(name: "PassthroughFilterChain", filters: [passthrough])

@@ -39,7 +39,7 @@ struct VirtualListeners {
         listener.address = Proto.address("0.0.0.0", port: options.inboundPort)
         listener.trafficDirection = .inbound
         listener.continueOnListenerFiltersTimeout = true
-        listener.listenerFiltersTimeout = Proto.duration(options.protocolDetectionTimeout)
+        listener.listenerFiltersTimeout = Google_Protobuf_Duration(rounding: options.protocolDetectionTimeout, rule: .towardZero)
         let passthrough = try TCPProxyPlugin.filter(statPrefix: ClusterName.inboundPassthrough, target: .cluster(ClusterName.inboundPassthrough))
         let covered = Set(chains.map { $0.filterChainMatch.destinationPort.value })
         listener.filterChains = [

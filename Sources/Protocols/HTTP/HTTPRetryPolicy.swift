@@ -58,8 +58,7 @@ enum HTTPRetryPolicy {
         retry.attempts = Int32(clamping: policy.attempts)
         retry.retryOn = policy.retryOn
         if let timeout = policy.perTryTimeout {
-            let parts = timeout.components
-            retry.perTryTimeout = Google_Protobuf_Duration(seconds: parts.seconds, nanos: Int32(parts.attoseconds / 1_000_000_000))
+            retry.perTryTimeout = Google_Protobuf_Duration(rounding: timeout, rule: .towardZero)
         }
         return retry
     }
