@@ -13,6 +13,25 @@ package indirect enum JSONValue: Equatable {
 
     package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
 
+    /// The integer a scalar tagged `int` holds, or nil. Yams' `Int.construct` multiplies a YAML 1.1
+    /// sexagesimal value (`1:30`) without overflow checks and traps past Int's range (found by
+    /// fuzzing), so those are read here with checked arithmetic.
+    static func integer(_ scalar: Node.Scalar) -> Int? {
+        let text = scalar.string.filter { $0 != "_" }
+        guard text.contains(":") else { return Int.construct(from: scalar) }
+        let negative = text.hasPrefix("-")
+        let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+        var value = 0
+        for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
+            guard let number = Int(part), number >= 0 else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 60)
+            let (sum, carry) = shifted.addingReportingOverflow(number)
+            guard !overflow, !carry else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
+    }
+
     /// Builds the tree from a composed YAML node (timestamps stay strings).
     package init(_ node: Node) throws {
         switch node {
@@ -20,7 +39,7 @@ package indirect enum JSONValue: Equatable {
             switch Tag.Name(rawValue: node.tag.rawValue) {
             case .null: self = .null
             case .bool: self = Bool.construct(from: scalar).map(JSONValue.bool) ?? .string(scalar.string)
-            case .int: self = Int.construct(from: scalar).map(JSONValue.int) ?? .string(scalar.string)
+            case .int: self = Self.integer(scalar).map(JSONValue.int) ?? .string(scalar.string)
             case .float:
                 if let value = Double.construct(from: scalar), value.isFinite { self = .double(value) } else { self = .string(scalar.string) }
             default: self = .string(scalar.string)
