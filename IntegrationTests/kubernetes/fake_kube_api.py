@@ -244,11 +244,12 @@ class _Handler(BaseHTTPRequestHandler):
             last_bookmark = time.time()
             while True:
                 with fake.lock:
-                    pending = [(rv, kind, obj) for rv, res, kind, obj in fake.events
-                               if res == resource and rv > since
-                               and (namespace is None or obj["metadata"].get("namespace") == namespace)]
+                    pending = self._pending(resource, namespace, since)
                     if not pending and fake.generation == generation and time.time() < deadline:
                         fake.lock.wait(0.05)
+                        # Read again after the wait: a bookmark at `current` must not skip an event
+                        # emitted while waiting.
+                        pending = self._pending(resource, namespace, since)
                     cut = fake.generation != generation
                     current = fake.rv
                 if cut:
@@ -269,6 +270,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
+
+    def _pending(self, resource, namespace, since):
+        """The events of `resource` (in `namespace`, if given) after `since`; called with the lock held."""
+        return [(rv, kind, obj) for rv, res, kind, obj in self.fake.events
+                if res == resource and rv > since
+                and (namespace is None or obj["metadata"].get("namespace") == namespace)]
 
     def _body(self):
         length = int(self.headers.get("Content-Length", 0))
