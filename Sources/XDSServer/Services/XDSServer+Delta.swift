@@ -20,7 +20,7 @@ extension XDSServer {
     private func writeDelta(_ core: DeltaStream, to stream: ServerStream, info: StreamInfo) async throws {
         var info = info
         while !core.isClosed {
-            await core.wakeup.wait()
+            guard await core.wakeup.wait() else { return }  // cancelled: the reader ends the stream
             while let out = core.nextOutbound(now: Self.now()) {
                 let byteCount: Int
                 if out.shared, let set = out.wholeSet {

@@ -24,7 +24,11 @@ final class Wakeup: Sendable {
     }
 
     /// Waits for a signal; returns at once if one is pending or the task is cancelled.
-    func wait() async {
+    ///
+    /// - Returns: false when the task is cancelled. The caller must stop waiting then: every later
+    ///   wait would return at once without suspending, so a loop that kept waiting would spin on its
+    ///   thread and starve the cooperative pool.
+    func wait() async -> Bool {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
@@ -40,5 +44,6 @@ final class Wakeup: Sendable {
         } onCancel: {
             signal()
         }
+        return !Task.isCancelled
     }
 }
