@@ -3,7 +3,7 @@
 # to M Envoy-like sidecars, over SotW and/or delta ADS.
 #
 #   Scripts/bench-scale.sh [--services N] [--sidecars M] [--mode sotw|delta|both] [--timeout S]
-#                          [--edits E] [--workloads W] [--connections C] [--soak-minutes M]
+#                          [--edits E] [--workloads W] [--connections C] [--soak-minutes M] [--restart]
 #
 # The mesh (Scripts/scale_mesh.py): N ServiceEntries (default 1,000) over namespaces ns-0..ns-9,
 # each with a VIP, STATIC resolution and 3 endpoints; one in ten Dubbo and one in ten Thrift, both
@@ -31,6 +31,14 @@
 #   edits_*, rss_after_E_edits_mib/_ratio          E more edits (default 50), alternating endpoint and
 #                                                  VirtualService edits, each waiting for all ACKs;
 #                                                  RSS afterwards, and its ratio to the connected RSS
+#   restart_*                                      with --restart (after the edits): the server is
+#                                                  stopped (SIGTERM) and started again on the same
+#                                                  port; every sidecar reconnects and resumes with
+#                                                  what it holds. Time until all resumed, the new
+#                                                  server's CPU, content versions that differ from
+#                                                  before (0), and what was pushed against what the
+#                                                  resumption needs (SotW: every type once; delta:
+#                                                  CDS and LDS once each, no resource re-sent)
 #   soak_minute_NN, soak_*                         with --soak-minutes M (Scripts/soak.sh): M minutes of
 #                                                  edits back to back; per minute RSS, open fds, edits
 #                                                  and ACK latency; RSS growth after the first minute
@@ -48,12 +56,14 @@ services=1000
 sidecars=1000
 mode=sotw
 timeout=120
+restart=false
 bench_args=()
 usage() {
-    echo "usage: $0 [--services N] [--sidecars M] [--mode sotw|delta|both] [--timeout S] [--edits E] [--workloads W] [--connections C] [--soak-minutes M]" >&2
+    echo "usage: $0 [--services N] [--sidecars M] [--mode sotw|delta|both] [--timeout S] [--edits E] [--workloads W] [--connections C] [--soak-minutes M] [--restart]" >&2
     exit 2
 }
 while [[ $# -gt 0 ]]; do
+    if [[ "$1" == --restart ]]; then restart=true; shift; continue; fi
     [[ $# -ge 2 ]] || usage
     case "$1" in
         --services) services="$2" ;;
@@ -77,15 +87,36 @@ swift build -c release --product ScaleBench >&2
 bench_bin="$(swift build -c release --show-bin-path)/ScaleBench"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/aeraki-scale.XXXXXX")"
-server_pid=""
+supervisor_pid=""
+# Stops the server and the supervisor that would start it again.
+stop_server() {
+    [[ -n "$supervisor_pid" ]] || return 0
+    touch "$work/stop"
+    kill -TERM "$(cat "$work/server.pid" 2>/dev/null)" 2>/dev/null || true
+    wait "$supervisor_pid" 2>/dev/null || true
+    supervisor_pid=""
+}
 cleanup() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    stop_server
     rm -rf "$work"
 }
 trap cleanup EXIT
+
+# Runs `aeraki ARGS`; with --restart, again each time it exits until $work/stop exists (the
+# restart scenario stops it). Each server's pid goes to $work/server.pid.
+supervise() {
+    while [[ ! -e "$work/stop" ]]; do
+        "$AERAKI_BIN" "$@" >> "$work/server.out" 2>> "$work/server.log" &
+        echo $! > "$work/server.pid.tmp"
+        mv "$work/server.pid.tmp" "$work/server.pid"
+        wait $! || true
+        $restart || break
+    done
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 
 # Waits (at most 60 s) for the server's "NAME listening on ADDR" line and prints ADDR.
 listening_address() {
@@ -94,7 +125,7 @@ listening_address() {
         local line
         line="$(grep -m1 "^$name listening on " "$work/server.out" 2>/dev/null || true)"
         if [[ -n "$line" ]]; then echo "${line##* }"; return 0; fi
-        kill -0 "$server_pid" 2>/dev/null || break
+        kill -0 "$supervisor_pid" 2>/dev/null || break
         sleep 0.1
     done
     echo "the server did not report its $name address; log:" >&2
@@ -113,15 +144,20 @@ run_mode() {
         return 1
     }
     : > "$work/server.out"
-    "$AERAKI_BIN" serve --config-dir "$work/mesh" --xds-host 127.0.0.1 --xds-port 0 \
+    rm -f "$work/stop" "$work/server.pid"
+    # A fixed port, so that a restarted server is where the sidecars reconnect.
+    supervise serve --config-dir "$work/mesh" --xds-host 127.0.0.1 --xds-port "$(free_port)" \
         --admin-host 127.0.0.1 --admin-port 0 --poll-interval-ms 50 --debounce-ms 20 \
-        --drain-seconds 1 --log-level warning > "$work/server.out" 2> "$work/server.log" &
-    server_pid=$!
+        --drain-seconds 1 --log-level warning &
+    supervisor_pid=$!
+    until [[ -s "$work/server.pid" ]]; do sleep 0.05; done
+    local server_pid
+    server_pid="$(cat "$work/server.pid")"
     local xds admin started=$SECONDS
     xds="$(listening_address xds)"
     admin="$(listening_address admin)"
     until curl -sf "http://$admin/readyz" > /dev/null; do
-        if (( SECONDS - started > timeout )) || ! kill -0 "$server_pid" 2>/dev/null; then
+        if (( SECONDS - started > timeout )) || ! kill -0 "$supervisor_pid" 2>/dev/null; then
             echo "the server did not become ready; log:" >&2
             tail -20 "$work/server.log" >&2
             return 1
@@ -131,13 +167,13 @@ run_mode() {
     echo "aeraki ($mode) ready on $xds (admin $admin) after $((SECONDS - started)) s" >&2
     # The machine's load before the run: figures taken next to other CPU-heavy work are not comparable.
     echo "${prefix}loadavg_1m_before: $(cut -d' ' -f1 /proc/loadavg)"
+    local restart_args=()
+    if $restart; then restart_args=(--restart-pid-file "$work/server.pid"); fi
     "$bench_bin" --mode "$mode" --sidecars "$sidecars" --services "$services" --timeout "$timeout" \
         --xds "$xds" --server-pid "$server_pid" --config-dir "$work/mesh" ${bench_args[@]+"${bench_args[@]}"} \
-        | sed -u "s/^/$prefix/"
+        ${restart_args[@]+"${restart_args[@]}"} | sed -u "s/^/$prefix/"
     echo "${prefix}loadavg_1m_after: $(cut -d' ' -f1 /proc/loadavg)"
-    kill -TERM "$server_pid"
-    wait "$server_pid" || true
-    server_pid=""
+    stop_server
     if grep -qi "error\|fatal" "$work/server.log"; then
         echo "server log ($mode) has errors:" >&2
         grep -i "error\|fatal" "$work/server.log" | head -5 >&2

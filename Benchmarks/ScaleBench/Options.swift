@@ -2,7 +2,9 @@ import Foundation
 
 /// The benchmark's command line: `ScaleBench --xds HOST:PORT --server-pid PID --config-dir DIR
 /// [--mode sotw|delta] [--sidecars N] [--workloads N] [--services N] [--edits N] [--connections N]
-/// [--timeout S] [--soak-minutes M]`. The server is started (and stopped) by `Scripts/bench-scale.sh`.
+/// [--timeout S] [--soak-minutes M] [--restart-pid-file FILE]`. The server is started (and stopped) by
+/// `Scripts/bench-scale.sh`; with `--restart-pid-file`, the script starts it again whenever it exits
+/// and writes each new server's pid to FILE.
 struct Options: Sendable {
     var mode: ADSMode = .sotw
     var sidecars = 1000
@@ -15,6 +17,8 @@ struct Options: Sendable {
     var xds = ""
     var serverPID: Int32 = 0
     var configDir = ""
+    /// Where the script writes the current server's pid; set, the restart scenario runs.
+    var restartPIDFile: String?
 
     static func parse(_ arguments: [String]) throws -> Options {
         var o = Options()
@@ -45,6 +49,7 @@ struct Options: Sendable {
             case "--xds": o.xds = try value()
             case "--server-pid": o.serverPID = Int32(try int())
             case "--config-dir": o.configDir = try value()
+            case "--restart-pid-file": o.restartPIDFile = try value()
             default: throw UsageError("unknown option \(arguments[i])")
             }
             i += 1

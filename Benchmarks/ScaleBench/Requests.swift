@@ -83,13 +83,24 @@ enum RequestEncoder {
     }
 
     /// A `DeltaDiscoveryRequest`: node 1, type_url 2, resource_names_subscribe 3,
-    /// resource_names_unsubscribe 4, response_nonce 6.
-    static func delta(typeURL: String, subscribe: [String], unsubscribe: [String], nonce: String, node: [UInt8]?) -> [UInt8] {
-        var w = WireWriter(capacity: 128 + (subscribe.count + unsubscribe.count) * 64 + (node?.count ?? 0))
+    /// resource_names_unsubscribe 4, initial_resource_versions 5 (map entries: key 1, value 2),
+    /// response_nonce 6.
+    static func delta(
+        typeURL: String, subscribe: [String], unsubscribe: [String], nonce: String, node: [UInt8]?,
+        initialVersions: [String: String]
+    ) -> [UInt8] {
+        let names = subscribe.count + unsubscribe.count + initialVersions.count
+        var w = WireWriter(capacity: 128 + names * 64 + (node?.count ?? 0))
         if let node { w.bytesField(1, node) }
         w.stringField(2, typeURL)
         for name in subscribe { w.alwaysStringField(3, name) }
         for name in unsubscribe { w.alwaysStringField(4, name) }
+        for (name, version) in initialVersions.sorted(by: { $0.key < $1.key }) {
+            var entry = WireWriter(capacity: name.utf8.count + version.utf8.count + 8)
+            entry.alwaysStringField(1, name)
+            entry.alwaysStringField(2, version)
+            w.bytesField(5, entry.bytes)
+        }
         w.stringField(6, nonce)
         return w.bytes
     }

@@ -25,6 +25,8 @@ enum XDSType {
 struct ResourceInfo: Sendable {
     var name: String
     var dependencies: [String]
+    /// Delta only: `Resource.version`.
+    var version = ""
 }
 
 /// What a simulated sidecar reads from a `DiscoveryResponse` or a `DeltaDiscoveryResponse`.
@@ -92,21 +94,23 @@ final class ResponseParser: Sendable {
         return hasher.finalize()
     }
 
-    /// One resource: a SotW `Any` or a delta `Resource` (name 3, resource 2).
+    /// One resource: a SotW `Any` or a delta `Resource` (version 1, resource 2, name 3).
     private static func resource(_ s: WireScanner, _ range: Range<Int>, typeURL: String, delta: Bool) -> ResourceInfo {
         var name = ""
+        var version = ""
         var body: Range<Int>?
         if delta {
             s.forEachField(in: range) { field, value in
                 guard case .bytes(let r) = value else { return }
+                if field == 1 { version = s.string(r) }
                 if field == 3 { name = s.string(r) }
                 if field == 2 { body = anyValue(s, r) }
             }
         } else {
             body = anyValue(s, range)
         }
-        guard let body else { return ResourceInfo(name: name, dependencies: []) }
-        var info = ResourceInfo(name: name, dependencies: [])
+        guard let body else { return ResourceInfo(name: name, dependencies: [], version: version) }
+        var info = ResourceInfo(name: name, dependencies: [], version: version)
         switch typeURL {
         case XDSType.cluster: cluster(s, body, into: &info)
         case XDSType.listener: listener(s, body, into: &info)

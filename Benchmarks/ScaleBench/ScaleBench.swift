@@ -29,6 +29,10 @@ struct ScaleBench {
                     Report.log("\(options.edits) more edits")
                     try await scenarios.editSeries(count: options.edits)
                 }
+                if options.restartPIDFile != nil {
+                    Report.log("restart: the server under \(options.sidecars) connected sidecars")
+                    try await scenarios.restart()
+                }
                 if options.soakMinutes > 0 {
                     Report.log("soak: \(options.soakMinutes) minutes of churn")
                     try await scenarios.soak(minutes: options.soakMinutes)

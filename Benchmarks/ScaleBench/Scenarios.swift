@@ -15,10 +15,12 @@ struct EditOutcome {
 }
 
 /// The scenarios of the scale benchmark, run in order against one server: idle, connect all,
-/// one endpoint edit, one VirtualService edit, then a series of alternating edits.
+/// one endpoint edit, one VirtualService edit, a series of alternating edits, then (optionally) a
+/// restart of the server (`Restart.swift`) and a soak (`Soak.swift`).
 final class Scenarios {
     let options: Options
-    let server: ProcessStats
+    /// The server process (a new one after the restart scenario).
+    var server: ProcessStats
     let layout: MeshLayout
     let editor: MeshEditor
     let watch = SharedWatch()
@@ -67,7 +69,7 @@ final class Scenarios {
         let start = clock.now
         for i in 0..<options.sidecars {
             let sidecar = Sidecar(identity: SidecarIdentity(index: i, workloads: options.workloads), mode: options.mode,
-                                  state: states[i], watch: watch, parser: parser)
+                                  state: states[i], watch: watch, parser: parser, reconnect: options.restartPIDFile != nil)
             let channel = channels[i % channels.count]
             tasks.append(Task { await sidecar.run(channel: channel) })
         }
@@ -249,7 +251,7 @@ final class Scenarios {
     }
 
     /// Per type: responses and resources received so far, summed over the sidecars.
-    private func pushTotals() -> [String: (responses: Int, resources: Int)] {
+    func pushTotals() -> [String: (responses: Int, resources: Int)] {
         var out: [String: (responses: Int, resources: Int)] = [:]
         for snapshot in states.map(\.snapshot) {
             for (type, p) in snapshot.types {
@@ -261,7 +263,7 @@ final class Scenarios {
     }
 
     /// Polls until `count` reaches `target` (default: every sidecar), a stream fails, or the timeout.
-    private func waitUntil(
+    func waitUntil(
         _ what: String,
         target: Int? = nil,
         count: ([SidecarState.Snapshot]) -> Int

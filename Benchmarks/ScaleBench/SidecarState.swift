@@ -8,6 +8,9 @@ struct TypeProgress: Sendable {
     var ackedAt: ContinuousClock.Instant?
     var responses = 0
     var resources = 0
+    /// The resources the latest response carried: in SotW, everything the sidecar holds of CDS and
+    /// LDS, but only what changed of EDS and RDS (whose held set is `Snapshot.subscribed`).
+    var latestResources = 0
 }
 
 /// The part of a simulated sidecar the benchmark reads while the sidecar's stream runs: per-type
@@ -24,6 +27,10 @@ final class SidecarState: Sendable {
         var watchedAckAt: [String: ContinuousClock.Instant] = [:]
         /// Why the stream ended, when it did.
         var error: String?
+        /// The streams opened so far (more than one after a reconnect).
+        var streams = 0
+        /// When the current stream had answered every type the sidecar holds.
+        var resumedAt: ContinuousClock.Instant?
     }
 
     private let state = Mutex(Snapshot())
@@ -31,7 +38,7 @@ final class SidecarState: Sendable {
     var snapshot: Snapshot { state.withLock { $0 } }
 
     /// Records a response the sidecar has just ACKed (at `at`).
-    func recordAck(_ response: ParsedResponse, at: ContinuousClock.Instant, watchedHits: [String], synced: Bool) {
+    func recordAck(_ response: ParsedResponse, at: ContinuousClock.Instant, watchedHits: [String], synced: Bool, resumed: Bool) {
         state.withLock { s in
             var progress = s.types[response.typeURL] ?? TypeProgress()
             progress.version = response.version
@@ -39,9 +46,19 @@ final class SidecarState: Sendable {
             progress.ackedAt = at
             progress.responses += 1
             progress.resources += response.resources.count
+            progress.latestResources = response.resources.count
             s.types[response.typeURL] = progress
             for name in watchedHits { s.watchedAckAt[name] = at }
             if synced, s.syncedAt == nil { s.syncedAt = at }
+            if resumed, s.resumedAt == nil { s.resumedAt = at }
+        }
+    }
+
+    /// A new stream has opened: it has resumed nothing yet.
+    func streamStarted() {
+        state.withLock { s in
+            s.streams += 1
+            s.resumedAt = nil
         }
     }
 
