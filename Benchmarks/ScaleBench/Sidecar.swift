@@ -150,10 +150,12 @@ struct Sidecar: Sendable {
         state.recordAck(response, at: at, watchedHits: hits, synced: local.synced, resumed: isResumed(local))
     }
 
-    /// Whether the current stream has answered every type the sidecar holds: SotW resends each one;
-    /// delta answers the wildcard types at least, and the named ones only for what changed.
+    /// Whether the current stream has answered what the server must answer on resumption: SotW
+    /// resends the named types (EDS, RDS) but not an unchanged wildcard set; delta answers the
+    /// wildcard types at least, and the named ones only for what changed.
     private func isResumed(_ local: Local) -> Bool {
-        let expected = mode == .sotw ? Set(local.last.keys) : [XDSType.cluster, XDSType.listener]
+        let wildcard: Set<String> = [XDSType.cluster, XDSType.listener]
+        let expected = mode == .sotw ? Set(local.last.keys).subtracting(wildcard) : wildcard
         return expected.isSubset(of: local.answered)
     }
 

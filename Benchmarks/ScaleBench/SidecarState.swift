@@ -8,9 +8,6 @@ struct TypeProgress: Sendable {
     var ackedAt: ContinuousClock.Instant?
     var responses = 0
     var resources = 0
-    /// The resources the latest response carried: in SotW, everything the sidecar holds of CDS and
-    /// LDS, but only what changed of EDS and RDS (whose held set is `Snapshot.subscribed`).
-    var latestResources = 0
 }
 
 /// The part of a simulated sidecar the benchmark reads while the sidecar's stream runs: per-type
@@ -46,7 +43,6 @@ final class SidecarState: Sendable {
             progress.ackedAt = at
             progress.responses += 1
             progress.resources += response.resources.count
-            progress.latestResources = response.resources.count
             s.types[response.typeURL] = progress
             for name in watchedHits { s.watchedAckAt[name] = at }
             if synced, s.syncedAt == nil { s.syncedAt = at }

@@ -53,6 +53,11 @@ struct SotWTypeState: Sendable {
     private var forceReady = false
     /// How many requests of this type arrived.
     private(set) var requestCount = 0
+    /// The `version_info` of the requests before the first decision: a reconnecting client (Envoy)
+    /// names the last version it accepted, so an unchanged wildcard set need not be sent again.
+    private var resumedVersion = ""
+    /// Whether the first decision found the client already holding the set (see `resume`).
+    private var resumed = false
 
     init(typeURL: String, legacyWildcard: Bool) {
         self.typeURL = typeURL
@@ -113,6 +118,7 @@ struct SotWTypeState: Sendable {
             for name in heldNames() where !subscription.covers(name) { unheld.insert(name) }
         }
         if kind != .stale { forceReady = true }
+        if lastSentNonce == nil && !resumed { resumedVersion = versionInfo }
         return kind
     }
 
@@ -133,7 +139,8 @@ struct SotWTypeState: Sendable {
         let forcedHits = forceReady && !forced.isEmpty
             ? forced.sorted().compactMap { subscription.covers($0) ? resources[$0] : nil }
             : []
-        guard synced, let last = heldSet, lastSentNonce != nil else {
+        if lastSentNonce == nil && !resumed && forcedHits.isEmpty && resume(resources, now: now) { return nil }
+        guard synced, let last = heldSet, lastSentNonce != nil || resumed else {
             return fullPlan(resources, forcedHits: forcedHits, nonce: nonce, now: now)
         }
         if last.id == resources.id && forcedHits.isEmpty { return nil }
@@ -177,7 +184,7 @@ struct SotWTypeState: Sendable {
         let changed = covered.filter { heldVersion($0.name) != $0.version }
         if fullState {
             let deleted = heldNames().contains { resources[$0] == nil && subscription.covers($0) }
-            guard lastSentNonce == nil || !changed.isEmpty || deleted || !forcedHits.isEmpty else {
+            guard (lastSentNonce == nil && !resumed) || !changed.isEmpty || deleted || !forcedHits.isEmpty else {
                 hold(resources)
                 return nil
             }
@@ -198,6 +205,24 @@ struct SotWTypeState: Sendable {
             resources: toSend, changed: changed, version: resources.version,
             wholeSet: toSend.count == resources.count ? resources : nil
         )
+    }
+
+    /// Takes a reconnecting client at its word when it names the current version of a wildcard
+    /// full-state set: it accepted exactly this set (from a previous server or stream), so nothing
+    /// is sent until the set changes. Only wildcard full-state types qualify: a SotW version names
+    /// the whole set, not which of its names a client with an explicit subscription received, so
+    /// those (and EDS/RDS) are sent again, as istiod and go-control-plane do.
+    private mutating func resume(_ resources: TypeResources, now: Double) -> Bool {
+        guard fullState, subscription.wildcard, !resumedVersion.isEmpty, resumedVersion == resources.version else {
+            return false
+        }
+        resumed = true
+        // Nonce 0 precedes every nonce of this stream: held from before it, and accepted.
+        sentRecords.record(resources.sortedNames, carriesAllHeld: true, nonce: 0, responseVersion: resources.version, time: now)
+        ackedNonce = 0
+        ackedVersion = resources.version
+        hold(resources)
+        return true
     }
 
     /// Notes that the client holds the covered part of `resources` (nothing needed sending).
