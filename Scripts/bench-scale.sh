@@ -37,8 +37,9 @@
 #                                                  what it holds. Time until all resumed, the new
 #                                                  server's CPU, content versions that differ from
 #                                                  before (0), and what was pushed against what the
-#                                                  resumption needs (SotW: every type once; delta:
-#                                                  CDS and LDS once each, no resource re-sent)
+#                                                  resumption needs (SotW: EDS and RDS once, not
+#                                                  the unchanged CDS and LDS; delta: CDS and LDS
+#                                                  once each, no resource re-sent)
 #   soak_minute_NN, soak_*                         with --soak-minutes M (Scripts/soak.sh): M minutes of
 #                                                  edits back to back; per minute RSS, open fds, edits
 #                                                  and ACK latency; RSS growth after the first minute
