@@ -141,22 +141,31 @@ struct DeltaTypeState: Sendable {
             toSend = (diff.added + diff.changed).filter { covers($0.name) }.sorted { $0.name < $1.name }
             removed = diff.removed.filter { covers($0) }
         } else {
-            let candidates = wildcard ? resources.sortedNames : names.sorted()
-            for name in candidates {
-                guard let resource = resources[name] else { continue }
-                if heldVersion(name) != resource.version { toSend.append(resource) }
+            // Linear in the subscription; only what is sent or removed gets sorted (on a resumed
+            // stream that is usually nothing, while thousands of names are compared).
+            let names = self.names
+            if wildcard {
+                for resource in resources.sorted where heldVersion(resource.name) != resource.version {
+                    toSend.append(resource)
+                }
+            } else {
+                for name in names {
+                    if let resource = resources[name], heldVersion(name) != resource.version { toSend.append(resource) }
+                }
+                toSend.sort { $0.name < $1.name }
             }
             var heldNow = Set(heldNamesList())
             for (name, override) in overrides {
                 if case .version = override { heldNow.insert(name) }
             }
-            for name in heldNow.sorted() where resources[name] == nil || !covers(name) {
+            for name in heldNow where resources[name] == nil || !covers(name) {
                 removed.append(name)
             }
-            for name in names.sorted() where resources[name] == nil && !heldNow.contains(name) && !reportedMissing.contains(name) {
+            for name in names where resources[name] == nil && !heldNow.contains(name) && !reportedMissing.contains(name) {
                 removed.append(name)
                 reportedMissing.insert(name)
             }
+            removed.sort()
         }
         let mustRespond = needsInitialResponse
         needsInitialResponse = false
