@@ -212,7 +212,7 @@ struct HTTPPluginTests {
         #expect(routes[0].route.maxStreamDuration.maxStreamDuration.seconds == 2)
         #expect(routes[0].typedPerFilterConfig.isEmpty)
         #expect(config.virtualHosts[0].domains.contains("api:7070"))
-        #expect(output.diagnostics.contains { $0.contains("corsPolicy") } && output.diagnostics.contains { $0.contains("redirect") })
+        #expect(output.diagnostics.contains { $0.message.contains("corsPolicy") } && output.diagnostics.contains { $0.message.contains("redirect") })
         #expect(ProxylessGRPC.clientHosts(context.primary.service, proxy: context.proxy)
             == ["api.demo.svc.cluster.local", "api", "api.demo", "api.demo.svc"])
     }
