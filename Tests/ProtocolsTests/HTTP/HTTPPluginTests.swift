@@ -6,7 +6,8 @@ import Testing
 
 @Suite("HTTP plugin")
 struct HTTPPluginTests {
-    static let yaml = """
+    /// The `web` service and its DestinationRule (subsets v1, v2).
+    static let service = """
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata: {name: web, namespace: demo}
@@ -22,6 +23,10 @@ struct HTTPPluginTests {
         spec:
           host: web
           subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+        """
+
+    static let yaml = service + """
+
         ---
         apiVersion: networking.istio.io/v1
         kind: VirtualService
