@@ -126,6 +126,37 @@ def test_a_bad_yaml_file_is_reported_and_the_last_good_config_keeps_serving(mesh
         sidecar.close()
 
 
+def test_generation_warnings_carry_their_code_and_config(mesh):
+    aeraki, config = mesh
+    node = sidecar_node(pod="warned-1", ip="10.1.0.8")
+    sidecar = Sidecar(aeraki.channel, node)
+    try:
+        sidecar.sync()
+        write_atomically(config / "e2e-nowhere.yaml", """apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: e2e-nowhere, namespace: demo}
+spec:
+  hosts: [a.e2e.svc.cluster.local]
+  http:
+  - route: [{destination: {host: missing.e2e.svc.cluster.local}}]
+""")
+
+        def nowhere():
+            return [w for w in aeraki.json("/debug/configz")["generation_warnings"] if w["config"] == "VirtualService demo/e2e-nowhere"]
+
+        warnings = wait_for(nowhere)
+        assert warnings, aeraki.json("/debug/configz")
+        assert {w["code"] for w in warnings} == {"unknown_destination"}, warnings
+        assert all(w["proxies"] == 1 for w in warnings), warnings
+        assert any("demo/e2e-nowhere http[0]: no destination names an existing cluster" in w["message"] for w in warnings), warnings
+        assert "generation.code=unknown_destination" in aeraki.logs()
+        # Removing the VirtualService clears them.
+        os.remove(config / "e2e-nowhere.yaml")
+        assert wait_for(lambda: not nowhere()), aeraki.json("/debug/configz")
+    finally:
+        sidecar.close()
+
+
 def test_sigterm_closes_streams_and_exits_cleanly(mesh):
     aeraki, _ = mesh
     sidecar = Sidecar(aeraki.channel, sidecar_node(pod="leaver-1", ip="10.1.0.8"))

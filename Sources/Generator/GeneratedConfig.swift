@@ -1,4 +1,5 @@
 package import EnvoyAPI
+package import Protocols
 package import XDSCache
 package import SwiftProtobuf
 internal import Foundation
@@ -20,12 +21,12 @@ package struct GeneratedConfig: Sendable {
     /// by type URL, each list in name order.
     package var filterRoutes: [String: [Google_Protobuf_Any]]
     /// What could not be honoured, sorted and de-duplicated.
-    package var diagnostics: [String]
+    package var diagnostics: [Diagnostic]
     /// A config from its parts (each list is sorted by name).
     package init(
         nodeID: String, listeners: [Envoy_Config_Listener_V3_Listener], clusters: [Envoy_Config_Cluster_V3_Cluster],
         endpoints: [Envoy_Config_Endpoint_V3_ClusterLoadAssignment], routes: [Envoy_Config_Route_V3_RouteConfiguration],
-        filterRoutes: [String: [Google_Protobuf_Any]] = [:], diagnostics: [String]
+        filterRoutes: [String: [Google_Protobuf_Any]] = [:], diagnostics: [Diagnostic]
     ) {
         self.nodeID = nodeID
         self.listeners = listeners.sorted { $0.name < $1.name }
@@ -38,7 +39,7 @@ package struct GeneratedConfig: Sendable {
 
     /// The config a snapshot holds, decoded back into messages.
     /// - Throws: a decoding error when a resource's bytes are not its type's message.
-    package init(nodeID: String, snapshot: Snapshot, diagnostics: [String]) throws {
+    package init(nodeID: String, snapshot: Snapshot, diagnostics: [Diagnostic]) throws {
         self.init(
             nodeID: nodeID,
             listeners: try snapshot.resources(TypeURL.listener).sorted.map { try .init(serializedBytes: Array($0.bytes)) },

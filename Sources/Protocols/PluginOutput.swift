@@ -11,7 +11,7 @@ package struct PluginOutput: Sendable {
     package var routes: [any SwiftProtobuf.Message]
     /// Things the plugin ignored or could not honour (unsupported matches, unknown subsets), sorted
     /// into the generator's diagnostics.
-    package var diagnostics: [String]
+    package var diagnostics: [Diagnostic]
     /// The names of route resources served apart from this output (``ProtocolPlugin/routeResources(_:)``)
     /// that its filters subscribe to, so the snapshot's consistency check knows who refers to them.
     package var routeReferences: [String]
@@ -19,7 +19,7 @@ package struct PluginOutput: Sendable {
     /// An output from its parts.
     package init(
         filters: [Envoy_Config_Listener_V3_Filter], routes: [any SwiftProtobuf.Message] = [],
-        diagnostics: [String] = [], routeReferences: [String] = []
+        diagnostics: [Diagnostic] = [], routeReferences: [String] = []
     ) {
         self.filters = filters
         self.routes = routes

@@ -54,11 +54,14 @@ package struct PluginError: Error, Sendable, Hashable, CustomStringConvertible {
     package var plugin: String
     /// What is wrong.
     package var message: String
+    /// The diagnostic code the generator records it under.
+    package var code: DiagnosticCode
 
     /// An error from its parts.
-    package init(plugin: String, message: String) {
+    package init(plugin: String, message: String, code: DiagnosticCode = .pluginFailure) {
         self.plugin = plugin
         self.message = message
+        self.code = code
     }
 
     package var description: String { "\(plugin): \"\(message)\"" }

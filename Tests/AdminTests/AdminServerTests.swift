@@ -13,7 +13,11 @@ struct AdminServerTests {
             configStore: FakeConfigStore(report: ConfigStoreReport(
                 version: 3,
                 resources: [.init(kind: "ServiceEntry", namespace: "demo", name: "dubbo", source: "/cfg/se.yaml", version: "v1")],
-                problems: [.init(source: "/cfg/bad.yaml", resource: nil, field: "spec", reason: "cannot parse YAML")]
+                problems: [.init(source: "/cfg/bad.yaml", resource: nil, field: "spec", reason: "cannot parse YAML")],
+                generationWarnings: [
+                    .init(code: "unknown_destination", config: "VirtualService demo/vs", message: "demo/vs http[0]: route skipped", proxies: 2),
+                    .init(code: "plugin_failure", config: nil, message: "0.0.0.0_80: broken", proxies: 1),
+                ]
             )),
             metrics: metrics,
             isReady: { ready.isSet },
@@ -58,6 +62,8 @@ struct AdminServerTests {
 
             let configz = try HTTPGet.get(port: port, path: "/debug/configz").body
             #expect(configz.contains("\"source\": \"/cfg/se.yaml\"") && configz.contains("cannot parse YAML"))
+            #expect(configz.contains("\"code\": \"unknown_destination\"") && configz.contains("\"config\": \"VirtualService demo/vs\""))
+            #expect(configz.contains("\"code\": \"plugin_failure\"") && configz.contains("\"config\": null"))
 
             let dump = try HTTPGet.get(port: port, path: "/debug/config_dump?proxy=\(Sample.node)")
             #expect(dump.status == 200)

@@ -28,7 +28,7 @@ struct InboundSecurityTests {
         {selector: {matchLabels: {app: reviews}}, rules: [{from: [{source: {principals: ["cluster.local/ns/default/sa/bookinfo-productpage"]}}], to: [{operation: {methods: ["GET"]}}]}]}
         """)
 
-    static func stage(_ policies: [MeshResource], mode: MutualTLSMode = .permissive, diagnostics: inout [String]) throws -> InboundSecurity {
+    static func stage(_ policies: [MeshResource], mode: MutualTLSMode = .permissive, diagnostics: inout [Diagnostic]) throws -> InboundSecurity {
         var pa = EffectivePeerAuthentication()
         pa.mode = mode
         return try InboundSecurity(peerAuthentication: pa, authorizationPolicies: policies, dubboPolicies: [:], dubboRBAC: false,
@@ -48,7 +48,7 @@ struct InboundSecurityTests {
 
     @Test("HTTP RBAC goes into the connection manager before the router, with istiod's policy name and matchers")
     func httpRBACBeforeRouter() throws {
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let stage = try Self.stage([Self.viewer], diagnostics: &diagnostics)
         let chains = try stage.chains(port: 8080, namespaces: ["default"], filters: [try Self.connectionManager()])
         #expect(chains.map(\.filterChainMatch.transportProtocol) == ["tls", "raw_buffer"], "PERMISSIVE HTTP: mTLS and plaintext")
@@ -71,7 +71,7 @@ struct InboundSecurityTests {
 
     @Test("on a TCP chain an ALLOW rule with an HTTP attribute is dropped: an empty ALLOW denies every connection")
     func httpOnlyAllowOnTCP() throws {
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let stage = try Self.stage([Self.viewer], mode: .strict, diagnostics: &diagnostics)
         let proxy = try TCPProxyPlugin.filter(statPrefix: "inbound|9090||", target: .cluster("inbound|9090||"))
         let chains = try stage.chains(port: 9090, namespaces: ["default"], filters: [proxy])
@@ -80,12 +80,12 @@ struct InboundSecurityTests {
         let rbac = try Envoy_Extensions_Filters_Network_Rbac_V3_RBAC(unpackingAny: chains[0].filters[0].typedConfig)
         #expect(rbac.hasRules && rbac.rules.policies.isEmpty && rbac.rules.action == .allow)
         #expect(rbac.statPrefix == "tcp.")
-        #expect(diagnostics.contains { $0.contains("ns[default]-policy[reviews-viewer]-rule[0]") && $0.contains("rule skipped") })
+        #expect(diagnostics.contains { $0.message.contains("ns[default]-policy[reviews-viewer]-rule[0]") && $0.message.contains("rule skipped") })
     }
 
     @Test("a DENY rule loses its HTTP attribute on TCP chains and denies more; dry run goes to shadow rules")
     func denyAndDryRun() throws {
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let deny = Self.policy("deny-get", "{action: DENY, rules: [{from: [{source: {namespaces: [test]}}], to: [{operation: {methods: [GET]}}]}]}")
         let dryRun = Self.policy("dry", "{action: DENY, rules: [{from: [{source: {ipBlocks: [10.0.0.0/8]}}]}]}", annotations: "{istio.io/dry-run: \"true\"}")
         let stage = try Self.stage([deny, dryRun], diagnostics: &diagnostics)
@@ -103,7 +103,7 @@ struct InboundSecurityTests {
 
     @Test("AUDIT, DENY and ALLOW filters come in istiod's order; CUSTOM without a provider denies")
     func order() throws {
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let policies = [
             Self.policy("allow", "{rules: [{from: [{source: {namespaces: [a]}}]}]}"),
             Self.policy("custom", "{action: CUSTOM, provider: {name: ext}, rules: [{to: [{operation: {ports: [\"8080\"]}}]}]}"),
@@ -115,12 +115,14 @@ struct InboundSecurityTests {
         #expect(actions == [.log, .deny, .allow])
         let deny = try Envoy_Extensions_Filters_Network_Rbac_V3_RBAC(unpackingAny: filters[1].typedConfig)
         #expect(deny.rules.policies.keys.sorted() == ["ns[default]-policy[custom]-rule[0]-deny-due-to-bad-CUSTOM-action"])
-        #expect(diagnostics.contains { $0.contains("CUSTOM") })
+        let custom = try #require(diagnostics.first { $0.message.contains("CUSTOM") })
+        #expect(custom.code == .unsupportedAuthorization)
+        #expect(custom.config == ConfigKey(kind: .authorizationPolicy, namespace: "default", name: "custom"))
     }
 
     @Test("an ALLOW policy without rules allows nothing")
     func allowNothing() throws {
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let stage = try Self.stage([Self.policy("allow-nothing", "{}")], diagnostics: &diagnostics)
         let filters = try stage.authorized([try TCPProxyPlugin.filter(statPrefix: "x", target: .cluster("x"))], namespaces: [])
         let rbac = try Envoy_Extensions_Filters_Network_Rbac_V3_RBAC(unpackingAny: filters[0].typedConfig)

@@ -114,10 +114,13 @@ struct MetaProtocolGenerationTests {
         let plain = try results[0].get()
         #expect(try Self.networkFilter(plain.snapshot) == TCPProxyPlugin.filterName)
         #expect(try Self.routeConfiguration(plain.snapshot) == nil)
-        #expect(plain.diagnostics.contains { $0.contains("\(Self.listener)") && $0.contains("AERAKI_CAPABILITIES=meta_protocol_proxy") && $0.contains("tcp_proxy") })
+        let missing = try #require(plain.diagnostics.first { $0.message.contains("AERAKI_CAPABILITIES=meta_protocol_proxy") })
+        #expect(missing.message.contains("\(Self.listener)") && missing.message.contains("tcp_proxy"))
+        #expect(missing.code == .missingCapability)
+        #expect(missing.config == ConfigKey(kind: .serviceEntry, namespace: "meta", name: "svc"))
         let capable = try results[1].get()
         #expect(try Self.networkFilter(capable.snapshot) == MetaProtocolPlugin.filterName)
-        #expect(!capable.diagnostics.contains { $0.contains("AERAKI_CAPABILITIES") })
+        #expect(!capable.diagnostics.contains { $0.message.contains("AERAKI_CAPABILITIES") })
     }
 
     @Test("an application protocol without a codec falls back to tcp_proxy with the reason")
@@ -126,7 +129,9 @@ struct MetaProtocolGenerationTests {
         generator.update(index: MeshIndex(snapshot: Self.snapshot(portName: "tcp-metaprotocol-tars")), changes: nil)
         let result = try generator.generated(for: [Self.proxy(1)])[0].get()
         #expect(try Self.networkFilter(result.snapshot) == TCPProxyPlugin.filterName)
-        #expect(result.diagnostics.contains { $0.contains("no codec for application protocol \"tars\"") })
+        let unknown = try #require(result.diagnostics.first { $0.message.contains("no codec for application protocol \"tars\"") })
+        #expect(unknown.code == .unknownApplicationProtocol)
+        #expect(unknown.config == ConfigKey(kind: .serviceEntry, namespace: "meta", name: "svc"))
         #expect(try Self.routeConfiguration(result.snapshot) == nil)
     }
 

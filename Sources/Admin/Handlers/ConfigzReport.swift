@@ -20,7 +20,10 @@ enum ConfigzReport {
                 ])
             })),
             ("generation_warnings", .array(report.generationWarnings.map { warning in
-                .orderedObject([("message", .string(warning.message)), ("proxies", .int(warning.proxies))])
+                .orderedObject([
+                    ("code", .string(warning.code)), ("config", warning.config.map(JSONText.string) ?? .null),
+                    ("message", .string(warning.message)), ("proxies", .int(warning.proxies)),
+                ])
             })),
         ])
     }

@@ -48,13 +48,19 @@ package struct ConfigStoreReport: Sendable {
 
     /// Something generation could not honour, and for how many connected proxies.
     package struct GenerationWarning: Sendable {
+        /// What kind of thing it is (`unknown_destination`, `shadowed_config`, ...).
+        package var code: String
+        /// `Kind namespace/name` of the config that caused it, when one did.
+        package var config: String?
         /// What was left out or narrowed, naming the config.
         package var message: String
         /// How many connected proxies' config it concerns.
         package var proxies: Int
 
         /// A warning from its parts.
-        package init(message: String, proxies: Int) {
+        package init(code: String, config: String?, message: String, proxies: Int) {
+            self.code = code
+            self.config = config
             self.message = message
             self.proxies = proxies
         }

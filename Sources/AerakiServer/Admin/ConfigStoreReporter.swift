@@ -1,5 +1,6 @@
 package import Admin
 package import Mesh
+internal import Protocols
 import SwiftProtobuf
 
 /// `/debug/configz` over the config store and the sources' own problems.
@@ -33,7 +34,11 @@ package struct ConfigStoreReporter: ConfigStoreReporting {
                 source: error.source, resource: error.key?.description, field: error.field, reason: error.reason
             )
         }
-        let warnings = diagnostics.entries().map { ConfigStoreReport.GenerationWarning(message: $0.message, proxies: $0.proxies) }
+        let warnings = diagnostics.entries().map { entry in
+            ConfigStoreReport.GenerationWarning(
+                code: entry.diagnostic.code.rawValue, config: entry.diagnostic.config?.description, message: entry.diagnostic.message, proxies: entry.proxies
+            )
+        }
         return ConfigStoreReport(version: snapshot.version, resources: entries, problems: rejected, generationWarnings: warnings)
     }
 }

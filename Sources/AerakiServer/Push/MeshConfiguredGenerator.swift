@@ -1,5 +1,6 @@
 package import Generator
 package import Mesh
+package import Protocols
 internal import Synchronization
 package import XDSCache
 
@@ -49,7 +50,7 @@ package final class MeshConfiguredGenerator: SnapshotGenerating {
         generator.update(index: index, changes: changes, endpointsOnly: endpointsOnly)
     }
 
-    package func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
+    package func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [Diagnostic]), any Error>] {
         state.withLock { $0.generator }.generated(for: proxies)
     }
 

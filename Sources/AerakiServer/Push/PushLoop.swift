@@ -2,6 +2,7 @@ package import Admin
 internal import Generator
 package import Logging
 package import Mesh
+internal import Protocols
 internal import ServiceLifecycle
 import Synchronization
 package import XDSCache
@@ -202,7 +203,7 @@ package final class PushLoop: Service, Sendable {
     /// with what its node is served now.
     private func build(_ proxies: [ProxyIdentity], forgettingOthers: Bool) -> [Outcome] {
         let results = generator.generated(for: proxies)
-        var latest: [String: [String]] = [:]
+        var latest: [String: [Diagnostic]] = [:]
         for (proxy, result) in zip(proxies, results) {
             if case .success(let generated) = result { latest[proxy.id] = generated.diagnostics }
         }

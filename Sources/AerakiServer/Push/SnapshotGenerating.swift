@@ -1,5 +1,6 @@
 package import Generator
 package import Mesh
+package import Protocols
 internal import Synchronization
 package import XDSCache
 
@@ -14,7 +15,7 @@ package protocol SnapshotGenerating: Sendable {
 
     /// The snapshots of `proxies` from the current index, in order, each with what its generation
     /// could not honour (config that was skipped or narrowed, as messages naming it).
-    func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>]
+    func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [Diagnostic]), any Error>]
 
     /// Lets go of what no proxy of `connected` needs any more.
     func retain(_ connected: [ProxyIdentity])
@@ -38,7 +39,7 @@ package final class ClosureSnapshotGenerator: SnapshotGenerating {
     }
 
     /// Calls the closure for each proxy (no diagnostics).
-    package func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
+    package func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [Diagnostic]), any Error>] {
         guard let index = index.withLock({ $0 }) else { return proxies.map { _ in .failure(GenerationError.noIndex) } }
         return proxies.map { proxy in Result { (try body(proxy, index), []) } }
     }

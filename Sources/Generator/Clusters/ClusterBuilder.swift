@@ -16,7 +16,7 @@ struct ClusterBuilder {
     /// `index` tells which of them EDS marks for mTLS. Nil for a DNS cluster without endpoints, which
     /// istiod drops too (noted in `diagnostics`). TLS: the DestinationRule's, else auto mTLS.
     func outbound(
-        _ entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: [ServiceEndpoint], index: MeshIndex, diagnostics: inout [String]
+        _ entry: ProxyView.Entry, port: MeshServicePort, subset: String, endpoints: [ServiceEndpoint], index: MeshIndex, diagnostics: inout [Diagnostic]
     ) -> Envoy_Config_Cluster_V3_Cluster? {
         let service = entry.service
         let name = ClusterName.outbound(port: port.number, subset: subset, host: service.hostname)
@@ -25,7 +25,7 @@ struct ClusterBuilder {
         case .dns, .dnsRoundRobin:
             let selected = Self.select(endpoints, subset: subset, rule: entry.destinationRule)
             guard !selected.isEmpty else {
-                diagnostics.append("\(name): DNS cluster without endpoints dropped")
+                diagnostics.append(Diagnostic(.noEndpoints, config: service.source, "\(name): DNS cluster without endpoints dropped"))
                 return nil
             }
             cluster.type = service.resolution == .dns ? .strictDns : .logicalDns
@@ -48,14 +48,16 @@ struct ClusterBuilder {
         let policy = entry.destinationRule?.trafficPolicy(port: port.number, subset: subset)
         UpstreamHTTPOptions.apply(port: port.protocol, policy: policy, to: &cluster)
         if let policy {
-            ClusterTrafficPolicy.apply(policy, to: &cluster, sni: sni, subjectAltNames: sans, diagnostics: &diagnostics)
+            ClusterTrafficPolicy.apply(policy, of: entry.destinationRule?.sources.first, to: &cluster, sni: sni, subjectAltNames: sans, diagnostics: &diagnostics)
         }
         if options.autoMutualTLS, !(policy?.hasTls ?? false) {
             AutoMutualTLS.apply(to: &cluster, entry: entry, endpoints: Self.select(endpoints, subset: subset, rule: entry.destinationRule),
                                 sni: sni, subjectAltNames: sans)
         }
         if port.protocol == .redis {
-            RedisClusterPolicy.apply(entry.redisDestination?.spec, to: &cluster, host: service.hostname, port: port.number, subset: subset, diagnostics: &diagnostics)
+            RedisClusterPolicy.apply(
+                entry.redisDestination, to: &cluster, host: service.hostname, port: port.number, subset: subset, diagnostics: &diagnostics
+            )
         }
         return cluster
     }

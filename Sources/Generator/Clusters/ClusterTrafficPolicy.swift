@@ -1,13 +1,16 @@
 internal import EnvoyAPI
+internal import Mesh
 internal import MeshAPI
+internal import Protocols
 internal import SwiftProtobuf
 
 /// Applies a DestinationRule traffic policy (already resolved for one port and subset) to a cluster,
 /// as istiod's `cluster_traffic_policy.go` does.
 enum ClusterTrafficPolicy {
+    /// Applies `policy`, from the DestinationRule `rule`, which diagnostics name.
     static func apply(
-        _ policy: Istio_Networking_V1alpha3_TrafficPolicy, to cluster: inout Envoy_Config_Cluster_V3_Cluster, sni: String,
-        subjectAltNames: [String], diagnostics: inout [String]
+        _ policy: Istio_Networking_V1alpha3_TrafficPolicy, of rule: ConfigKey?, to cluster: inout Envoy_Config_Cluster_V3_Cluster, sni: String,
+        subjectAltNames: [String], diagnostics: inout [Diagnostic]
     ) {
         if policy.hasLoadBalancer { loadBalancer(policy.loadBalancer, &cluster) }
         if policy.hasConnectionPool { connectionPool(policy.connectionPool, &cluster) }
@@ -18,7 +21,7 @@ enum ClusterTrafficPolicy {
             }
         }
         if policy.hasTunnel || policy.hasProxyProtocol {
-            diagnostics.append("\(cluster.name): tunnel and proxyProtocol settings are not supported yet")
+            diagnostics.append(Diagnostic(.unsupportedFeature, config: rule, "\(cluster.name): tunnel and proxyProtocol settings are not supported yet"))
         }
     }
 

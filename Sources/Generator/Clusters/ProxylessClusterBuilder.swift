@@ -13,8 +13,11 @@ enum ProxylessClusterBuilder {
     /// gRPC's largest accepted `maximum_ring_size` / `minimum_ring_size`.
     static let maxRingSize: UInt64 = 8_388_608
 
-    /// The cluster `name` under `policy` (resolved for its port and subset; nil: none).
-    static func cluster(name: String, policy: Istio_Networking_V1alpha3_TrafficPolicy?, diagnostics: inout [String]) -> Envoy_Config_Cluster_V3_Cluster {
+    /// The cluster `name` under `policy` (resolved for its port and subset; nil: none) of the
+    /// DestinationRule `rule`, which diagnostics name.
+    static func cluster(
+        name: String, policy: Istio_Networking_V1alpha3_TrafficPolicy?, of rule: ConfigKey?, diagnostics: inout [Diagnostic]
+    ) -> Envoy_Config_Cluster_V3_Cluster {
         var cluster = Envoy_Config_Cluster_V3_Cluster()
         cluster.name = name
         cluster.altStatName = name + ";"
@@ -27,7 +30,7 @@ enum ProxylessClusterBuilder {
         switch policy.loadBalancer.lbPolicy {
         case .consistentHash(let hash)?:
             if case .maglev? = hash.hashAlgorithm {
-                diagnostics.append("\(name): MAGLEV is not supported by proxyless gRPC; round robin is used")
+                diagnostics.append(Diagnostic(.unsupportedFeature, config: rule, "\(name): MAGLEV is not supported by proxyless gRPC; round robin is used"))
             } else {
                 cluster.lbPolicy = .ringHash
                 var size = hash.minimumRingSize
@@ -35,7 +38,7 @@ enum ProxylessClusterBuilder {
                 if size != 0 { cluster.ringHashLbConfig.minimumRingSize = Google_Protobuf_UInt64Value(min(size, maxRingSize)) }
             }
         case .simple(let simple)? where simple != .roundRobin && simple != .unspecified:
-            diagnostics.append("\(name): load balancer \(simple) is not sent to proxyless gRPC; round robin is used")
+            diagnostics.append(Diagnostic(.unsupportedFeature, config: rule, "\(name): load balancer \(simple) is not sent to proxyless gRPC; round robin is used"))
         default:
             break
         }
@@ -45,7 +48,7 @@ enum ProxylessClusterBuilder {
             cluster.circuitBreakers.thresholds = [thresholds]
         }
         if policy.hasTls || policy.hasOutlierDetection {
-            diagnostics.append("\(name): tls and outlierDetection are not supported for proxyless gRPC yet; ignored")
+            diagnostics.append(Diagnostic(.unsupportedFeature, config: rule, "\(name): tls and outlierDetection are not supported for proxyless gRPC yet; ignored"))
         }
         return cluster
     }

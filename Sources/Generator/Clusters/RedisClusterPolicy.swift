@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+internal import Mesh
 internal import MeshAPI
 internal import Protocols
 internal import SwiftProtobuf
@@ -22,15 +23,19 @@ enum RedisClusterPolicy {
     /// - `tcp` is Istio's TCP pool (max connections, connect timeout, keepalive), applied as a
     ///   DestinationRule's would be.
     static func apply(
-        _ destination: Redis_Aeraki_Io_V1alpha1_RedisDestination?, to cluster: inout Envoy_Config_Cluster_V3_Cluster,
-        host: String, port: UInt32, subset: String, diagnostics: inout [String]
+        _ destination: (key: ConfigKey, spec: Redis_Aeraki_Io_V1alpha1_RedisDestination)?, to cluster: inout Envoy_Config_Cluster_V3_Cluster,
+        host: String, port: UInt32, subset: String, diagnostics: inout [Diagnostic]
     ) {
-        let pool = destination?.trafficPolicy.connectionPool
+        let pool = destination?.spec.trafficPolicy.connectionPool
         let clusterMode = pool?.redis.mode == .cluster
         if clusterMode, subset.isEmpty {
-            useRedisCluster(&cluster, seeds: pool?.redis.discoveryEndpoints ?? [], host: host, port: port, diagnostics: &diagnostics)
+            useRedisCluster(&cluster, seeds: pool?.redis.discoveryEndpoints ?? [], from: destination?.key, host: host, port: port, diagnostics: &diagnostics)
         } else {
-            if clusterMode { diagnostics.append("\(cluster.name): subsets cannot use Redis cluster mode; the subset keeps plain sharding") }
+            if clusterMode {
+                diagnostics.append(Diagnostic(
+                    .unsupportedFeature, config: destination?.key, "\(cluster.name): subsets cannot use Redis cluster mode; the subset keeps plain sharding"
+                ))
+            }
             if cluster.lbPolicy != .ringHash, cluster.lbPolicy != .maglev, cluster.lbPolicy != .clusterProvided { cluster.lbPolicy = .maglev }
         }
         guard let pool else { return }
@@ -50,7 +55,8 @@ enum RedisClusterPolicy {
     }
 
     private static func useRedisCluster(
-        _ cluster: inout Envoy_Config_Cluster_V3_Cluster, seeds: [String], host: String, port: UInt32, diagnostics: inout [String]
+        _ cluster: inout Envoy_Config_Cluster_V3_Cluster, seeds: [String], from destination: ConfigKey?, host: String, port: UInt32,
+        diagnostics: inout [Diagnostic]
     ) {
         var config = Envoy_Extensions_Clusters_Redis_V3_RedisClusterConfig()
         config.clusterRefreshRate = Proto.duration(seconds: 5)
@@ -67,7 +73,7 @@ enum RedisClusterPolicy {
         var seedsGroup = Envoy_Config_Endpoint_V3_LocalityLbEndpoints()
         for seed in seeds.isEmpty ? ["\(host):\(port)"] : seeds {
             guard let (address, seedPort) = split(seed, defaultPort: port) else {
-                diagnostics.append("\(cluster.name): discovery endpoint \"\(seed)\" is not host[:port]; skipped")
+                diagnostics.append(Diagnostic(.invalidValue, config: destination, "\(cluster.name): discovery endpoint \"\(seed)\" is not host[:port]; skipped"))
                 continue
             }
             var endpoint = Envoy_Config_Endpoint_V3_LbEndpoint()

@@ -19,6 +19,8 @@ struct GatewayListenerBuilder {
         var binding: ServiceBinding
         /// The service's view entry (for its route configuration).
         var entry: ProxyView.Entry
+        /// The Gateway of the server, which diagnostics about the listener name.
+        var gateway: ConfigKey
         /// The Gateway, the MetaRouter and the service's cluster inputs.
         var inputs: [Dependency]
     }
@@ -29,30 +31,34 @@ struct GatewayListenerBuilder {
     let options: GeneratorOptions
 
     /// The listeners to build for the view's router proxy, in Gateway (oldest first) and server order.
-    func plans(entriesByHost: [String: ProxyView.Entry], diagnostics: inout [String]) -> [Plan] {
+    func plans(entriesByHost: [String: ProxyView.Entry], diagnostics: inout [Diagnostic]) -> [Plan] {
         var plans: [Plan] = []
         for gateway in index.gateways(selecting: view.proxy) {
             let label = "gateway \(gateway.key.namespace)/\(gateway.key.name)"
             for server in gateway.spec.servers {
                 let serverProtocol = MeshProtocol.detect(portName: server.port.name, protocol: server.port.protocol, codecs: index.codecs)
                 guard case .metaProtocol(let application, _) = serverProtocol else {
-                    diagnostics.append("\(label) port \(server.port.number) (\(server.port.name)): only MetaProtocol servers are generated for gateways")
+                    diagnostics.append(Diagnostic(
+                        .unsupportedFeature, config: gateway.key,
+                        "\(label) port \(server.port.number) (\(server.port.name)): only MetaProtocol servers are generated for gateways"
+                    ))
                     continue
                 }
                 let routers = index.metaRouters(boundTo: gateway.key).filter { router in
                     router.spec.hosts.first.map { entriesByHost[$0.lowercased()] != nil } ?? false
                 }
                 guard let router = routers.first, let entry = entriesByHost[router.spec.hosts[0].lowercased()], var port = entry.service.ports.first else {
-                    diagnostics.append("\(label) port \(server.port.number): no MetaRouter with a known host binds this gateway; no listener")
+                    diagnostics.append(Diagnostic(
+                        .unboundGateway, config: gateway.key, "\(label) port \(server.port.number): no MetaRouter with a known host binds this gateway; no listener"
+                    ))
                     continue
                 }
-                if routers.count > 1 {
-                    let others = routers.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }
-                    diagnostics.append("\(label) port \(server.port.number): MetaRouters \(others.joined(separator: ", ")) shadowed by the older \(router.key.namespace)/\(router.key.name)")
-                }
+                diagnostics += Diagnostic.shadowed(routers.dropFirst().map(\.key), by: router.key, in: "\(label) port \(server.port.number)")
                 let name = "0.0.0.0_\(server.port.number)"
                 if plans.contains(where: { $0.name == name }) {
-                    diagnostics.append("\(label) port \(server.port.number): another gateway server already listens on \(name); skipped")
+                    diagnostics.append(Diagnostic(
+                        .portConflict, config: gateway.key, "\(label) port \(server.port.number): another gateway server already listens on \(name); skipped"
+                    ))
                     continue
                 }
                 port.number = server.port.number
@@ -62,7 +68,7 @@ struct GatewayListenerBuilder {
                 port.protocol = serverProtocol
                 var inputs: [Dependency] = [.config(gateway.key), .config(router.key)] + entry.clusterInputs
                 if let codec = index.codecSources[application] { inputs.append(.config(codec)) }
-                plans.append(Plan(name: name, binding: ProxyView.binding(entry, port: port), entry: entry, inputs: inputs))
+                plans.append(Plan(name: name, binding: ProxyView.binding(entry, port: port), entry: entry, gateway: gateway.key, inputs: inputs))
             }
         }
         return plans
@@ -71,7 +77,7 @@ struct GatewayListenerBuilder {
     /// The listener of `plan`, with the plugin's output (for the routes it refers to); nil, with a
     /// diagnostic, when the plugin cannot configure it (a gateway has no `tcp_proxy` fallback: the
     /// server's port need not be a service port).
-    func listener(_ plan: Plan, catalog: ClusterCatalog, diagnostics: inout [String]) -> (Envoy_Config_Listener_V3_Listener, PluginOutput)? {
+    func listener(_ plan: Plan, catalog: ClusterCatalog, diagnostics: inout [Diagnostic]) -> (Envoy_Config_Listener_V3_Listener, PluginOutput)? {
         let port = plan.binding.port.number
         let context = OutboundContext(
             listenerPort: port, listenerName: plan.name, bindings: [plan.binding], proxy: view.proxy, catalog: catalog,
@@ -82,10 +88,10 @@ struct GatewayListenerBuilder {
         do {
             output = try registry.plugin(for: plan.binding.port.protocol).outboundFilters(context)
         } catch {
-            diagnostics.append("\(plan.name): \(error); no gateway listener")
+            diagnostics.append(Diagnostic(failure: error, config: plan.gateway, "\(plan.name): \(error); no gateway listener"))
             return nil
         }
-        diagnostics.append(contentsOf: output.diagnostics.map { "\(plan.name): \($0)" })
+        diagnostics.append(contentsOf: output.diagnostics.map { $0.within(plan.name) })
         var listener = Envoy_Config_Listener_V3_Listener()
         listener.name = plan.name
         listener.address = Proto.address("0.0.0.0", port: port)

@@ -17,14 +17,16 @@ struct InboundChainBuilder {
     /// The chains, sorted by target port, and the target ports that need an `inbound|PORT||` cluster
     /// with the protocol of the port's first service.
     func chains(
-        _ ownServices: [ProxyView.Entry], diagnostics: inout [String]
+        _ ownServices: [ProxyView.Entry], diagnostics: inout [Diagnostic]
     ) throws -> (chains: [Envoy_Config_Listener_V3_FilterChain], ports: [(number: UInt32, protocol: MeshProtocol)]) {
         var byPort: [UInt32: [ServiceBinding]] = [:]
         for entry in ownServices {
             for port in entry.service.ports {
                 let target = port.targetPort != 0 ? port.targetPort : port.number
                 if target == options.inboundPort || target == options.outboundPort {
-                    diagnostics.append("inbound: \(entry.service.hostname) target port \(target) collides with a capture port; skipped")
+                    diagnostics.append(Diagnostic(
+                        .portConflict, config: entry.service.source, "inbound: \(entry.service.hostname) target port \(target) collides with a capture port; skipped"
+                    ))
                     continue
                 }
                 if byPort[target, default: []].contains(where: { $0.service.hostname == entry.service.hostname }) { continue }
@@ -44,11 +46,11 @@ struct InboundChainBuilder {
             do {
                 output = try plugin.inboundFilters(context)
             } catch {
-                diagnostics.append("inbound \(port): \(error); falling back to tcp_proxy")
+                diagnostics.append(Diagnostic(failure: error, config: bindings[0].service.source, "inbound \(port): \(error); falling back to tcp_proxy"))
                 guard let fallback = try? registry.fallback.inboundFilters(context) else { continue }
                 output = fallback
             }
-            diagnostics.append(contentsOf: output.diagnostics.map { "inbound \(port): \($0)" })
+            diagnostics.append(contentsOf: output.diagnostics.map { $0.within("inbound \(port)") })
             chains += try security.chains(port: port, namespaces: bindings.map(\.service.namespace), filters: output.filters)
             ports.append((number: port, protocol: bindings[0].port.protocol))
         }

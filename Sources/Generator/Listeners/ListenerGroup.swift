@@ -21,7 +21,7 @@ struct ListenerGroup {
     /// for services without addresses. HTTP ports (``HTTPPlugin``) all share `0.0.0.0_<port>`, told
     /// apart by their virtual hosts, as istiod binds HTTP ports. Wildcard
     /// listeners on reserved ports are skipped.
-    static func groups(_ view: ProxyView, registry: PluginRegistry, options: GeneratorOptions, diagnostics: inout [String]) -> [ListenerGroup] {
+    static func groups(_ view: ProxyView, registry: PluginRegistry, options: GeneratorOptions, diagnostics: inout [Diagnostic]) -> [ListenerGroup] {
         var groups: [String: ListenerGroup] = [:]
         for entry in view.entries {
             let service = entry.service
@@ -31,7 +31,9 @@ struct ListenerGroup {
                 for address in addresses {
                     let bind = address.map { $0.contains("/") ? "0.0.0.0" : $0 } ?? "0.0.0.0"
                     if bind == "0.0.0.0", options.reservedPorts.contains(port.number) {
-                        diagnostics.append("\(service.hostname):\(port.number): port is reserved for Envoy's own listeners; no outbound listener")
+                        diagnostics.append(Diagnostic(
+                            .portConflict, config: service.source, "\(service.hostname):\(port.number): port is reserved for Envoy's own listeners; no outbound listener"
+                        ))
                         continue
                     }
                     let name = "\(bind)_\(port.number)"

@@ -23,19 +23,19 @@ struct OutboundListenerBuilder {
 
     /// The listener for `group`, with whatever routes and cluster options its plugin asked for.
     /// HTTP ports get Istio's HTTP listener shape (see ``HTTPListenerShape``).
-    func listener(_ group: ListenerGroup, diagnostics: inout [String]) -> (Envoy_Config_Listener_V3_Listener, PluginOutput)? {
+    func listener(_ group: ListenerGroup, diagnostics: inout [Diagnostic]) -> (Envoy_Config_Listener_V3_Listener, PluginOutput)? {
         let (plugin, context) = resolve(group, diagnostics: &diagnostics)
         var output: PluginOutput
         var routed = plugin is HTTPPlugin
         do {
             output = try plugin.outboundFilters(context)
         } catch {
-            diagnostics.append("\(group.name): \(error); falling back to tcp_proxy")
+            diagnostics.append(Diagnostic(failure: error, config: context.primary.service.source, "\(group.name): \(error); falling back to tcp_proxy"))
             guard let fallback = try? registry.fallback.outboundFilters(context) else { return nil }
             output = fallback
             routed = false
         }
-        diagnostics.append(contentsOf: output.diagnostics.map { "\(group.name): \($0)" })
+        diagnostics.append(contentsOf: output.diagnostics.map { $0.within(group.name) })
 
         var listener = Envoy_Config_Listener_V3_Listener()
         listener.name = group.name
@@ -61,7 +61,7 @@ struct OutboundListenerBuilder {
 
     /// The plugin of `group`'s primary service and the context of the bindings it handles (those of
     /// another plugin are reported and left out).
-    private func resolve(_ group: ListenerGroup, diagnostics: inout [String]) -> (any ProtocolPlugin, OutboundContext) {
+    private func resolve(_ group: ListenerGroup, diagnostics: inout [Diagnostic]) -> (any ProtocolPlugin, OutboundContext) {
         let primaryProtocol = group.bindings[0].port.protocol
         let plugin = registry.plugin(for: primaryProtocol)
         var bindings: [ServiceBinding] = []
@@ -69,7 +69,10 @@ struct OutboundListenerBuilder {
             if registry.plugin(for: binding.port.protocol).protocolNames == plugin.protocolNames {
                 bindings.append(binding)
             } else {
-                diagnostics.append("\(group.name): \(binding.service.hostname) (\(binding.port.protocol)) conflicts with \(group.bindings[0].service.hostname) (\(primaryProtocol)); skipped")
+                diagnostics.append(Diagnostic(
+                    .portConflict, config: binding.service.source,
+                    "\(group.name): \(binding.service.hostname) (\(binding.port.protocol)) conflicts with \(group.bindings[0].service.hostname) (\(primaryProtocol)); skipped"
+                ))
             }
         }
         let context = OutboundContext(

@@ -1,6 +1,7 @@
 internal import EnvoyAPI
 internal import Mesh
 internal import MeshAPI
+internal import Protocols
 
 /// AuthorizationPolicies → RBAC policy inputs (istiod's `security/authz/model`), for TCP chains
 /// (`forTCP`: HTTP attributes cannot be evaluated) or HTTP chains.
@@ -11,11 +12,11 @@ struct AuthorizationPolicyRules {
     static let dryRunAnnotation = "istio.io/dry-run"
 
     /// The inputs of `policies` (AuthorizationPolicy resources in creation order).
-    func inputs(_ policies: [MeshResource], forTCP: Bool, diagnostics: inout [String]) -> [RBACPolicyInput] {
+    func inputs(_ policies: [MeshResource], forTCP: Bool, diagnostics: inout [Diagnostic]) -> [RBACPolicyInput] {
         policies.compactMap { resource in
             guard case .authorizationPolicy(let ap) = resource.spec else { return nil }
             var input = RBACPolicyInput(
-                namespace: resource.key.namespace, name: resource.key.name, action: .allow,
+                source: resource.key, action: .allow,
                 dryRun: resource.annotations[Self.dryRunAnnotation]?.lowercased() == "true",
                 rules: ap.rules.map { rule(of: $0, policyNamespace: resource.key.namespace, forTCP: forTCP) }
             )
@@ -29,7 +30,10 @@ struct AuthorizationPolicyRules {
                 input.action = .deny
                 input.nameSuffix = "-deny-due-to-bad-CUSTOM-action"
                 input.dryRun = false
-                diagnostics.append("authorization \(resource.key.namespace)/\(resource.key.name): CUSTOM (ext_authz) is not supported; its rules deny instead")
+                diagnostics.append(Diagnostic(
+                    .unsupportedAuthorization, config: resource.key,
+                    "authorization \(resource.key.namespace)/\(resource.key.name): CUSTOM (ext_authz) is not supported; its rules deny instead"
+                ))
             }
             return input
         }

@@ -24,7 +24,7 @@ struct DubboAuthorizationRules {
             guard case .dubboAuthorizationPolicy(let dap) = resource.spec else { return nil }
             let action: Envoy_Config_Rbac_V3_RBAC.Action = dap.action == .deny ? .deny : .allow
             return RBACPolicyInput(
-                namespace: resource.key.namespace, name: resource.key.name, action: action, dryRun: false,
+                source: resource.key, action: action, dryRun: false,
                 rules: dap.rules.map { rule(of: $0, dubboFilter: dubboFilter) }
             )
         }

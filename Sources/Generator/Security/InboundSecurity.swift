@@ -39,7 +39,7 @@ struct InboundSecurity {
     /// the DubboAuthorizationPolicies of its services' namespaces (by namespace).
     init(
         peerAuthentication: EffectivePeerAuthentication, authorizationPolicies: [MeshResource], dubboPolicies: [String: [MeshResource]],
-        dubboRBAC: Bool, trustDomains: [String], diagnostics: inout [String]
+        dubboRBAC: Bool, trustDomains: [String], diagnostics: inout [Diagnostic]
     ) throws {
         self.peerAuthentication = peerAuthentication
         tls = try DownstreamTLS.transportSocket(trustDomains: trustDomains)
@@ -47,7 +47,7 @@ struct InboundSecurity {
         let tcpInputs = rules.inputs(authorizationPolicies, forTCP: true, diagnostics: &diagnostics)
         tcpRBAC = try RBACPolicySet(tcpInputs, chain: "TCP", diagnostics: &diagnostics).networkFilters(statPrefix: "tcp.")
         // HTTP chains exist only with an HTTP plugin; their diagnostics would repeat the TCP ones.
-        var ignored: [String] = []
+        var ignored: [Diagnostic] = []
         let httpInputs = rules.inputs(authorizationPolicies, forTCP: false, diagnostics: &ignored)
         httpRBAC = try RBACPolicySet(httpInputs, chain: "HTTP", diagnostics: &ignored).httpFilters()
         let dubbo = DubboAuthorizationRules(trustDomains: trustDomains)

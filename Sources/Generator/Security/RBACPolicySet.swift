@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+internal import Mesh
 internal import Protocols
 
 /// One authorization rule as Envoy RBAC sees it: an OR of `from` entries (each an AND of principal
@@ -10,9 +11,9 @@ struct RBACRule {
 
 /// One policy resource's contribution to an RBAC bucket.
 struct RBACPolicyInput {
-    /// `ns[NS]-policy[NAME]-rule[` … the rule index and `]` are appended.
-    var namespace: String
-    var name: String
+    /// The policy; its namespace and name make `ns[NS]-policy[NAME]-rule[` … (the rule index and `]`
+    /// are appended), and diagnostics about its rules name it.
+    var source: ConfigKey
     /// Appended to each policy name (`-deny-due-to-bad-CUSTOM-action`).
     var nameSuffix: String = ""
     var action: Envoy_Config_Rbac_V3_RBAC.Action
@@ -41,7 +42,7 @@ struct RBACPolicySet {
     var buckets: [Bucket] = []
 
     /// The buckets of `inputs`. `chain` names the chain kind in diagnostics (`TCP`, `HTTP`, `Dubbo`).
-    init(_ inputs: [RBACPolicyInput], chain: String, diagnostics: inout [String]) {
+    init(_ inputs: [RBACPolicyInput], chain: String, diagnostics: inout [Diagnostic]) {
         for action in [Envoy_Config_Rbac_V3_RBAC.Action.log, .deny, .allow] {
             let members = inputs.filter { $0.action == action }
             guard !members.isEmpty else { continue }
@@ -57,7 +58,7 @@ struct RBACPolicySet {
                 }
                 for (index, rule) in input.rules.enumerated() {
                     let name = Self.name(input, rule: index)
-                    if let policy = Self.policy(rule, action: action, name: name, chain: chain, diagnostics: &diagnostics) {
+                    if let policy = Self.policy(rule, of: input.source, action: action, name: name, chain: chain, diagnostics: &diagnostics) {
                         policies[name] = policy
                     }
                 }
@@ -76,7 +77,7 @@ struct RBACPolicySet {
     /// `ns[NS]-policy[NAME]-rule[N]`, the policy's own namespace and name (not the rule's index:
     /// Aeraki's Dubbo builder had those mixed up).
     static func name(_ input: RBACPolicyInput, rule: Int) -> String {
-        "ns[\(input.namespace)]-policy[\(input.name)]-rule[\(rule)]\(input.nameSuffix)"
+        "ns[\(input.source.namespace)]-policy[\(input.source.name)]-rule[\(rule)]\(input.nameSuffix)"
     }
 
     private static func empty(_ action: Envoy_Config_Rbac_V3_RBAC.Action) -> Envoy_Config_Rbac_V3_RBAC {
@@ -89,13 +90,15 @@ struct RBACPolicySet {
     /// ALLOW bucket (less is allowed) and only itself from DENY and AUDIT (more is denied), as istiod
     /// handles HTTP attributes on TCP chains — never failing open.
     static func policy(
-        _ rule: RBACRule, action: Envoy_Config_Rbac_V3_RBAC.Action, name: String, chain: String, diagnostics: inout [String]
+        _ rule: RBACRule, of source: ConfigKey, action: Envoy_Config_Rbac_V3_RBAC.Action, name: String, chain: String, diagnostics: inout [Diagnostic]
     ) -> Envoy_Config_Rbac_V3_Policy? {
         let reasons = (rule.from.flatMap { $0 }.compactMap(Self.reason) + rule.to.flatMap { $0 }.compactMap(Self.reason))
         let unique = reasons.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if !unique.isEmpty {
             let outcome = action == .allow ? "rule skipped (denies more)" : "condition ignored (denies more)"
-            diagnostics.append("authorization \(name) on \(chain) chains: \(unique.joined(separator: "; ")); \(outcome)")
+            diagnostics.append(Diagnostic(
+                .unsupportedAuthorization, config: source, "authorization \(name) on \(chain) chains: \(unique.joined(separator: "; ")); \(outcome)"
+            ))
             if action == .allow { return nil }
         }
         var policy = Envoy_Config_Rbac_V3_Policy()

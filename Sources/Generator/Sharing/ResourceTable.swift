@@ -1,3 +1,4 @@
+internal import Protocols
 internal import Synchronization
 internal import XDSCache
 
@@ -15,7 +16,7 @@ final class ResourceTable: Sendable {
     /// A stored result: the prepared resources and what could not be honoured building them.
     struct Entry: Sendable {
         var resources: [PreparedResource]
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
     }
 
     private struct Slot {

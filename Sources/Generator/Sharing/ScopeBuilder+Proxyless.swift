@@ -65,9 +65,9 @@ extension ScopeBuilder {
             for subset in [""] + entry.subsets {
                 let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
                 let cluster = try table.entry(ResourceKey(kind: .proxylessCluster, name: name, variant: .shared, inputs: entry.clusterInputs)) {
-                    var diagnostics: [String] = []
+                    var diagnostics: [Diagnostic] = []
                     let policy = entry.destinationRule?.trafficPolicy(port: port.number, subset: subset)
-                    let built = ProxylessClusterBuilder.cluster(name: name, policy: policy, diagnostics: &diagnostics)
+                    let built = ProxylessClusterBuilder.cluster(name: name, policy: policy, of: entry.destinationRule?.sources.first, diagnostics: &diagnostics)
                     return ResourceTable.Entry(resources: [try PreparedResource(built)], diagnostics: diagnostics)
                 }
                 out.diagnostics += cluster.diagnostics

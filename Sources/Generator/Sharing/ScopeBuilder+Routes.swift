@@ -48,10 +48,10 @@ extension ScopeBuilder {
             do {
                 output = try plugin.routeResources(context)
             } catch {
-                return ResourceTable.Entry(resources: [], diagnostics: ["\(name): \(error); no routes served"])
+                return ResourceTable.Entry(resources: [], diagnostics: [Diagnostic(failure: error, config: entry.service.source, "\(name): \(error); no routes served")])
             }
             return ResourceTable.Entry(
-                resources: try output.routes.map { try PreparedResource($0) }, diagnostics: output.diagnostics.map { "\(name): \($0)" }
+                resources: try output.routes.map { try PreparedResource($0) }, diagnostics: output.diagnostics.map { $0.within(name) }
             )
         }
     }
@@ -75,7 +75,7 @@ extension ScopeBuilder {
         for plan in builder.plans(entriesByHost: entriesByHost, diagnostics: &out.diagnostics) {
             let key = ResourceKey(kind: .listener, name: "gateway|" + plan.name, variant: .scope(scope), inputs: plan.inputs)
             let built = try table.entry(key) {
-                var diagnostics: [String] = []
+                var diagnostics: [Diagnostic] = []
                 guard let (listener, output) = builder.listener(plan, catalog: catalog, diagnostics: &diagnostics) else {
                     return ResourceTable.Entry(resources: [], diagnostics: diagnostics)
                 }

@@ -22,7 +22,7 @@ struct ScopeBuilder {
         var listeners: [PreparedResource] = []
         /// Route resources of every type (RDS, and other filters' route discovery types).
         var routes: [PreparedResource] = []
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
     }
 
     /// The outbound resources of `view`'s scope `scope`.
@@ -67,7 +67,7 @@ struct ScopeBuilder {
                 inputs: (discovers ? Self.listenerShapeInputs(group, entriesByHost: entriesByHost) : inputs) + codecInputs(group.bindings.map(\.port))
             )
             let listener = try table.entry(listenerKey) {
-                var diagnostics: [String] = []
+                var diagnostics: [Diagnostic] = []
                 guard let (listener, output) = listenerBuilder.listener(group, diagnostics: &diagnostics) else {
                     return ResourceTable.Entry(resources: [], diagnostics: diagnostics)
                 }
@@ -81,7 +81,7 @@ struct ScopeBuilder {
             // Plugins serving per-port route resources (MetaProtocol) have them built by `addRoutes`.
             if discovers, !plugin.servesRouteResources {
                 built.append(try table.entry(ResourceKey(kind: .routes, name: group.name, variant: .scope(scope), inputs: inputs)) {
-                    var diagnostics: [String] = []
+                    var diagnostics: [Diagnostic] = []
                     let routes = try listenerBuilder.listener(group, diagnostics: &diagnostics)?.1.routes.map { try PreparedResource($0) }
                     return ResourceTable.Entry(resources: routes ?? [], diagnostics: diagnostics)
                 })
@@ -120,7 +120,7 @@ struct ScopeBuilder {
             for subset in [""] + entry.subsets {
                 let name = ClusterName.outbound(port: port.number, subset: subset, host: entry.service.hostname)
                 let cluster = try table.entry(ResourceKey(kind: .cluster, name: name, variant: variant, inputs: clusterInputs)) {
-                    var diagnostics: [String] = []
+                    var diagnostics: [Diagnostic] = []
                     let built = builder.outbound(entry, port: port, subset: subset, endpoints: portEndpoints(), index: index, diagnostics: &diagnostics)
                     return ResourceTable.Entry(resources: try built.map { [try PreparedResource($0)] } ?? [], diagnostics: diagnostics)
                 }
@@ -215,7 +215,7 @@ struct ScopeBuilder {
         var name = "virtualInbound|" + ownServices.map(\.service.hostname).joined(separator: ",")
         if !existing.isEmpty { name += "|" + existing.keys.sorted().joined(separator: ",") }
         return try table.entry(ResourceKey(kind: .inbound, name: name, variant: .scope(scope), inputs: inputs)) {
-            var diagnostics: [String] = []
+            var diagnostics: [Diagnostic] = []
             let security = try InboundSecurity(
                 peerAuthentication: peerAuthentication, authorizationPolicies: authorizationPolicies, dubboPolicies: dubboPolicies,
                 dubboRBAC: proxy.capabilities.has(.dubboRBAC), trustDomains: options.trustDomains, diagnostics: &diagnostics

@@ -29,7 +29,7 @@ package final class SharedGenerator: Sendable {
     private struct Scope: Sendable {
         var view: ProxyView
         var sets: [String: TypeResources]
-        var diagnostics: [String]
+        var diagnostics: [Diagnostic]
         /// Increases whenever `sets` change, so combined snapshots know they are stale.
         var revision: UInt64
         var stale = false
@@ -49,7 +49,7 @@ package final class SharedGenerator: Sendable {
 
     private struct Combined: Sendable {
         var snapshot: Snapshot
-        var diagnostics: [String]
+        var diagnostics: [Diagnostic]
     }
 
     private struct State: Sendable {
@@ -97,7 +97,7 @@ package final class SharedGenerator: Sendable {
     }
 
     /// The snapshot of each proxy with the diagnostics of its generation, in order.
-    package func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [String]), any Error>] {
+    package func generated(for proxies: [ProxyIdentity]) -> [Result<(snapshot: Snapshot, diagnostics: [Diagnostic]), any Error>] {
         guard let (index, endpointSources) = state.withLock({ state in
             state.index.map { ($0, state.endpointsOnly ? state.endpointSources : nil) }
         }) else {
@@ -224,7 +224,7 @@ package final class SharedGenerator: Sendable {
     /// every proxy with the same scope and workload.
     private func combine(
         _ proxy: ProxyIdentity, scopeKey: ScopeKey, scope: Scope, builder: ScopeBuilder
-    ) throws -> (snapshot: Snapshot, diagnostics: [String]) {
+    ) throws -> (snapshot: Snapshot, diagnostics: [Diagnostic]) {
         let own = scope.view.ownServices(of: proxy, index: builder.index)
         let inbound = try builder.inbound(own, view: scope.view, proxy: proxy, scope: scopeKey)
         let key = CombinedKey(scope: scopeKey, scopeRevision: scope.revision, inbound: inbound.resources.map { ObjectIdentifier($0) })

@@ -10,6 +10,8 @@ package struct L7Route: Sendable {
     package var target: RouteTarget
     /// The VirtualService HTTP route it comes from (for mirror settings); nil for the default route.
     package var source: Istio_Networking_V1alpha3_HTTPRoute?
+    /// The VirtualService it comes from, which diagnostics about it name; nil for the default route.
+    package var config: ConfigKey? = nil
 }
 
 /// Walks a service's VirtualService `http` routes the way Aeraki reuses them for Dubbo and Thrift,
@@ -21,26 +23,28 @@ package enum L7RoutePlan {
     /// `outbound|PORT||HOST` when no VirtualService yields one.
     package static func routes(
         for binding: ServiceBinding, listenerPort: UInt32, proxy: ProxyIdentity, catalog: ClusterCatalog,
-        diagnostics: inout [String]
+        diagnostics: inout [Diagnostic]
     ) -> [L7Route] {
         var routes: [L7Route] = []
         if let vs = decidingVirtualService(of: binding, diagnostics: &diagnostics) {
             for (index, http) in vs.spec.http.enumerated() {
                 let label = "\(vs.key.namespace)/\(vs.key.name) http[\(index)]"
                 if http.hasRedirect || http.hasDirectResponse || http.hasDelegate {
-                    diagnostics.append("\(label): redirect, directResponse and delegate are HTTP-only; route skipped")
+                    diagnostics.append(Diagnostic(.unsupportedFeature, config: vs.key, "\(label): redirect, directResponse and delegate are HTTP-only; route skipped"))
                     continue
                 }
-                guard let target = RouteDestinations.target(RouteDestinations.of(http), listenerPort: listenerPort, catalog: catalog, diagnostics: &diagnostics) else {
-                    diagnostics.append("\(label): no destination names an existing cluster; route skipped")
+                guard let target = RouteDestinations.target(
+                    RouteDestinations.of(http), listenerPort: listenerPort, catalog: catalog, config: vs.key, diagnostics: &diagnostics
+                ) else {
+                    diagnostics.append(Diagnostic(.unknownDestination, config: vs.key, "\(label): no destination names an existing cluster; route skipped"))
                     continue
                 }
                 if http.match.isEmpty {
-                    routes.append(L7Route(match: nil, target: target, source: http))
+                    routes.append(L7Route(match: nil, target: target, source: http, config: vs.key))
                     continue
                 }
                 for match in http.match where MatchConversion.applies(match, to: proxy, listenerPort: listenerPort) {
-                    routes.append(L7Route(match: match, target: target, source: http))
+                    routes.append(L7Route(match: match, target: target, source: http, config: vs.key))
                 }
             }
         }
@@ -52,12 +56,9 @@ package enum L7RoutePlan {
 
     /// The VirtualService that routes `binding`: the oldest one for its host (istiod drops the
     /// virtual hosts of later ones as duplicates); the newer ones it shadows are reported.
-    package static func decidingVirtualService(of binding: ServiceBinding, diagnostics: inout [String]) -> ResolvedVirtualService? {
+    package static func decidingVirtualService(of binding: ServiceBinding, diagnostics: inout [Diagnostic]) -> ResolvedVirtualService? {
         guard let vs = binding.virtualServices.first else { return nil }
-        if binding.virtualServices.count > 1 {
-            let others = binding.virtualServices.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }
-            diagnostics.append("\(binding.service.hostname): VirtualServices \(others.joined(separator: ", ")) shadowed by the older \(vs.key.namespace)/\(vs.key.name)")
-        }
+        diagnostics += Diagnostic.shadowed(binding.virtualServices.dropFirst().map(\.key), by: vs.key, in: binding.service.hostname)
         return vs
     }
 }

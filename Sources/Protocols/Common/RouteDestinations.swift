@@ -1,3 +1,4 @@
+package import Mesh
 package import MeshAPI
 
 /// A resolved route target: one cluster, or several with weights.
@@ -22,17 +23,19 @@ package enum RouteDestinations {
     ///
     /// A single destination is taken whatever its weight; with several, entries of weight 0 are
     /// dropped (as istiod does), and destinations whose cluster does not exist are dropped and reported
-    /// in `diagnostics`. What remains becomes a plain cluster when one entry is left.
+    /// in `diagnostics` against `config`, the rule naming them. What remains becomes a plain cluster
+    /// when one entry is left.
     package static func target(
         _ destinations: [(destination: Istio_Networking_V1alpha3_Destination, weight: Int32)],
-        listenerPort: UInt32, catalog: ClusterCatalog, diagnostics: inout [String]
+        listenerPort: UInt32, catalog: ClusterCatalog, config: ConfigKey?, diagnostics: inout [Diagnostic]
     ) -> RouteTarget? {
         let single = destinations.count == 1
         var entries: [WeightedTarget] = []
         for (destination, weight) in destinations where single || weight > 0 {
             let name = cluster(for: destination, listenerPort: listenerPort, catalog: catalog)
             guard catalog.contains(name) else {
-                diagnostics.append("route destination \(name) does not exist; dropped")
+                let code = missingCode(for: destination, listenerPort: listenerPort, catalog: catalog)
+                diagnostics.append(Diagnostic(code, config: config, "route destination \(name) does not exist; dropped"))
                 continue
             }
             if let index = entries.firstIndex(where: { $0.cluster == name }) {
@@ -52,6 +55,14 @@ package enum RouteDestinations {
     /// ``ClusterCatalog/port(forHost:explicit:listenerPort:)``.
     package static func cluster(for destination: Istio_Networking_V1alpha3_Destination, listenerPort: UInt32, catalog: ClusterCatalog) -> String {
         ClusterName.outbound(port: port(of: destination, listenerPort: listenerPort, catalog: catalog), subset: destination.subset, host: destination.host)
+    }
+
+    /// Why `destination`'s cluster does not exist: `unknown_subset` when it names a subset of a host
+    /// whose cluster exists, else `unknown_destination`.
+    package static func missingCode(for destination: Istio_Networking_V1alpha3_Destination, listenerPort: UInt32, catalog: ClusterCatalog) -> DiagnosticCode {
+        guard !destination.subset.isEmpty else { return .unknownDestination }
+        let port = port(of: destination, listenerPort: listenerPort, catalog: catalog)
+        return catalog.contains(ClusterName.outbound(port: port, host: destination.host)) ? .unknownSubset : .unknownDestination
     }
 
     /// The service port a destination goes to (see ``ClusterCatalog/port(forHost:explicit:listenerPort:)``).

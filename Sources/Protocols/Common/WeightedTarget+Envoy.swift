@@ -17,11 +17,15 @@ extension Envoy_Config_Route_V3_WeightedCluster {
 }
 
 extension OutboundContext {
-    /// For protocols that cannot tell services apart on one connection: the diagnostic naming the
-    /// bound services the primary one shadows; nil when it is alone on the listener.
-    package func shadowedServicesDiagnostic(protocol name: String) -> String? {
-        guard bindings.count > 1 else { return nil }
-        let others = bindings.dropFirst().map(\.service.hostname)
-        return "\(listenerName): \(name) cannot route by host; \(others.joined(separator: ", ")) shadowed by \(primary.service.hostname)"
+    /// For protocols that cannot tell services apart on one connection: a `shadowed_service`
+    /// diagnostic for each bound service the primary one shadows (none when it is alone on the
+    /// listener), naming the shadowed service's ServiceEntry. The generator prefixes the listener's name.
+    package func shadowedServicesDiagnostics(protocol name: String) -> [Diagnostic] {
+        bindings.dropFirst().map { binding in
+            Diagnostic(
+                .shadowedService, config: binding.service.source,
+                "\(name) cannot route by host; \(binding.service.hostname) shadowed by \(primary.service.hostname)"
+            )
+        }
     }
 }

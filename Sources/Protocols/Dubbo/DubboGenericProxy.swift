@@ -27,7 +27,7 @@ enum DubboGenericProxy {
 
     /// The outbound filter: one virtual host per binding sharing the listener.
     static func outbound(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         var hosts: [Envoy_Extensions_Filters_Network_GenericProxy_V3_VirtualHost] = []
         for binding in context.bindings {
             let plan = L7RoutePlan.routes(for: binding, listenerPort: context.listenerPort, proxy: context.proxy, catalog: context.catalog, diagnostics: &diagnostics)
@@ -45,7 +45,7 @@ enum DubboGenericProxy {
 
     /// The inbound filter: every request to `inbound|PORT||`.
     static func inbound(_ context: InboundContext) throws(PluginError) -> PluginOutput {
-        var ignored: [String] = []
+        var ignored: [Diagnostic] = []
         var config = Envoy_Extensions_Filters_Network_GenericProxy_V3_RouteConfiguration()
         config.name = context.clusterName
         config.routes = try matcher([L7Route(match: nil, target: .cluster(context.clusterName), source: nil)], diagnostics: &ignored)
@@ -65,20 +65,22 @@ enum DubboGenericProxy {
 
     /// The routes as a first-match matcher list; the first catch-all route becomes the no-match
     /// action (routes after it are unreachable and reported).
-    static func matcher(_ plan: [L7Route], diagnostics: inout [String]) throws(PluginError) -> Xds_Type_Matcher_V3_Matcher {
+    static func matcher(_ plan: [L7Route], diagnostics: inout [Diagnostic]) throws(PluginError) -> Xds_Type_Matcher_V3_Matcher {
         var matcher = Xds_Type_Matcher_V3_Matcher()
         var list = Xds_Type_Matcher_V3_Matcher.MatcherList()
         for (index, route) in plan.enumerated() {
             if let source = route.source, source.hasMirror || !source.mirrors.isEmpty {
-                diagnostics.append("generic_proxy: Envoy's generic proxy has no request mirroring; mirror ignored")
+                diagnostics.append(Diagnostic(.unsupportedFeature, config: route.config, "generic_proxy: Envoy's generic proxy has no request mirroring; mirror ignored"))
             }
             var predicates: [Xds_Type_Matcher_V3_Matcher.MatcherList.Predicate] = []
-            if let match = route.match { predicates = try self.predicates(of: match, diagnostics: &diagnostics) }
+            if let match = route.match { predicates = try self.predicates(of: match, from: route.config, diagnostics: &diagnostics) }
             var onMatch = Xds_Type_Matcher_V3_Matcher.OnMatch()
             onMatch.action = try action(route.target)
             guard !predicates.isEmpty else {
                 matcher.onNoMatch = onMatch
-                if index < plan.count - 1 { diagnostics.append("generic_proxy: routes after a route without match are unreachable") }
+                if index < plan.count - 1 {
+                    diagnostics.append(Diagnostic(.unreachableRoute, config: plan[index + 1].config, "generic_proxy: routes after a route without match are unreachable"))
+                }
                 break
             }
             var field = Xds_Type_Matcher_V3_Matcher.MatcherList.FieldMatcher()
@@ -98,7 +100,7 @@ enum DubboGenericProxy {
 
     /// One predicate for the method and one per attachment (header), sorted by name.
     private static func predicates(
-        of match: Istio_Networking_V1alpha3_HTTPMatchRequest, diagnostics: inout [String]
+        of match: Istio_Networking_V1alpha3_HTTPMatchRequest, from config: ConfigKey?, diagnostics: inout [Diagnostic]
     ) throws(PluginError) -> [Xds_Type_Matcher_V3_Matcher.MatcherList.Predicate] {
         var predicates: [Xds_Type_Matcher_V3_Matcher.MatcherList.Predicate] = []
         if match.hasMethod, let method = MatchConversion.stringMatcher(match.method) {
@@ -110,7 +112,9 @@ enum DubboGenericProxy {
             predicates.append(try single("envoy.matching.generic_proxy.input.property", input, header.presentMatch ? MatchConversion.regex(".*") : header.stringMatch))
         }
         let ignored = MatchConversion.ignoredFields(match, supportsURI: false)
-        if !ignored.isEmpty { diagnostics.append("generic_proxy: match fields \(ignored.joined(separator: ", ")) ignored") }
+        if !ignored.isEmpty {
+            diagnostics.append(Diagnostic(.unsupportedMatch, config: config, "generic_proxy: match fields \(ignored.joined(separator: ", ")) ignored"))
+        }
         return predicates
     }
 

@@ -25,7 +25,7 @@ package struct DubboPlugin: ProtocolPlugin {
 
     package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         if DubboGenericProxy.isOptedIn(context.primary) { return try DubboGenericProxy.outbound(context) }
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         var multiple = Envoy_Extensions_Filters_Network_DubboProxy_V3_MultipleRouteConfiguration()
         multiple.name = context.listenerName
         multiple.routeConfig = context.bindings.map { binding in
@@ -60,7 +60,7 @@ package struct DubboPlugin: ProtocolPlugin {
         var config = Envoy_Extensions_Filters_Network_DubboProxy_V3_RouteConfiguration()
         config.name = context.clusterName
         config.interface = "*"
-        var ignored: [String] = []
+        var ignored: [Diagnostic] = []
         config.routes = [DubboRouteBuilder.route(L7Route(match: nil, target: .cluster(context.clusterName), source: nil), diagnostics: &ignored)]
         var multiple = Envoy_Extensions_Filters_Network_DubboProxy_V3_MultipleRouteConfiguration()
         multiple.name = context.clusterName

@@ -24,7 +24,7 @@ package struct HTTPPlugin: ProtocolPlugin {
         )
         let name = Self.routeName(port: context.listenerPort)
         hcm.rds = HTTPConnectionManagerBuilder.adsRDS(name)
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let config = HTTPRouteConfigurationBuilder.sidecar(name: name, context: context, diagnostics: &diagnostics)
         return PluginOutput(
             filters: [try .typed(HTTPConnectionManagerBuilder.filterName, hcm)], routes: [config], diagnostics: diagnostics, routeReferences: [name]

@@ -13,23 +13,25 @@ enum HTTPRouteAction {
     /// One destination becomes `cluster`, its header operations join the route's; several become
     /// `weighted_clusters` (weight-0 entries dropped, no `total_weight`) with their header operations
     /// on each entry. `authority` is the host a route-level header operation asked for; a
-    /// `rewrite.authority` wins over it, and it wins over a destination's.
+    /// `rewrite.authority` wins over it, and it wins over a destination's. What is dropped is reported
+    /// against `vs`, the VirtualService, with `label`.
     static func forward(
         _ http: Istio_Networking_V1alpha3_HTTPRoute, into route: inout Envoy_Config_Route_V3_Route, operationPath: String,
-        context: HTTPRouteContext, authority: String?, label: String, diagnostics: inout [String]
+        context: HTTPRouteContext, authority: String?, vs: ConfigKey, label: String, diagnostics: inout [Diagnostic]
     ) -> Bool {
         let single = http.route.count == 1
         var resolved: [(name: String, destination: Istio_Networking_V1alpha3_HTTPRouteDestination)] = []
         for destination in http.route where single || destination.weight > 0 {
             let name = RouteDestinations.cluster(for: destination.destination, listenerPort: context.listenerPort, catalog: context.catalog)
             guard context.catalog.contains(name) else {
-                diagnostics.append("\(label): route destination \(name) does not exist; dropped")
+                let code = RouteDestinations.missingCode(for: destination.destination, listenerPort: context.listenerPort, catalog: context.catalog)
+                diagnostics.append(Diagnostic(code, config: vs, "\(label): route destination \(name) does not exist; dropped"))
                 continue
             }
             resolved.append((name, destination))
         }
         guard !resolved.isEmpty else {
-            diagnostics.append("\(label): no destination names an existing cluster; requests get 503")
+            diagnostics.append(Diagnostic(.unknownDestination, config: vs, "\(label): no destination names an existing cluster; requests get 503"))
             return false
         }
         var action = Envoy_Config_Route_V3_RouteAction()
@@ -80,7 +82,7 @@ enum HTTPRouteAction {
         ) {
             action.retryPolicy = retry
         }
-        action.requestMirrorPolicies = mirrors(of: http, context: context, label: label, diagnostics: &diagnostics)
+        action.requestMirrorPolicies = mirrors(of: http, context: context, vs: vs, label: label, diagnostics: &diagnostics)
         action.hashPolicy = hashes
         route.route = action
         return true
@@ -108,12 +110,13 @@ enum HTTPRouteAction {
     /// Request mirror policies (see ``MirrorTargets``): never sampled for tracing, no `-shadow` host
     /// suffix (Istio 1.28+). Mirrors to missing clusters are dropped.
     private static func mirrors(
-        of http: Istio_Networking_V1alpha3_HTTPRoute, context: HTTPRouteContext, label: String, diagnostics: inout [String]
+        of http: Istio_Networking_V1alpha3_HTTPRoute, context: HTTPRouteContext, vs: ConfigKey, label: String, diagnostics: inout [Diagnostic]
     ) -> [Envoy_Config_Route_V3_RouteAction.RequestMirrorPolicy] {
         MirrorTargets.of(http).compactMap { target in
             let cluster = RouteDestinations.cluster(for: target.destination, listenerPort: context.listenerPort, catalog: context.catalog)
             guard context.catalog.contains(cluster) else {
-                diagnostics.append("\(label): mirror cluster \(cluster) does not exist; mirror dropped")
+                let code = RouteDestinations.missingCode(for: target.destination, listenerPort: context.listenerPort, catalog: context.catalog)
+                diagnostics.append(Diagnostic(code, config: vs, "\(label): mirror cluster \(cluster) does not exist; mirror dropped"))
                 return nil
             }
             var policy = Envoy_Config_Route_V3_RouteAction.RequestMirrorPolicy()

@@ -8,7 +8,7 @@ enum HTTPRouteConfigurationBuilder {
     /// The sidecar route configuration named `name` for `context`'s port: the services' virtual
     /// hosts (`<host>:<port>`, Istio's domains, VirtualService or default routes), then `allow_any`
     /// (to `PassthroughCluster`) or `block_all` (502) per the outbound traffic policy.
-    static func sidecar(name: String, context: OutboundContext, diagnostics: inout [String]) -> Envoy_Config_Route_V3_RouteConfiguration {
+    static func sidecar(name: String, context: OutboundContext, diagnostics: inout [Diagnostic]) -> Envoy_Config_Route_V3_RouteConfiguration {
         let routeContext = HTTPRouteContext(context)
         var config = Envoy_Config_Route_V3_RouteConfiguration()
         config.name = name
@@ -28,7 +28,7 @@ enum HTTPRouteConfigurationBuilder {
 
     /// The route configuration of a proxyless gRPC client for one service port (`outbound|PORT||HOST`):
     /// the service's virtual host with every domain also with `:port`, no catch-all.
-    static func proxyless(name: String, binding: ServiceBinding, context: OutboundContext, diagnostics: inout [String]) -> Envoy_Config_Route_V3_RouteConfiguration {
+    static func proxyless(name: String, binding: ServiceBinding, context: OutboundContext, diagnostics: inout [Diagnostic]) -> Envoy_Config_Route_V3_RouteConfiguration {
         var config = Envoy_Config_Route_V3_RouteConfiguration()
         config.name = name
         config.virtualHosts = [virtualHost(binding, context: HTTPRouteContext(context), withPort: true, diagnostics: &diagnostics)]
@@ -37,7 +37,7 @@ enum HTTPRouteConfigurationBuilder {
 
     /// The virtual host of one service port.
     static func virtualHost(
-        _ binding: ServiceBinding, context: HTTPRouteContext, withPort: Bool, diagnostics: inout [String]
+        _ binding: ServiceBinding, context: HTTPRouteContext, withPort: Bool, diagnostics: inout [Diagnostic]
     ) -> Envoy_Config_Route_V3_VirtualHost {
         var host = Envoy_Config_Route_V3_VirtualHost()
         host.name = "\(binding.service.hostname.lowercased()):\(binding.port.number)"

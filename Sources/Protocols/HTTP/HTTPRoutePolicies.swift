@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+internal import Mesh
 internal import MeshAPI
 internal import SwiftProtobuf
 
@@ -13,8 +14,11 @@ enum HTTPRoutePolicies {
 
     /// `fault` as an `HTTPFault`: percentages as fractions (a double of a million, the deprecated
     /// integer of a hundred), a fixed delay (an exponential delay drops the delay), an HTTP or gRPC
-    /// status abort (an HTTP/2 error drops the abort). Nil when neither is left.
-    static func fault(_ fault: Istio_Networking_V1alpha3_HTTPFaultInjection, diagnostics: inout [String]) -> Envoy_Extensions_Filters_Http_Fault_V3_HTTPFault? {
+    /// status abort (an HTTP/2 error drops the abort). Nil when neither is left. What is dropped is
+    /// reported against `config`, the VirtualService, with `label`.
+    static func fault(
+        _ fault: Istio_Networking_V1alpha3_HTTPFaultInjection, from config: ConfigKey, label: String, diagnostics: inout [Diagnostic]
+    ) -> Envoy_Extensions_Filters_Http_Fault_V3_HTTPFault? {
         var out = Envoy_Extensions_Filters_Http_Fault_V3_HTTPFault()
         if fault.hasDelay {
             let delay = fault.delay
@@ -24,7 +28,7 @@ enum HTTPRoutePolicies {
                 faultDelay.percentage = delay.hasPercentage ? Percentages.million(delay.percentage.value) : Percentages.hundred(UInt32(max(delay.percent, 0)))
                 out.delay = faultDelay
             } else {
-                diagnostics.append("fault.delay: only fixedDelay is supported; delay dropped")
+                diagnostics.append(Diagnostic(.unsupportedFeature, config: config, "\(label): fault.delay: only fixedDelay is supported; delay dropped"))
             }
         }
         if fault.hasAbort {
@@ -40,10 +44,10 @@ enum HTTPRoutePolicies {
                     faultAbort.grpcStatus = code
                     out.abort = faultAbort
                 } else {
-                    diagnostics.append("fault.abort.grpcStatus \(name) is not a gRPC status; abort dropped")
+                    diagnostics.append(Diagnostic(.invalidValue, config: config, "\(label): fault.abort.grpcStatus \(name) is not a gRPC status; abort dropped"))
                 }
             default:
-                diagnostics.append("fault.abort: only httpStatus and grpcStatus are supported; abort dropped")
+                diagnostics.append(Diagnostic(.unsupportedFeature, config: config, "\(label): fault.abort: only httpStatus and grpcStatus are supported; abort dropped"))
             }
         }
         return out.hasDelay || out.hasAbort ? out : nil

@@ -13,7 +13,7 @@ internal import SwiftProtobuf
 /// service gets the default route.
 enum HTTPRouteTranslator {
     /// The routes of `binding`'s virtual host.
-    static func routes(for binding: ServiceBinding, context: HTTPRouteContext, diagnostics: inout [String]) -> [Envoy_Config_Route_V3_Route] {
+    static func routes(for binding: ServiceBinding, context: HTTPRouteContext, diagnostics: inout [Diagnostic]) -> [Envoy_Config_Route_V3_Route] {
         guard let vs = L7RoutePlan.decidingVirtualService(of: binding, diagnostics: &diagnostics) else {
             return [defaultRoute(for: binding, context: context, diagnostics: &diagnostics)]
         }
@@ -21,7 +21,7 @@ enum HTTPRouteTranslator {
         entries: for (index, http) in vs.spec.http.enumerated() {
             let label = "\(vs.key.namespace)/\(vs.key.name) http[\(index)]"
             if http.hasDelegate {
-                diagnostics.append("\(label): delegate VirtualServices are not supported yet; route skipped")
+                diagnostics.append(Diagnostic(.unsupportedFeature, config: vs.key, "\(label): delegate VirtualServices are not supported yet; route skipped"))
                 continue
             }
             let matches: [Istio_Networking_V1alpha3_HTTPMatchRequest?] = http.match.isEmpty
@@ -37,14 +37,14 @@ enum HTTPRouteTranslator {
 
     /// The route of a service no VirtualService routes: everything to `outbound|PORT||HOST` with the
     /// default retry policy and the service's DestinationRule hash policy.
-    static func defaultRoute(for binding: ServiceBinding, context: HTTPRouteContext, diagnostics: inout [String]) -> Envoy_Config_Route_V3_Route {
+    static func defaultRoute(for binding: ServiceBinding, context: HTTPRouteContext, diagnostics: inout [Diagnostic]) -> Envoy_Config_Route_V3_Route {
         var route = Envoy_Config_Route_V3_Route()
         route.name = "default"
         route.match = HTTPRouteMatch.routeMatch(nil)
         let cluster = binding.defaultCluster
         route.decorator.operation = "\(binding.service.hostname):\(binding.port.number)/*"
         guard context.catalog.contains(cluster) else {
-            diagnostics.append("\(cluster) does not exist; requests get 503")
+            diagnostics.append(Diagnostic(.noEndpoints, config: binding.service.source, "\(cluster) does not exist; requests get 503"))
             route.directResponse.status = 503
             return route
         }
@@ -62,7 +62,7 @@ enum HTTPRouteTranslator {
     /// cannot be expressed for this proxy.
     private static func route(
         _ http: Istio_Networking_V1alpha3_HTTPRoute, match: Istio_Networking_V1alpha3_HTTPMatchRequest?, vs: ResolvedVirtualService,
-        context: HTTPRouteContext, label: String, diagnostics: inout [String]
+        context: HTTPRouteContext, label: String, diagnostics: inout [Diagnostic]
     ) -> Envoy_Config_Route_V3_Route? {
         var route = Envoy_Config_Route_V3_Route()
         route.name = http.name + (match.map { $0.name.isEmpty ? "" : ".\($0.name)" } ?? "")
@@ -77,12 +77,12 @@ enum HTTPRouteTranslator {
 
         if http.hasRedirect || http.hasDirectResponse {
             guard !context.proxyless else {
-                diagnostics.append("\(label): redirect and directResponse fail gRPC calls; route left out for proxyless clients")
+                diagnostics.append(Diagnostic(.unsupportedFeature, config: vs.key, "\(label): redirect and directResponse fail gRPC calls; route left out for proxyless clients"))
                 return nil
             }
             if http.hasRedirect {
                 guard let redirect = HTTPRouteAction.redirect(http.redirect, listenerPort: context.listenerPort) else {
-                    diagnostics.append("\(label): redirectCode \(http.redirect.redirectCode) is not a redirect status; route skipped")
+                    diagnostics.append(Diagnostic(.invalidValue, config: vs.key, "\(label): redirectCode \(http.redirect.redirectCode) is not a redirect status; route skipped"))
                     return nil
                 }
                 route.redirect = redirect
@@ -91,7 +91,7 @@ enum HTTPRouteTranslator {
             }
         } else {
             let forwarded = HTTPRouteAction.forward(
-                http, into: &route, operationPath: operationPath, context: context, authority: headers.authority, label: label, diagnostics: &diagnostics
+                http, into: &route, operationPath: operationPath, context: context, authority: headers.authority, vs: vs.key, label: label, diagnostics: &diagnostics
             )
             if !forwarded {
                 guard !context.proxyless else { return nil }
@@ -99,12 +99,12 @@ enum HTTPRouteTranslator {
             }
         }
         headers.apply(to: &route)
-        if http.hasFault, let fault = HTTPRoutePolicies.fault(http.fault, diagnostics: &diagnostics) {
+        if http.hasFault, let fault = HTTPRoutePolicies.fault(http.fault, from: vs.key, label: label, diagnostics: &diagnostics) {
             route.typedPerFilterConfig[HTTPRoutePolicies.faultFilter] = try? Google_Protobuf_Any(message: fault)
         }
         if http.hasCorsPolicy {
             if context.proxyless {
-                diagnostics.append("\(label): corsPolicy is left out for proxyless gRPC clients (they reject its per-route config)")
+                diagnostics.append(Diagnostic(.unsupportedFeature, config: vs.key, "\(label): corsPolicy is left out for proxyless gRPC clients (they reject its per-route config)"))
             } else {
                 route.typedPerFilterConfig[HTTPRoutePolicies.corsFilter] = try? Google_Protobuf_Any(message: HTTPRoutePolicies.cors(http.corsPolicy))
             }

@@ -44,7 +44,7 @@ package enum ProxylessGRPC {
     /// The route configuration `outbound|PORT||HOST` of the context's single binding: its virtual
     /// host with every domain also with `:port`, VirtualService routes without what gRPC rejects.
     package static func routeConfiguration(_ context: OutboundContext) -> PluginOutput {
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let config = HTTPRouteConfigurationBuilder.proxyless(
             name: routeName(context.primary), binding: context.primary, context: context, diagnostics: &diagnostics
         )

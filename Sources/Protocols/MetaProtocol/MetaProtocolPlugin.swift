@@ -37,11 +37,7 @@ package struct MetaProtocolPlugin: ProtocolPlugin {
     package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         let binding = context.primary
         let codec = try Self.codec(of: binding, proxy: context.proxy)
-        var diagnostics: [String] = []
-        if context.bindings.count > 1 {
-            let others = context.bindings.dropFirst().map(\.service.hostname)
-            diagnostics.append("meta_protocol_proxy cannot tell services apart on one listener; \(others.joined(separator: ", ")) shadowed by \(binding.service.hostname)")
-        }
+        let diagnostics = context.shadowedServicesDiagnostics(protocol: "meta_protocol_proxy")
         var proxy = try MetaProtocolProxyBuilder.proxy(
             statPrefix: binding.defaultCluster, codec: codec, host: binding.service.hostname,
             accessLog: context.accessLog, tracingSampling: context.tracingSampling, rateLimits: []
@@ -59,7 +55,7 @@ package struct MetaProtocolPlugin: ProtocolPlugin {
     package func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         let binding = context.bindings[0]
         let codec = try Self.codec(of: binding, proxy: context.proxy)
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let rateLimits = try MetaRateLimitBuilder.filters(binding, existingClusters: context.existingClusters, diagnostics: &diagnostics)
         var proxy = try MetaProtocolProxyBuilder.proxy(
             statPrefix: context.clusterName, codec: codec, host: binding.service.hostname,
@@ -78,7 +74,7 @@ package struct MetaProtocolPlugin: ProtocolPlugin {
         guard context.proxy.capabilities.has(.metaProtocolProxy), case .metaProtocol(_, let codec?) = context.binding.port.protocol, !codec.isEmpty else {
             return PluginOutput(filters: [])  // the listener falls back to tcp_proxy and says why
         }
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let route = MetaRouteBuilder.routeConfiguration(context, diagnostics: &diagnostics)
         return PluginOutput(filters: [], routes: [route], diagnostics: diagnostics)
     }
@@ -89,14 +85,18 @@ package struct MetaProtocolPlugin: ProtocolPlugin {
         guard proxy.capabilities.has(.metaProtocolProxy) else {
             throw PluginError(
                 plugin: pluginName,
-                message: "the proxy does not announce \(ProxyCapabilities.metadataKey)=\(ProxyCapabilities.Capability.metaProtocolProxy.rawValue), so its Envoy build cannot run meta_protocol_proxy"
+                message: "the proxy does not announce \(ProxyCapabilities.metadataKey)=\(ProxyCapabilities.Capability.metaProtocolProxy.rawValue), so its Envoy build cannot run meta_protocol_proxy",
+                code: .missingCapability
             )
         }
         guard case .metaProtocol(let application, let codec) = binding.port.protocol else {
             throw PluginError(plugin: pluginName, message: "port \(binding.port.name) is not a MetaProtocol port")
         }
         guard let codec, !codec.isEmpty else {
-            throw PluginError(plugin: pluginName, message: "no codec for application protocol \"\(application)\": add an ApplicationProtocol naming its codec")
+            throw PluginError(
+                plugin: pluginName, message: "no codec for application protocol \"\(application)\": add an ApplicationProtocol naming its codec",
+                code: .unknownApplicationProtocol
+            )
         }
         return (application, codec)
     }

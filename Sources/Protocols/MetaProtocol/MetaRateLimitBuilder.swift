@@ -13,34 +13,32 @@ enum MetaRateLimitBuilder {
     /// are reported as shadowed). A global limit whose rate limit service cluster does not exist for
     /// the proxy (`existingClusters`) is left out and reported.
     static func filters(
-        _ binding: ServiceBinding, existingClusters: Set<String>, diagnostics: inout [String]
+        _ binding: ServiceBinding, existingClusters: Set<String>, diagnostics: inout [Diagnostic]
     ) throws(PluginError) -> [Aeraki_MetaProtocolProxy_V1alpha_MetaProtocolFilter] {
         var filters: [Aeraki_MetaProtocolProxy_V1alpha_MetaProtocolFilter] = []
         let host = binding.service.hostname
         if let router = first(binding, "localRateLimit", where: { $0.hasLocalRateLimit }, diagnostics: &diagnostics) {
-            filters.append(try MetaProtocolProxyBuilder.filter(MetaProtocolProxyBuilder.FilterName.localRateLimit, local(router.localRateLimit, statPrefix: host)))
+            filters.append(try MetaProtocolProxyBuilder.filter(MetaProtocolProxyBuilder.FilterName.localRateLimit, local(router.spec.localRateLimit, statPrefix: host)))
         }
         if let router = first(binding, "globalRateLimit", where: { $0.hasGlobalRateLimit }, diagnostics: &diagnostics) {
-            guard existingClusters.contains(router.globalRateLimit.rateLimitService) else {
-                diagnostics.append("\(host): rate limit service \(router.globalRateLimit.rateLimitService) does not exist; global rate limit left out")
+            let service = router.spec.globalRateLimit.rateLimitService
+            guard existingClusters.contains(service) else {
+                diagnostics.append(Diagnostic(.unknownDestination, config: router.key, "\(host): rate limit service \(service) does not exist; global rate limit left out"))
                 return filters
             }
-            filters.append(try MetaProtocolProxyBuilder.filter(MetaProtocolProxyBuilder.FilterName.globalRateLimit, global(router.globalRateLimit)))
+            filters.append(try MetaProtocolProxyBuilder.filter(MetaProtocolProxyBuilder.FilterName.globalRateLimit, global(router.spec.globalRateLimit)))
         }
         return filters
     }
 
     private static func first(
         _ binding: ServiceBinding, _ field: String, where predicate: (Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter) -> Bool,
-        diagnostics: inout [String]
-    ) -> Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter? {
+        diagnostics: inout [Diagnostic]
+    ) -> (key: ConfigKey, spec: Metaprotocol_Aeraki_Io_V1alpha1_MetaRouter)? {
         let routers = binding.metaRouters.filter { predicate($0.spec) }
         guard let chosen = routers.first else { return nil }
-        if routers.count > 1 {
-            let others = routers.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }
-            diagnostics.append("\(binding.service.hostname): \(field) of MetaRouters \(others.joined(separator: ", ")) shadowed by the older \(chosen.key.namespace)/\(chosen.key.name)")
-        }
-        return chosen.spec
+        diagnostics += Diagnostic.shadowed(routers.dropFirst().map(\.key), by: chosen.key, in: binding.service.hostname, field: field)
+        return chosen
     }
 
     /// `LocalRateLimit{stat_prefix, token_bucket, conditions}`: the default bucket for requests no

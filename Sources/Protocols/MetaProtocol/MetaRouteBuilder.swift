@@ -16,18 +16,15 @@ enum MetaRouteBuilder {
     /// The routes of the first MetaRouter with routes (later ones are reported as shadowed); a
     /// single `default` route to `outbound|PORT||HOST` when there is none or none of its routes
     /// names an existing cluster.
-    static func routeConfiguration(_ context: RouteContext, diagnostics: inout [String]) -> Envoy_Config_Route_V3_RouteConfiguration {
+    static func routeConfiguration(_ context: RouteContext, diagnostics: inout [Diagnostic]) -> Envoy_Config_Route_V3_RouteConfiguration {
         let binding = context.binding
         let routers = binding.metaRouters.filter { !$0.spec.routes.isEmpty }
         var routes: [Envoy_Config_Route_V3_Route] = []
         if let router = routers.first {
-            if routers.count > 1 {
-                let others = routers.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }
-                diagnostics.append("\(binding.service.hostname): MetaRouters \(others.joined(separator: ", ")) shadowed by the older \(router.key.namespace)/\(router.key.name)")
-            }
+            diagnostics += Diagnostic.shadowed(routers.dropFirst().map(\.key), by: router.key, in: binding.service.hostname)
             for (index, metaRoute) in router.spec.routes.enumerated() {
                 let label = "\(router.key.namespace)/\(router.key.name) routes[\(index)]"
-                if let route = self.route(metaRoute, context: context, label: label, diagnostics: &diagnostics) { routes.append(route) }
+                if let route = self.route(metaRoute, router: router.key, context: context, label: label, diagnostics: &diagnostics) { routes.append(route) }
             }
         }
         if routes.isEmpty {
@@ -52,12 +49,12 @@ enum MetaRouteBuilder {
 
     /// One route; nil (reported) when none of its destinations names an existing cluster.
     private static func route(
-        _ metaRoute: Metaprotocol_Aeraki_Io_V1alpha1_MetaRoute, context: RouteContext, label: String, diagnostics: inout [String]
+        _ metaRoute: Metaprotocol_Aeraki_Io_V1alpha1_MetaRoute, router: ConfigKey, context: RouteContext, label: String, diagnostics: inout [Diagnostic]
     ) -> Envoy_Config_Route_V3_Route? {
         let port = context.binding.port.number
         let destinations = metaRoute.route.map { (destination: istio($0.destination), weight: Int32(clamping: $0.weight)) }
-        guard let target = RouteDestinations.target(destinations, listenerPort: port, catalog: context.catalog, diagnostics: &diagnostics) else {
-            diagnostics.append("\(label): no destination names an existing cluster; route skipped")
+        guard let target = RouteDestinations.target(destinations, listenerPort: port, catalog: context.catalog, config: router, diagnostics: &diagnostics) else {
+            diagnostics.append(Diagnostic(.unknownDestination, config: router, "\(label): no destination names an existing cluster; route skipped"))
             return nil
         }
         var route = Envoy_Config_Route_V3_Route()
@@ -75,7 +72,8 @@ enum MetaRouteBuilder {
         }
         route.route.hashPolicy = hashPolicies(for: routed, context: context, diagnostics: &diagnostics)
         if metaRoute.hasMirror {
-            let cluster = RouteDestinations.cluster(for: istio(metaRoute.mirror), listenerPort: port, catalog: context.catalog)
+            let mirrored = istio(metaRoute.mirror)
+            let cluster = RouteDestinations.cluster(for: mirrored, listenerPort: port, catalog: context.catalog)
             if context.catalog.contains(cluster) {
                 var mirror = Envoy_Config_Route_V3_RouteAction.RequestMirrorPolicy()
                 mirror.cluster = cluster
@@ -86,7 +84,8 @@ enum MetaRouteBuilder {
                 mirror.runtimeFraction.defaultValue = fraction
                 route.route.requestMirrorPolicies = [mirror]
             } else {
-                diagnostics.append("\(label): mirror destination \(cluster) does not exist; mirror dropped")
+                let code = RouteDestinations.missingCode(for: mirrored, listenerPort: port, catalog: context.catalog)
+                diagnostics.append(Diagnostic(code, config: router, "\(label): mirror destination \(cluster) does not exist; mirror dropped"))
             }
         }
         route.requestHeadersToAdd = metaRoute.requestMutation.map(headerOption)
@@ -98,7 +97,7 @@ enum MetaRouteBuilder {
     /// `consistentHash.httpHeaderName`, from its subset's policy, else the rule's port-level and
     /// top-level policy (Aeraki ignores the top level when a subset is routed), without duplicates.
     private static func hashPolicies(
-        for destinations: [Istio_Networking_V1alpha3_Destination], context: RouteContext, diagnostics: inout [String]
+        for destinations: [Istio_Networking_V1alpha3_Destination], context: RouteContext, diagnostics: inout [Diagnostic]
     ) -> [Envoy_Config_Route_V3_RouteAction.HashPolicy] {
         var names: [String] = []
         for destination in destinations {
@@ -114,7 +113,10 @@ enum MetaRouteBuilder {
             case nil:
                 break
             default:
-                diagnostics.append("\(destination.host): meta_protocol_proxy hashes on request metadata only (consistentHash.httpHeaderName); the DestinationRule's other hash key is ignored")
+                diagnostics.append(Diagnostic(
+                    .unsupportedFeature, config: rule.sources.first,
+                    "\(destination.host): meta_protocol_proxy hashes on request metadata only (consistentHash.httpHeaderName); the DestinationRule's other hash key is ignored"
+                ))
             }
         }
         return names.map { name in

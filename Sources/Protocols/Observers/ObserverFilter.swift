@@ -15,7 +15,7 @@ package struct ObserverFilter: Sendable {
     /// The capability a proxy needs for the filter; nil for filters in every Envoy build.
     package var capability: ProxyCapabilities.Capability?
     /// The filter's config for a stat prefix and the ServiceEntry's annotations.
-    package var config: @Sendable (_ statPrefix: String, _ annotations: [String: String], _ diagnostics: inout [String]) -> any SwiftProtobuf.Message
+    package var config: @Sendable (_ statPrefix: String, _ annotations: AnnotationValues, _ diagnostics: inout [Diagnostic]) -> any SwiftProtobuf.Message
 
     /// Envoy's contrib `envoy.filters.network.kafka_broker` (metrics per request and response
     /// type). Needs ``ProxyCapabilities/Capability/kafkaBroker``. Annotation
@@ -26,7 +26,7 @@ package struct ObserverFilter: Sendable {
     ) { statPrefix, annotations, diagnostics in
         var config = Envoy_Extensions_Filters_Network_KafkaBroker_V3_KafkaBroker()
         config.statPrefix = statPrefix
-        if let value = AnnotationValues.bool(annotations, "kafka.aeraki.io/force-response-rewrite", &diagnostics) { config.forceResponseRewrite = value }
+        if let value = annotations.bool("kafka.aeraki.io/force-response-rewrite", &diagnostics) { config.forceResponseRewrite = value }
         return config
     }
 
@@ -39,14 +39,14 @@ package struct ObserverFilter: Sendable {
     ) { statPrefix, annotations, diagnostics in
         var config = Envoy_Extensions_Filters_Network_ZookeeperProxy_V3_ZooKeeperProxy()
         config.statPrefix = statPrefix
-        if let bytes = AnnotationValues.uint32(annotations, "zookeeper.aeraki.io/max-packet-bytes", &diagnostics) {
+        if let bytes = annotations.uint32("zookeeper.aeraki.io/max-packet-bytes", &diagnostics) {
             config.maxPacketBytes = Google_Protobuf_UInt32Value(bytes)
         }
-        if let threshold = AnnotationValues.duration(annotations, "zookeeper.aeraki.io/latency-threshold", &diagnostics) {
+        if let threshold = annotations.duration("zookeeper.aeraki.io/latency-threshold", &diagnostics) {
             config.enableLatencyThresholdMetrics = true
             config.defaultLatencyThreshold = threshold
         }
-        if AnnotationValues.bool(annotations, "zookeeper.aeraki.io/per-opcode-bytes-metrics", &diagnostics) == true {
+        if annotations.bool("zookeeper.aeraki.io/per-opcode-bytes-metrics", &diagnostics) == true {
             config.enablePerOpcodeRequestBytesMetrics = true
             config.enablePerOpcodeResponseBytesMetrics = true
         }
@@ -62,7 +62,7 @@ package struct ObserverFilter: Sendable {
     ) { statPrefix, annotations, diagnostics in
         var config = Envoy_Extensions_Filters_Network_MongoProxy_V3_MongoProxy()
         config.statPrefix = statPrefix
-        if let value = AnnotationValues.bool(annotations, "mongo.aeraki.io/emit-dynamic-metadata", &diagnostics) { config.emitDynamicMetadata = value }
+        if let value = annotations.bool("mongo.aeraki.io/emit-dynamic-metadata", &diagnostics) { config.emitDynamicMetadata = value }
         if let commands = annotations["mongo.aeraki.io/commands"] {
             config.commands = commands.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

@@ -24,21 +24,25 @@ package struct ObserverFilterPlugin: ProtocolPlugin {
 
     package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
         var output = try terminal.outboundFilters(context)
-        try insert(statPrefix: context.primary.defaultCluster, annotations: context.primary.annotations, proxy: context.proxy, into: &output)
+        try insert(statPrefix: context.primary.defaultCluster, binding: context.primary, proxy: context.proxy, into: &output)
         return output
     }
 
     package func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
         var output = try terminal.inboundFilters(context)
-        try insert(statPrefix: context.clusterName, annotations: context.bindings[0].annotations, proxy: context.proxy, into: &output)
+        try insert(statPrefix: context.clusterName, binding: context.bindings[0], proxy: context.proxy, into: &output)
         return output
     }
 
-    private func insert(statPrefix: String, annotations: [String: String], proxy: ProxyIdentity, into output: inout PluginOutput) throws(PluginError) {
+    private func insert(statPrefix: String, binding: ServiceBinding, proxy: ProxyIdentity, into output: inout PluginOutput) throws(PluginError) {
         if let capability = filter.capability, !proxy.capabilities.has(capability) {
-            output.diagnostics.append("\(filter.filterName) needs the proxy capability \(capability.rawValue) (\(ProxyCapabilities.metadataKey)); plain tcp_proxy instead")
+            output.diagnostics.append(Diagnostic(
+                .missingCapability, config: binding.service.source,
+                "\(filter.filterName) needs the proxy capability \(capability.rawValue) (\(ProxyCapabilities.metadataKey)); plain tcp_proxy instead"
+            ))
             return
         }
+        let annotations = AnnotationValues(binding.annotations, of: binding.service.source)
         let config = filter.config(statPrefix, annotations, &output.diagnostics)
         output.filters.insert(try .typed(filter.filterName, config), at: 0)
     }

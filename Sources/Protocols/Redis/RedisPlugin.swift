@@ -25,12 +25,10 @@ package struct RedisPlugin: ProtocolPlugin {
     package init() {}
 
     package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
-        var diagnostics: [String] = []
         let binding = context.primary
-        if let shadowed = context.shadowedServicesDiagnostic(protocol: "redis") { diagnostics.append(shadowed) }
-        if binding.redisServices.count > 1 {
-            let others = binding.redisServices.dropFirst().map { "\($0.key.namespace)/\($0.key.name)" }
-            diagnostics.append("\(binding.service.hostname): RedisServices \(others.joined(separator: ", ")) shadowed by the older \(binding.redisServices[0].key.namespace)/\(binding.redisServices[0].key.name)")
+        var diagnostics = context.shadowedServicesDiagnostics(protocol: "redis")
+        if let oldest = binding.redisServices.first {
+            diagnostics += Diagnostic.shadowed(binding.redisServices.dropFirst().map(\.key), by: oldest.key, in: binding.service.hostname)
         }
         let builder = RedisProxyBuilder(listenerPort: context.listenerPort, catalog: context.catalog, defaultCluster: binding.defaultCluster)
         let proxy = builder.proxy(statPrefix: binding.defaultCluster, redisService: binding.redisServices.first, diagnostics: &diagnostics)

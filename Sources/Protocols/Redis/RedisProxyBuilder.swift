@@ -16,7 +16,7 @@ struct RedisProxyBuilder {
     typealias Proxy = Envoy_Extensions_Filters_Network_RedisProxy_V3_RedisProxy
     typealias Route = Proxy.PrefixRoutes.Route
 
-    func proxy(statPrefix: String, redisService: ResolvedRedisService?, diagnostics: inout [String]) -> Proxy {
+    func proxy(statPrefix: String, redisService: ResolvedRedisService?, diagnostics: inout [Diagnostic]) -> Proxy {
         var proxy = Proxy()
         proxy.statPrefix = statPrefix
         proxy.settings.opTimeout = Google_Protobuf_Duration(seconds: RedisPlugin.defaultOutboundTimeout)
@@ -26,7 +26,7 @@ struct RedisProxyBuilder {
         let label = "\(redisService.key.namespace)/\(redisService.key.name)"
         if spec.hasSettings { apply(spec.settings, to: &proxy) }
         for (index, entry) in spec.redis.enumerated() {
-            guard var route = self.route(entry, label: "\(label) redis[\(index)]", diagnostics: &diagnostics) else { continue }
+            guard var route = self.route(entry, of: redisService.key, label: "\(label) redis[\(index)]", diagnostics: &diagnostics) else { continue }
             if case .key(let key)? = entry.match.match, entry.hasMatch {
                 route.prefix = key.prefix
                 route.removePrefix = key.removePrefix
@@ -69,17 +69,21 @@ struct RedisProxyBuilder {
     }
 
     /// The route of one `redis[]` entry, or nil when its destination has no cluster.
-    private func route(_ entry: Redis_Aeraki_Io_V1alpha1_RedisService.Route, label: String, diagnostics: inout [String]) -> Route? {
+    private func route(
+        _ entry: Redis_Aeraki_Io_V1alpha1_RedisService.Route, of redisService: ConfigKey, label: String, diagnostics: inout [Diagnostic]
+    ) -> Route? {
         let cluster = self.cluster(entry.route)
         guard catalog.contains(cluster) else {
-            diagnostics.append("\(label): destination cluster \(cluster) does not exist; route skipped")
+            diagnostics.append(Diagnostic(.unknownDestination, config: redisService, "\(label): destination cluster \(cluster) does not exist; route skipped"))
             return nil
         }
         var route = Self.route(cluster: cluster)
         for (index, mirror) in entry.mirror.enumerated() {
             let target = self.cluster(mirror.route)
             guard catalog.contains(target) else {
-                diagnostics.append("\(label) mirror[\(index)]: mirror cluster \(target) does not exist; mirror dropped")
+                diagnostics.append(Diagnostic(
+                    .unknownDestination, config: redisService, "\(label) mirror[\(index)]: mirror cluster \(target) does not exist; mirror dropped"
+                ))
                 continue
             }
             var policy = Route.RequestMirrorPolicy()

@@ -21,7 +21,7 @@ package struct TCPProxyPlugin: ProtocolPlugin {
     package init() {}
 
     package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let binding = context.primary
         var target: RouteTarget = .cluster(binding.defaultCluster)
         var statPrefix = binding.defaultCluster
@@ -30,12 +30,16 @@ package struct TCPProxyPlugin: ProtocolPlugin {
                 var applies = tcp.match.isEmpty
                 for match in tcp.match where MatchConversion.applies(match, to: context.proxy, listenerPort: context.listenerPort) {
                     if match.destinationSubnets.isEmpty { applies = true } else {
-                        diagnostics.append("\(vs.key.namespace)/\(vs.key.name) tcp[\(index)]: destinationSubnets chains are not supported; entry skipped")
+                        diagnostics.append(Diagnostic(
+                            .unsupportedMatch, config: vs.key, "\(vs.key.namespace)/\(vs.key.name) tcp[\(index)]: destinationSubnets chains are not supported; entry skipped"
+                        ))
                     }
                 }
                 guard applies else { continue }
                 let destinations = tcp.route.map { ($0.destination, $0.weight) }
-                if let resolved = RouteDestinations.target(destinations, listenerPort: context.listenerPort, catalog: context.catalog, diagnostics: &diagnostics) {
+                if let resolved = RouteDestinations.target(
+                    destinations, listenerPort: context.listenerPort, catalog: context.catalog, config: vs.key, diagnostics: &diagnostics
+                ) {
                     target = resolved
                     if case .weighted = resolved { statPrefix = "\(vs.key.name).\(vs.key.namespace)" }
                     break routes

@@ -22,9 +22,8 @@ package struct ThriftPlugin: ProtocolPlugin {
     package init() {}
 
     package func outboundFilters(_ context: OutboundContext) throws(PluginError) -> PluginOutput {
-        var diagnostics: [String] = []
         let binding = context.primary
-        if let shadowed = context.shadowedServicesDiagnostic(protocol: "thrift") { diagnostics.append(shadowed) }
+        var diagnostics = context.shadowedServicesDiagnostics(protocol: "thrift")
         let plan = L7RoutePlan.routes(for: binding, listenerPort: context.listenerPort, proxy: context.proxy, catalog: context.catalog, diagnostics: &diagnostics)
         var config = Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration()
         config.name = binding.defaultCluster
@@ -55,7 +54,7 @@ package struct ThriftPlugin: ProtocolPlugin {
     /// Inbound: a catch-all to `inbound|PORT||`, with the request rate limits of the service's
     /// MetaRouter (``ThriftRateLimits``).
     package func inboundFilters(_ context: InboundContext) throws(PluginError) -> PluginOutput {
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         let plan = ThriftRateLimits.Plan(context.bindings[0])
         var config = Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteConfiguration()
         config.name = context.clusterName
@@ -64,7 +63,7 @@ package struct ThriftPlugin: ProtocolPlugin {
             proxy.thriftFilters.insert(filter, at: 0)
             config.routes = ThriftRateLimits.routes(plan, cluster: context.clusterName, diagnostics: &diagnostics)
         } else {
-            var ignored: [String] = []
+            var ignored: [Diagnostic] = []
             let route = L7Route(match: nil, target: .cluster(context.clusterName), source: nil)
             config.routes = ThriftRouteBuilder.route(route, listenerPort: context.targetPort, catalog: ClusterCatalog(), diagnostics: &ignored).map { [$0] } ?? []
         }

@@ -32,25 +32,30 @@ package enum ThriftRateLimits {
         init(_ binding: ServiceBinding) {
             router = binding.metaRouters.first { $0.spec.hasGlobalRateLimit || $0.spec.hasLocalRateLimit }
         }
+
+        /// A diagnostic about the MetaRouter's rate limits.
+        func diagnostic(_ code: DiagnosticCode, _ message: String) -> Diagnostic {
+            Diagnostic(code, config: router?.key, "\(label): \(message)")
+        }
     }
 
     /// The global rate-limit Thrift filter, or nil (reported) when the MetaRouter has none or it
     /// cannot be honoured (no service cluster, or one the proxy does not have).
-    static func globalFilter(_ plan: Plan, clusters: Set<String>, diagnostics: inout [String]) throws(PluginError)
+    static func globalFilter(_ plan: Plan, clusters: Set<String>, diagnostics: inout [Diagnostic]) throws(PluginError)
         -> Envoy_Extensions_Filters_Network_ThriftProxy_V3_ThriftFilter?
     {
         guard let router = plan.router, router.spec.hasGlobalRateLimit else { return nil }
         let global = router.spec.globalRateLimit
         guard !global.domain.isEmpty, !global.rateLimitService.isEmpty else {
-            diagnostics.append("\(plan.label): globalRateLimit needs domain and rateLimitService; not applied")
+            diagnostics.append(plan.diagnostic(.invalidValue, "globalRateLimit needs domain and rateLimitService; not applied"))
             return nil
         }
         guard clusters.contains(global.rateLimitService) else {
-            diagnostics.append("\(plan.label): rate-limit service cluster \(global.rateLimitService) does not exist; global limit not applied")
+            diagnostics.append(plan.diagnostic(.unknownDestination, "rate-limit service cluster \(global.rateLimitService) does not exist; global limit not applied"))
             return nil
         }
         guard !global.descriptors.isEmpty else {
-            diagnostics.append("\(plan.label): globalRateLimit has no descriptors; not applied")
+            diagnostics.append(plan.diagnostic(.invalidValue, "globalRateLimit has no descriptors; not applied"))
             return nil
         }
         var config = Envoy_Extensions_Filters_Network_ThriftProxy_Filters_Ratelimit_V3_RateLimit()
@@ -69,7 +74,7 @@ package enum ThriftRateLimits {
 
     /// The inbound routes to `cluster` with the global limit's `rate_limits`: a limited route for
     /// the requests `match` selects, then the catch-all (limited too when there is no match).
-    static func routes(_ plan: Plan, cluster: String, diagnostics: inout [String]) -> [Envoy_Extensions_Filters_Network_ThriftProxy_V3_Route] {
+    static func routes(_ plan: Plan, cluster: String, diagnostics: inout [Diagnostic]) -> [Envoy_Extensions_Filters_Network_ThriftProxy_V3_Route] {
         var catchAll = Envoy_Extensions_Filters_Network_ThriftProxy_V3_Route()
         catchAll.match.methodName = ""
         catchAll.route.cluster = cluster
@@ -94,7 +99,7 @@ package enum ThriftRateLimits {
             let match = global.match.attributes[name]!
             if name == "method" {
                 guard case .exact(let method)? = match.matchType else {
-                    diagnostics.append("\(plan.label): Thrift matches method names exactly; globalRateLimit.match.method ignored")
+                    diagnostics.append(plan.diagnostic(.unsupportedMatch, "Thrift matches method names exactly; globalRateLimit.match.method ignored"))
                     continue
                 }
                 limited.match.methodName = method
@@ -115,19 +120,19 @@ package enum ThriftRateLimits {
 
     /// The network local rate limit for the MetaRouter's token bucket, or nil (reported) when
     /// there is none or it is unusable.
-    static func localFilter(_ plan: Plan, statPrefix: String, diagnostics: inout [String]) throws(PluginError) -> Envoy_Config_Listener_V3_Filter? {
+    static func localFilter(_ plan: Plan, statPrefix: String, diagnostics: inout [Diagnostic]) throws(PluginError) -> Envoy_Config_Listener_V3_Filter? {
         guard let router = plan.router, router.spec.hasLocalRateLimit else { return nil }
         let local = router.spec.localRateLimit
         if !local.conditions.isEmpty {
-            diagnostics.append("\(plan.label): localRateLimit.conditions need per-request matching, which Envoy's Thrift proxy lacks; conditions ignored")
+            diagnostics.append(plan.diagnostic(.unsupportedFeature, "localRateLimit.conditions need per-request matching, which Envoy's Thrift proxy lacks; conditions ignored"))
         }
         guard local.hasTokenBucket else {
-            diagnostics.append("\(plan.label): localRateLimit has no tokenBucket; not applied")
+            diagnostics.append(plan.diagnostic(.invalidValue, "localRateLimit has no tokenBucket; not applied"))
             return nil
         }
         let bucket = local.tokenBucket
         guard bucket.maxTokens > 0, bucket.hasFillInterval, bucket.fillInterval.seconds > 0 || bucket.fillInterval.nanos >= 1_000_000 else {
-            diagnostics.append("\(plan.label): localRateLimit.tokenBucket needs maxTokens > 0 and a fillInterval of at least 1ms; not applied")
+            diagnostics.append(plan.diagnostic(.invalidValue, "localRateLimit.tokenBucket needs maxTokens > 0 and a fillInterval of at least 1ms; not applied"))
             return nil
         }
         var config = Envoy_Extensions_Filters_Network_LocalRatelimit_V3_LocalRateLimit()

@@ -1,4 +1,5 @@
 internal import EnvoyAPI
+internal import Mesh
 internal import MeshAPI
 internal import SwiftProtobuf
 
@@ -10,7 +11,7 @@ enum ThriftRouteBuilder {
     /// `method.exact` → `method_name`; `uri` exact or prefix → `service_name` (with a method, the
     /// multiplexed `SERVICE:METHOD` method name); neither → `method_name: ""` (every method);
     /// `headers` → header matchers sorted by name.
-    static func route(_ plan: L7Route, listenerPort: UInt32, catalog: ClusterCatalog, diagnostics: inout [String])
+    static func route(_ plan: L7Route, listenerPort: UInt32, catalog: ClusterCatalog, diagnostics: inout [Diagnostic])
         -> Envoy_Extensions_Filters_Network_ThriftProxy_V3_Route?
     {
         var route = Envoy_Extensions_Filters_Network_ThriftProxy_V3_Route()
@@ -20,7 +21,7 @@ enum ThriftRouteBuilder {
             var service: String?
             if match.hasMethod {
                 guard case .exact(let value)? = match.method.matchType else {
-                    diagnostics.append("thrift: method names match exactly; a prefix or regex method match is skipped")
+                    diagnostics.append(Diagnostic(.unsupportedMatch, config: plan.config, "thrift: method names match exactly; a prefix or regex method match is skipped"))
                     return nil
                 }
                 method = value
@@ -29,7 +30,7 @@ enum ThriftRouteBuilder {
                 switch match.uri.matchType {
                 case .exact(let value)?, .prefix(let value)?: service = value.hasPrefix("/") ? String(value.dropFirst()) : value
                 default:
-                    diagnostics.append("thrift: service names cannot be matched by regex; match skipped")
+                    diagnostics.append(Diagnostic(.unsupportedMatch, config: plan.config, "thrift: service names cannot be matched by regex; match skipped"))
                     return nil
                 }
             }
@@ -41,7 +42,9 @@ enum ThriftRouteBuilder {
             }
             route.match.headers = MatchConversion.headerMatchers(match.headers)
             let ignored = MatchConversion.ignoredFields(match, supportsURI: true)
-            if !ignored.isEmpty { diagnostics.append("thrift: match fields \(ignored.joined(separator: ", ")) ignored") }
+            if !ignored.isEmpty {
+                diagnostics.append(Diagnostic(.unsupportedMatch, config: plan.config, "thrift: match fields \(ignored.joined(separator: ", ")) ignored"))
+            }
         }
         switch plan.target {
         case .cluster(let name):
@@ -57,19 +60,23 @@ enum ThriftRouteBuilder {
             route.route.weightedClusters = weighted
         }
         if let source = plan.source {
-            route.route.requestMirrorPolicies = mirrors(of: source, listenerPort: listenerPort, catalog: catalog, diagnostics: &diagnostics)
+            route.route.requestMirrorPolicies = mirrors(of: source, from: plan.config, listenerPort: listenerPort, catalog: catalog, diagnostics: &diagnostics)
         }
         return route
     }
 
-    /// Mirror policies from the route's mirrors (see ``MirrorTargets``).
-    static func mirrors(of http: Istio_Networking_V1alpha3_HTTPRoute, listenerPort: UInt32, catalog: ClusterCatalog, diagnostics: inout [String])
+    /// Mirror policies from the route's mirrors (see ``MirrorTargets``); those to missing clusters are
+    /// dropped and reported against `config`, the VirtualService.
+    static func mirrors(
+        of http: Istio_Networking_V1alpha3_HTTPRoute, from config: ConfigKey?, listenerPort: UInt32, catalog: ClusterCatalog, diagnostics: inout [Diagnostic]
+    )
         -> [Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteAction.RequestMirrorPolicy]
     {
         MirrorTargets.of(http).compactMap { target in
             let cluster = RouteDestinations.cluster(for: target.destination, listenerPort: listenerPort, catalog: catalog)
             guard catalog.contains(cluster) else {
-                diagnostics.append("thrift: mirror cluster \(cluster) does not exist; mirror dropped")
+                let code = RouteDestinations.missingCode(for: target.destination, listenerPort: listenerPort, catalog: catalog)
+                diagnostics.append(Diagnostic(code, config: config, "thrift: mirror cluster \(cluster) does not exist; mirror dropped"))
                 return nil
             }
             var policy = Envoy_Extensions_Filters_Network_ThriftProxy_V3_RouteAction.RequestMirrorPolicy()

@@ -99,7 +99,7 @@ struct DubboPluginTests {
         let routes = try Self.proxy(output).multipleRouteConfig.routeConfig[0].routes
         #expect(routes.count == 1, "the v2-only route is skipped; the split keeps v1 only")
         #expect(routes[0].route.cluster == "outbound|20880|v1|orders.dubbo.svc.cluster.local")
-        #expect(output.diagnostics.contains { $0.contains("outbound|20880|v2|orders.dubbo.svc.cluster.local does not exist") })
+        #expect(output.diagnostics.contains { $0.message.contains("outbound|20880|v2|orders.dubbo.svc.cluster.local does not exist") })
     }
 
     @Test("inbound: a catch-all route to inbound|PORT|| with interface *")

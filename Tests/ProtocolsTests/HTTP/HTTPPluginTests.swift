@@ -6,7 +6,8 @@ import Testing
 
 @Suite("HTTP plugin")
 struct HTTPPluginTests {
-    static let yaml = """
+    /// The `web` service and its DestinationRule (subsets v1, v2).
+    static let service = """
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata: {name: web, namespace: demo}
@@ -22,6 +23,10 @@ struct HTTPPluginTests {
         spec:
           host: web
           subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+        """
+
+    static let yaml = service + """
+
         ---
         apiVersion: networking.istio.io/v1
         kind: VirtualService
@@ -212,7 +217,7 @@ struct HTTPPluginTests {
         #expect(routes[0].route.maxStreamDuration.maxStreamDuration.seconds == 2)
         #expect(routes[0].typedPerFilterConfig.isEmpty)
         #expect(config.virtualHosts[0].domains.contains("api:7070"))
-        #expect(output.diagnostics.contains { $0.contains("corsPolicy") } && output.diagnostics.contains { $0.contains("redirect") })
+        #expect(output.diagnostics.contains { $0.message.contains("corsPolicy") } && output.diagnostics.contains { $0.message.contains("redirect") })
         #expect(ProxylessGRPC.clientHosts(context.primary.service, proxy: context.proxy)
             == ["api.demo.svc.cluster.local", "api", "api.demo", "api.demo.svc"])
     }

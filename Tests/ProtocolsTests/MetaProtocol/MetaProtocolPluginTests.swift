@@ -98,7 +98,7 @@ struct MetaProtocolPluginTests {
         let fraction = routes[0].route.requestMirrorPolicies[0].runtimeFraction.defaultValue
         #expect(fraction.numerator == 1_000_000 && fraction.denominator == .million)
         #expect(routes[1].route.requestMirrorPolicies.isEmpty)
-        #expect(output.diagnostics.contains { $0.contains("outbound|9999||\(Self.host) does not exist; mirror dropped") })
+        #expect(output.diagnostics.contains { $0.message.contains("outbound|9999||\(Self.host) does not exist; mirror dropped") })
     }
 
     @Test("routes whose destinations do not exist are skipped; with none left the default route serves")
@@ -112,7 +112,7 @@ struct MetaProtocolPluginTests {
         let routes = try Self.routes(output)
         #expect(routes.map(\.name) == ["default"])
         #expect(routes[0].route.cluster == "outbound|20880||\(Self.host)")
-        #expect(output.diagnostics.contains { $0.contains("demo/r routes[0]: no destination names an existing cluster") })
+        #expect(output.diagnostics.contains { $0.message.contains("demo/r routes[0]: no destination names an existing cluster") })
     }
 
     @Test("a later MetaRouter for the same host is reported as shadowed")
@@ -127,7 +127,9 @@ struct MetaProtocolPluginTests {
         newer = newer.replacingOccurrences(of: "namespace: demo}", with: "namespace: demo, creationTimestamp: \"2025-01-01T00:00:00Z\"}")
         let output = try MetaProtocolPlugin().routeResources(try Self.context(Self.service + newer + older))
         #expect(try Self.routes(output).map(\.name) == ["a"])
-        #expect(output.diagnostics.contains { $0.contains("MetaRouters demo/newer shadowed by the older demo/older") })
+        let shadowed = try #require(output.diagnostics.first { $0.message.contains("MetaRouter demo/newer shadowed by the older demo/older") })
+        #expect(shadowed.code == .shadowedConfig)
+        #expect(shadowed.config == ConfigKey(kind: .metaRouter, namespace: "demo", name: "newer"))
     }
 
     @Test("hash policies: a subset's own consistent hash, else the rule's top level; other hash keys are reported")
@@ -155,7 +157,7 @@ struct MetaProtocolPluginTests {
         let routes = try Self.routes(output)
         let hashed: [[String]] = routes.map { route in route.route.hashPolicy.map { $0.header.headerName } }
         #expect(hashed == [["method"], [], ["interface"]])
-        #expect(output.diagnostics.contains { $0.contains("hashes on request metadata only") })
+        #expect(output.diagnostics.contains { $0.message.contains("hashes on request metadata only") })
     }
 
     @Test("inbound: local then global rate limit, then metadata exchange, istio stats and router")

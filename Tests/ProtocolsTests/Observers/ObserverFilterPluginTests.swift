@@ -44,7 +44,7 @@ struct ObserverFilterPluginTests {
         var context = fixture.outbound(["zk.data.svc.cluster.local"], port: 2181)
         let without = try ObserverFilterPlugin(.kafka).outboundFilters(context)
         #expect(without.filters.map(\.name) == ["envoy.filters.network.tcp_proxy"])
-        #expect(without.diagnostics.contains { $0.contains("kafka_broker") })
+        #expect(without.diagnostics.contains { $0.message.contains("kafka_broker") })
         context.proxy.metadata[ProxyCapabilities.metadataKey] = "mysql_proxy, kafka_broker"
         let with = try ObserverFilterPlugin(.kafka).outboundFilters(context)
         #expect(with.filters.map(\.name) == ["envoy.filters.network.kafka_broker", "envoy.filters.network.tcp_proxy"])
@@ -58,6 +58,6 @@ struct ObserverFilterPluginTests {
         let output = try ObserverFilterPlugin(.mongo).outboundFilters(fixture.outbound(["zk.data.svc.cluster.local"], port: 2181))
         let config = try Envoy_Extensions_Filters_Network_MongoProxy_V3_MongoProxy(unpackingAny: output.filters[0].typedConfig)
         #expect(!config.emitDynamicMetadata)
-        #expect(output.diagnostics.contains { $0.contains("mongo.aeraki.io/emit-dynamic-metadata") })
+        #expect(output.diagnostics.contains { $0.message.contains("mongo.aeraki.io/emit-dynamic-metadata") })
     }
 }

@@ -39,7 +39,7 @@ struct RedisPluginTests {
           faults: [{type: ERROR, commands: [SET]}]
         """
 
-    static func proxy(_ fixture: MeshFixture) throws -> (Envoy_Extensions_Filters_Network_RedisProxy_V3_RedisProxy, [String]) {
+    static func proxy(_ fixture: MeshFixture) throws -> (Envoy_Extensions_Filters_Network_RedisProxy_V3_RedisProxy, [Diagnostic]) {
         var context = fixture.outbound(["redis.redis.svc.cluster.local"], port: 6379, catalog: fixture.catalog(subsets: []))
         context.bindings[0].redisServices = fixture.index.redisServices(for: "redis.redis.svc.cluster.local", namespace: "redis")
         let output = try RedisPlugin().outboundFilters(context)
@@ -54,7 +54,7 @@ struct RedisPluginTests {
         #expect(route.prefix == "a:" && route.cluster == "outbound|6379||redis.redis.svc.cluster.local")
         #expect(route.requestMirrorPolicy.map(\.cluster) == ["outbound|6380||shadow.redis.svc.cluster.local"])
         #expect(route.requestMirrorPolicy[0].runtimeFraction.defaultValue.numerator == 125_000)
-        #expect(diagnostics.contains { $0.contains("mirror cluster outbound|6379||nowhere.redis.svc.cluster.local does not exist") })
+        #expect(diagnostics.contains { $0.message.contains("mirror cluster outbound|6379||nowhere.redis.svc.cluster.local does not exist") })
     }
 
     @Test("a route to a missing cluster is skipped and reported; the catch-all stays on the service itself")
@@ -62,7 +62,7 @@ struct RedisPluginTests {
         let (proxy, diagnostics) = try Self.proxy(try MeshFixture(Self.yaml))
         #expect(proxy.prefixRoutes.routes.map(\.prefix) == ["a:"])
         #expect(proxy.prefixRoutes.catchAllRoute.cluster == "outbound|6379||redis.redis.svc.cluster.local")
-        #expect(diagnostics.contains { $0.contains("redis[1]") && $0.contains("does not exist") })
+        #expect(diagnostics.contains { $0.message.contains("redis[1]") && $0.message.contains("does not exist") })
     }
 
     @Test("PREFER_REPLICA stays PREFER_REPLICA; caseInsensitive, unknown-connection limit, auth and faults are honoured")

@@ -76,7 +76,7 @@ struct ThriftPluginTests {
         #expect(routes[3].match.headers[0].name == "x-user")
         #expect(routes[3].match.headers[0].stringMatch.prefix == "test-")
         #expect(routes[3].match.methodName == "", "a header-only match still sets the required match specifier")
-        #expect(output.diagnostics.contains { $0.contains("prefix or regex method") })
+        #expect(output.diagnostics.contains { $0.message.contains("prefix or regex method") })
     }
 
     @Test("mirror + mirrorPercentage become a request mirror policy in millionths; mirrors to missing clusters are dropped")
@@ -89,7 +89,7 @@ struct ThriftPluginTests {
         #expect(mirror.cluster == "outbound|9090|v2|hello.thrift.svc.cluster.local")
         #expect(mirror.runtimeFraction.defaultValue.numerator == 250_000)
         #expect(mirror.runtimeFraction.defaultValue.denominator == .million)
-        #expect(output.diagnostics.contains { $0.contains("mirror cluster outbound|9090|v9|") })
+        #expect(output.diagnostics.contains { $0.message.contains("mirror cluster outbound|9090|v9|") })
     }
 
     @Test("no VirtualService: one catch-all route (empty method name) to outbound|PORT||HOST")

@@ -65,7 +65,7 @@ struct ThriftRateLimitTests {
         let proxy = try Envoy_Extensions_Filters_Network_ThriftProxy_V3_ThriftProxy(unpackingAny: output.filters[1].typedConfig)
         #expect(proxy.thriftFilters.map(\.name) == ["envoy.filters.thrift.router"])
         #expect(proxy.routeConfig.routes.count == 1)
-        #expect(output.diagnostics.contains { $0.contains("rate-limit service cluster") })
+        #expect(output.diagnostics.contains { $0.message.contains("rate-limit service cluster") })
     }
 
     @Test("local: the token bucket limits connections through the network filter")
@@ -84,6 +84,6 @@ struct ThriftRateLimitTests {
         context.bindings[0].metaRouters[0].spec.localRateLimit.tokenBucket.clearFillInterval()
         let output = try ThriftPlugin().inboundFilters(context)
         #expect(output.filters.map(\.name) == ["envoy.filters.network.thrift_proxy"])
-        #expect(output.diagnostics.contains { $0.contains("fillInterval") })
+        #expect(output.diagnostics.contains { $0.message.contains("fillInterval") })
     }
 }
