@@ -17,6 +17,10 @@ extension GRPCServer {
         public var completionQueueCount: Int
         /// How many `grpc_server_request_call` tokens each queue keeps outstanding.
         public var acceptTokensPerQueue: Int
+        /// The most one read of a connection's socket allocates, in bytes (core's
+        /// `grpc.experimental.tcp_max_read_chunk_size`): it bounds the read buffer an idle
+        /// connection keeps (see `GRPCLibrary`). A larger message takes several reads.
+        public var maxReadChunkBytes: Int
 
         /// A configuration with the given listeners and default limits.
         public init(listeners: [Listener]) {
@@ -28,6 +32,7 @@ extension GRPCServer {
             self.shutdownGracePeriod = .seconds(5)
             self.completionQueueCount = 2
             self.acceptTokensPerQueue = 8
+            self.maxReadChunkBytes = 16 << 10  // one HTTP/2 frame at the default SETTINGS_MAX_FRAME_SIZE
         }
 
         /// One plaintext listener on `127.0.0.1`, ephemeral port.

@@ -123,6 +123,7 @@ extension GRPCServer {
         arguments.set(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, configuration.maxReceiveMessageBytes)
         arguments.set(GRPC_ARG_MAX_SEND_MESSAGE_LENGTH, configuration.maxSendMessageBytes)
         arguments.set(GRPC_ARG_MAX_CONCURRENT_STREAMS, configuration.maxConcurrentStreamsPerConnection)
+        arguments.set(GRPC_ARG_TCP_MAX_READ_CHUNK_SIZE, configuration.maxReadChunkBytes)
         // Without this, core sets SO_REUSEPORT and a second server on the same port "succeeds".
         arguments.set(GRPC_ARG_ALLOW_REUSEPORT, 0)
         configuration.keepalive.apply(to: &arguments)
