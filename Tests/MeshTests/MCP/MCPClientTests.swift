@@ -169,7 +169,11 @@ struct MCPClientTests {
             #expect(a?.version.isEmpty == false)
             #expect(store.snapshot()[Self.key(.serviceEntry, "b")]?.source == "mcp networking.istio.io/v1alpha3/ServiceEntry")
             #expect(store.snapshot()[Self.key(.applicationProtocol, "brpc")] != nil)
-            let subscribed = Set(fake.events("subscribe").compactMap { $0["type_url"] as? String })
+            // The store fills from the kinds that have resources; the other subscriptions may
+            // still be on their way to the fake.
+            func subscribedTypes() -> Set<String> { Set(fake.events("subscribe").compactMap { $0["type_url"] as? String }) }
+            #expect(await eventually { subscribedTypes().count >= Self.typeURLs })
+            let subscribed = subscribedTypes()
             #expect(subscribed.isSuperset(of: ["networking.istio.io/v1alpha3/ServiceEntry", "networking.istio.io/v1/ServiceEntry",
                                                "metaprotocol.aeraki.io/v1alpha1/MetaRouter",
                                                "security.istio.io/v1beta1/PeerAuthentication", "security.istio.io/v1/AuthorizationPolicy"]))
