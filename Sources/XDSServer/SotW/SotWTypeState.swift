@@ -58,6 +58,8 @@ struct SotWTypeState: Sendable {
     private var resumedVersion = ""
     /// Whether the first decision found the client already holding the set (see `resume`).
     private var resumed = false
+    /// Whether the client holds a set this stream knows of: one sent on it, or one it resumed with.
+    private var hasDecided: Bool { lastSentNonce != nil || resumed }
 
     init(typeURL: String, legacyWildcard: Bool) {
         self.typeURL = typeURL
@@ -118,7 +120,7 @@ struct SotWTypeState: Sendable {
             for name in heldNames() where !subscription.covers(name) { unheld.insert(name) }
         }
         if kind != .stale { forceReady = true }
-        if lastSentNonce == nil && !resumed { resumedVersion = versionInfo }
+        if !hasDecided { resumedVersion = versionInfo }
         return kind
     }
 
@@ -139,8 +141,8 @@ struct SotWTypeState: Sendable {
         let forcedHits = forceReady && !forced.isEmpty
             ? forced.sorted().compactMap { subscription.covers($0) ? resources[$0] : nil }
             : []
-        if lastSentNonce == nil && !resumed && forcedHits.isEmpty && resume(resources, now: now) { return nil }
-        guard synced, let last = heldSet, lastSentNonce != nil || resumed else {
+        if !hasDecided && forcedHits.isEmpty && resume(resources, now: now) { return nil }
+        guard synced, let last = heldSet, hasDecided else {
             return fullPlan(resources, forcedHits: forcedHits, nonce: nonce, now: now)
         }
         if last.id == resources.id && forcedHits.isEmpty { return nil }
@@ -184,7 +186,7 @@ struct SotWTypeState: Sendable {
         let changed = covered.filter { heldVersion($0.name) != $0.version }
         if fullState {
             let deleted = heldNames().contains { resources[$0] == nil && subscription.covers($0) }
-            guard (lastSentNonce == nil && !resumed) || !changed.isEmpty || deleted || !forcedHits.isEmpty else {
+            guard !hasDecided || !changed.isEmpty || deleted || !forcedHits.isEmpty else {
                 hold(resources)
                 return nil
             }
